@@ -1,0 +1,151 @@
+import type { Duration } from '@temporalio/common';
+import { msToNumber } from '@temporalio/common/lib/time';
+import { z } from 'zod';
+import { secretRefSchema } from './secret-ref';
+
+export const durationSchema = z
+  .string()
+  .refine(
+    (value) => {
+      try {
+        return msToNumber(value as Duration) >= 0;
+      } catch {
+        return false;
+      }
+    },
+    { error: 'expected a duration such as "30s", "10 minutes" or "2 days"' },
+  )
+  .transform((value) => value as Duration);
+
+const httpUrlSchema = z
+  .url({ protocol: /^https?$/, error: 'expected an http(s) URL such as https://platform.adobe.io' })
+  .transform((url) => url.replace(/\/+$/, ''));
+
+const hostPortSchema = z
+  .string()
+  .regex(/^[^\s:]+:\d{1,5}$/, { error: 'expected host:port, e.g. 127.0.0.1:9464' });
+
+export const temporalConfigSchema = z
+  .object({
+    /** host:port of the frontend; TEMPORAL_ADDRESS overrides it. */
+    address: hostPortSchema.optional(),
+    namespace: z.string().min(1).optional(),
+    taskQueue: z.string().min(1).default('cutover'),
+    /** Profile name in Temporal's TOML client config (TEMPORAL_PROFILE overrides). */
+    profile: z.string().min(1).optional(),
+    apiKey: secretRefSchema.optional(),
+    tls: z
+      .object({
+        serverName: z.string().optional(),
+        serverRootCaCert: secretRefSchema.optional(),
+        clientCert: secretRefSchema.optional(),
+        clientKey: secretRefSchema.optional(),
+      })
+      .strict()
+      .refine((tls) => Boolean(tls.clientCert) === Boolean(tls.clientKey), {
+        error: 'clientCert and clientKey must be given together for mTLS',
+      })
+      .optional(),
+  })
+  .strict();
+
+export const workerConfigSchema = z
+  .object({
+    /** Prometheus scrape address; metrics are off when unset. */
+    metricsAddress: hostPortSchema.optional(),
+    /** Task-queue-wide cap shared by every worker, to respect the remote APIs' rate limits. */
+    maxTaskQueueActivitiesPerSecond: z.number().positive().optional(),
+    maxConcurrentActivityTaskExecutions: z.number().int().positive().default(50),
+    maxConcurrentWorkflowTaskExecutions: z.number().int().positive().default(40),
+    shutdownGraceTime: durationSchema.default('30s'),
+    logLevel: z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
+  })
+  .strict();
+
+const sandboxSchema = z
+  .object({
+    name: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]*$/, { error: 'expected a lower-case AEP sandbox name such as "prod" or "dev-1"' }),
+    /** Approve deletion of V1 objects without a person when the V2 replacement is verified. */
+    autoApprove: z.boolean().default(false),
+    /** Keep V1 disabled this long before deleting it. */
+    retention: durationSchema.optional(),
+  })
+  .strict();
+
+export const adobeConfigSchema = z
+  .object({
+    imsUrl: httpUrlSchema.default('https://ims-na1.adobelogin.com'),
+    platformUrl: httpUrlSchema.default('https://platform.adobe.io'),
+    orgId: z
+      .string()
+      .regex(/^[A-Za-z0-9]+@AdobeOrg$/, { error: 'expected an IMS organisation id such as 0123456789ABCDEF@AdobeOrg' }),
+    clientId: z.string().min(1, { error: 'expected the OAuth server-to-server client id (x-api-key)' }),
+    clientSecret: secretRefSchema,
+    scopes: z.array(z.string().min(1)).min(1, { error: 'expected at least one OAuth scope' }),
+    sandboxes: z.array(sandboxSchema).min(1, { error: 'list at least one sandbox' }),
+  })
+  .strict();
+
+export const sfmcConfigSchema = z
+  .object({
+    clientId: z.string().min(1),
+    clientSecret: secretRefSchema,
+    /** The auth base URI prefix; a pasted full URI is normalised by the migration planner. */
+    baseEndpoint: z.string().min(1),
+    accountId: z.string().optional(),
+  })
+  .strict();
+
+export const marketoConfigSchema = z
+  .object({
+    munchkinId: z.string().min(1),
+    clientId: z.string().min(1),
+    clientSecret: secretRefSchema,
+    /** Override for the REST/identity host; defaults to https://{munchkinId}.mktorest.com. */
+    baseUrl: httpUrlSchema.optional(),
+  })
+  .strict();
+
+export const salesConnectConfigSchema = z
+  .object({
+    gateway: z.discriminatedUnion('type', [
+      z.object({ type: z.literal('http'), baseUrl: httpUrlSchema, apiKey: secretRefSchema.optional() }).strict(),
+      z.object({ type: z.literal('manual') }).strict(),
+    ]),
+    /** Minimum wait between connecting to Marketo and inviting users. */
+    provisioningDelay: durationSchema.default('10 minutes'),
+  })
+  .strict();
+
+const salesforceInstanceSchema = z.string().min(1, { error: 'expected a Salesforce instance URL or org id' });
+
+export const salesforceConfigSchema = z
+  .object({
+    instance: salesforceInstanceSchema,
+    isProduction: z.boolean(),
+    marketoInstance: salesforceInstanceSchema.optional(),
+    marketoMeasure: z
+      .object({ instance: salesforceInstanceSchema, isProduction: z.boolean(), dailyApiLimit: z.number().int() })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+export const cutoverConfigSchema = z
+  .object({
+    temporal: temporalConfigSchema.default({ taskQueue: 'cutover' }),
+    worker: workerConfigSchema.default(workerConfigSchema.parse({})),
+    adobe: adobeConfigSchema,
+    sfmc: sfmcConfigSchema.optional(),
+    marketo: marketoConfigSchema.optional(),
+    salesConnect: salesConnectConfigSchema.optional(),
+    salesforce: salesforceConfigSchema.optional(),
+  })
+  .strict();
+
+export type CutoverConfig = z.output<typeof cutoverConfigSchema>;
+export type TemporalConfig = z.output<typeof temporalConfigSchema>;
+export type WorkerConfig = z.output<typeof workerConfigSchema>;
+export type AdobeConfig = z.output<typeof adobeConfigSchema>;

@@ -1,0 +1,92 @@
+import { NativeConnection, Runtime, Worker, makeTelemetryFilterString, type Logger } from '@temporalio/worker';
+import { createActivities, type ActivityDependencies } from './activities';
+import { loadConfigFile } from './config/load';
+import type { CutoverConfig, WorkerConfig } from './config/schema';
+import { SecretResolver, type SecretSource } from './config/secrets';
+import { createStructuredLogger } from './observability/logger';
+import { resolveTemporalConnection } from './temporal/connection-options';
+import { workflowSource } from './temporal/workflow-source';
+
+let runtimeInstalled = false;
+
+/**
+ * Must run before anything touches Temporal's native runtime (connections,
+ * workers, test environments); later calls are ignored.
+ */
+export function installRuntime(workerConfig: Pick<WorkerConfig, 'logLevel' | 'metricsAddress'>): Logger {
+  const logger = createStructuredLogger(workerConfig.logLevel);
+  if (runtimeInstalled) return logger;
+  Runtime.install({
+    logger,
+    telemetryOptions: {
+      logging: { forward: {}, filter: makeTelemetryFilterString({ core: 'WARN' }) },
+      ...(workerConfig.metricsAddress
+        ? { metrics: { prometheus: { bindAddress: workerConfig.metricsAddress } } }
+        : {}),
+    },
+    shutdownSignals: ['SIGINT', 'SIGTERM', 'SIGQUIT', 'SIGUSR2'],
+  });
+  runtimeInstalled = true;
+  return logger;
+}
+
+export interface CutoverWorkerOptions {
+  config: CutoverConfig;
+  connection: NativeConnection;
+  namespace: string;
+  secrets?: SecretSource;
+  /** Replaces the production activities, e.g. to inject clients pointed elsewhere. */
+  activities?: object;
+}
+
+export function createCutoverWorker({ config, connection, namespace, secrets, activities }: CutoverWorkerOptions) {
+  const deps: ActivityDependencies = { config, secrets: secrets ?? new SecretResolver() };
+  const { worker: tuning, temporal } = config;
+  return Worker.create({
+    connection,
+    namespace,
+    taskQueue: temporal.taskQueue,
+    ...workflowSource(),
+    activities: activities ?? createActivities(deps),
+    maxConcurrentActivityTaskExecutions: tuning.maxConcurrentActivityTaskExecutions,
+    maxConcurrentWorkflowTaskExecutions: tuning.maxConcurrentWorkflowTaskExecutions,
+    ...(tuning.maxTaskQueueActivitiesPerSecond
+      ? { maxTaskQueueActivitiesPerSecond: tuning.maxTaskQueueActivitiesPerSecond }
+      : {}),
+    // In-flight activities get this long to finish after SIGINT/SIGTERM before they are cancelled.
+    shutdownGraceTime: tuning.shutdownGraceTime,
+  });
+}
+
+/** Runs a worker until a shutdown signal drains it. */
+export async function runWorker(config: CutoverConfig): Promise<void> {
+  const logger = installRuntime(config.worker);
+  const secrets = new SecretResolver();
+  const settings = await resolveTemporalConnection(config.temporal, secrets);
+  const connection = await NativeConnection.connect({
+    address: settings.address,
+    ...(settings.tls ? { tls: settings.tls } : {}),
+    ...(settings.apiKey ? { apiKey: settings.apiKey } : {}),
+  });
+  try {
+    const worker = await createCutoverWorker({ config, connection, namespace: settings.namespace, secrets });
+    logger.info('cutover worker started', {
+      address: settings.address,
+      namespace: settings.namespace,
+      taskQueue: config.temporal.taskQueue,
+      metrics: config.worker.metricsAddress ?? 'off',
+    });
+    await worker.run();
+    logger.info('cutover worker drained and stopped');
+  } finally {
+    await connection.close();
+  }
+}
+
+if (require.main === module) {
+  const configPath = process.argv[2] ?? process.env.CUTOVER_CONFIG ?? 'cutover.yaml';
+  runWorker(loadConfigFile(configPath)).catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  });
+}

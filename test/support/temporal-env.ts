@@ -1,0 +1,21 @@
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { inject } from 'vitest';
+import { explainSdkDownloadFailure, resolveTemporalBinary, sdkExecutable } from '../../src/temporal/binaries';
+
+/** A client and native connection on the suite's shared dev server. */
+export function devServerEnvironment(): Promise<TestWorkflowEnvironment> {
+  return TestWorkflowEnvironment.createFromExistingServer({
+    address: inject('temporalAddress'),
+    namespace: inject('temporalNamespace'),
+  });
+}
+
+/** A private time-skipping test server, started from the resolved binary. */
+export async function timeSkippingEnvironment(): Promise<TestWorkflowEnvironment> {
+  const binary = resolveTemporalBinary('testServer');
+  try {
+    return await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: sdkExecutable(binary) } });
+  } catch (error) {
+    throw explainSdkDownloadFailure('testServer', binary, error);
+  }
+}
