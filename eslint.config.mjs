@@ -20,8 +20,15 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['node:*', 'fs', 'http', 'https', 'crypto', 'child_process'], message: 'No I/O in workflows.' },
-            { group: ['../activities', '../activities/*', '../integrations/*'], allowTypeImports: true, message: 'Import activities as types only.' },
+            {
+              group: ['node:*', 'fs', 'http', 'https', 'crypto', 'child_process'],
+              message: 'No I/O in workflows.',
+            },
+            {
+              group: ['../activities', '../activities/*', '../integrations/*'],
+              allowTypeImports: true,
+              message: 'Import activities as types only.',
+            },
           ],
         },
       ],
@@ -30,7 +37,16 @@ export default tseslint.config(
   },
   {
     files: ['scripts/*.js', 'bin/*.js'],
-    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', __dirname: 'readonly', process: 'readonly', console: 'readonly' } },
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: {
+        require: 'readonly',
+        module: 'writable',
+        __dirname: 'readonly',
+        process: 'readonly',
+        console: 'readonly',
+      },
+    },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
 );

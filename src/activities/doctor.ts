@@ -25,7 +25,8 @@ export interface DoctorDependencies {
 }
 
 function secretRefsIn(value: unknown, at: string): Array<{ field: string; ref: SecretRef }> {
-  if (typeof value === 'string' && /^(env|file):/.test(value)) return [{ field: at, ref: value as SecretRef }];
+  if (typeof value === 'string' && /^(env|file):/.test(value))
+    return [{ field: at, ref: value as SecretRef }];
   if (value && typeof value === 'object') {
     return Object.entries(value).flatMap(([key, child]) => secretRefsIn(child, at ? `${at}.${key}` : key));
   }
@@ -44,7 +45,12 @@ export function createDoctorActivities({ config, secrets }: DoctorDependencies) 
             await secrets.resolve(ref);
             return { field, reference: describeSecretRef(ref), resolvable: true };
           } catch (error) {
-            return { field, reference: describeSecretRef(ref), resolvable: false, problem: (error as Error).message };
+            return {
+              field,
+              reference: describeSecretRef(ref),
+              resolvable: false,
+              problem: (error as Error).message,
+            };
           }
         }),
       );

@@ -64,9 +64,9 @@ export const workerConfigSchema = z
 
 const sandboxSchema = z
   .object({
-    name: z
-      .string()
-      .regex(/^[a-z0-9][a-z0-9-]*$/, { error: 'expected a lower-case AEP sandbox name such as "prod" or "dev-1"' }),
+    name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, {
+      error: 'expected a lower-case AEP sandbox name such as "prod" or "dev-1"',
+    }),
     /** Approve deletion of V1 objects without a person when the V2 replacement is verified. */
     autoApprove: z.boolean().default(false),
     /** Keep V1 disabled this long before deleting it. */
@@ -78,9 +78,9 @@ export const adobeConfigSchema = z
   .object({
     imsUrl: httpUrlSchema.default('https://ims-na1.adobelogin.com'),
     platformUrl: httpUrlSchema.default('https://platform.adobe.io'),
-    orgId: z
-      .string()
-      .regex(/^[A-Za-z0-9]+@AdobeOrg$/, { error: 'expected an IMS organisation id such as 0123456789ABCDEF@AdobeOrg' }),
+    orgId: z.string().regex(/^[A-Za-z0-9]+@AdobeOrg$/, {
+      error: 'expected an IMS organisation id such as 0123456789ABCDEF@AdobeOrg',
+    }),
     clientId: z.string().min(1, { error: 'expected the OAuth server-to-server client id (x-api-key)' }),
     clientSecret: secretRefSchema,
     scopes: z.array(z.string().min(1)).min(1, { error: 'expected at least one OAuth scope' }),
@@ -111,7 +111,9 @@ export const marketoConfigSchema = z
 export const salesConnectConfigSchema = z
   .object({
     gateway: z.discriminatedUnion('type', [
-      z.object({ type: z.literal('http'), baseUrl: httpUrlSchema, apiKey: secretRefSchema.optional() }).strict(),
+      z
+        .object({ type: z.literal('http'), baseUrl: httpUrlSchema, apiKey: secretRefSchema.optional() })
+        .strict(),
       z.object({ type: z.literal('manual') }).strict(),
     ]),
     /** Minimum wait between connecting to Marketo and inviting users. */
@@ -127,7 +129,11 @@ export const salesforceConfigSchema = z
     isProduction: z.boolean(),
     marketoInstance: salesforceInstanceSchema.optional(),
     marketoMeasure: z
-      .object({ instance: salesforceInstanceSchema, isProduction: z.boolean(), dailyApiLimit: z.number().int() })
+      .object({
+        instance: salesforceInstanceSchema,
+        isProduction: z.boolean(),
+        dailyApiLimit: z.number().int(),
+      })
       .strict()
       .optional(),
   })

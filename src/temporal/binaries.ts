@@ -97,7 +97,8 @@ export function resolveTemporalBinary(
   tried.push(`${ENV_VAR[kind]} (unset)`);
 
   const toolsBinary = path.join(toolsDir, 'venv', 'bin', manifest.binaries[kind]);
-  if (isExecutableFile(toolsBinary)) return { type: 'existing-path', path: toolsBinary, source: 'tools', tried };
+  if (isExecutableFile(toolsBinary))
+    return { type: 'existing-path', path: toolsBinary, source: 'tools', tried };
   tried.push(`${toolsBinary} (missing)`);
 
   const onPath = findOnPath(manifest.binaries[kind], env.PATH);

@@ -18,7 +18,9 @@ export interface TemporalConnectionSettings {
 const DEFAULT_ADDRESS = 'localhost:7233';
 const DEFAULT_NAMESPACE = 'default';
 
-function sourceBytes(source: { path: string } | { data: string | Uint8Array } | undefined): Promise<Buffer | undefined> {
+function sourceBytes(
+  source: { path: string } | { data: string | Uint8Array } | undefined,
+): Promise<Buffer | undefined> {
   if (!source) return Promise.resolve(undefined);
   if ('path' in source) return import('node:fs/promises').then((fs) => fs.readFile(source.path));
   return Promise.resolve(Buffer.from(source.data));
@@ -33,12 +35,23 @@ export async function resolveTemporalConnection(
   secrets: SecretSource,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<TemporalConnectionSettings> {
-  const envVars = Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined));
+  const envVars = Object.fromEntries(
+    Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  );
   const profile = config?.profile ?? env.TEMPORAL_PROFILE;
-  const fromToml: ClientConfigProfile = loadClientConfigProfile({ profile, disableEnv: true, overrideEnvVars: envVars });
-  const fromEnv: ClientConfigProfile = loadClientConfigProfile({ profile, disableFile: true, overrideEnvVars: envVars });
+  const fromToml: ClientConfigProfile = loadClientConfigProfile({
+    profile,
+    disableEnv: true,
+    overrideEnvVars: envVars,
+  });
+  const fromEnv: ClientConfigProfile = loadClientConfigProfile({
+    profile,
+    disableFile: true,
+    overrideEnvVars: envVars,
+  });
 
-  const apiKey = fromEnv.apiKey ?? (config?.apiKey ? await secrets.resolve(config.apiKey) : undefined) ?? fromToml.apiKey;
+  const apiKey =
+    fromEnv.apiKey ?? (config?.apiKey ? await secrets.resolve(config.apiKey) : undefined) ?? fromToml.apiKey;
   const tlsFromConfig = config?.tls;
   const tomlOrEnvTls = fromEnv.tls ?? fromToml.tls;
 

@@ -52,15 +52,22 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<Ru
   const namespace = options.namespace ?? 'default';
   const uiPort = options.ui ? (options.uiPort ?? port + 1000) : undefined;
   const ownsDbFile = options.dbFile === undefined;
-  const dbFile = options.dbFile ?? path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cutover-temporal-')), 'temporal.db');
+  const dbFile =
+    options.dbFile ?? path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cutover-temporal-')), 'temporal.db');
 
   const args = [
-    'server', 'start-dev',
-    '--ip', ip,
-    '--port', String(port),
-    '--namespace', namespace,
-    '--db-filename', dbFile,
-    '--log-level', options.logLevel ?? 'warn',
+    'server',
+    'start-dev',
+    '--ip',
+    ip,
+    '--port',
+    String(port),
+    '--namespace',
+    namespace,
+    '--db-filename',
+    dbFile,
+    '--log-level',
+    options.logLevel ?? 'warn',
     ...SQLITE_PRAGMAS.flatMap((pragma) => ['--sqlite-pragma', pragma]),
     ...searchAttributeCliArgs(),
     ...(uiPort ? ['--ui-port', String(uiPort), '--ui-disable-news-fetch'] : ['--headless']),

@@ -1,14 +1,23 @@
 import net from 'node:net';
 
-/** Asks the OS for a currently free TCP port on the given interface. */
-export function freePort(host = '127.0.0.1'): Promise<number> {
+function listenOnce(port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.unref();
     server.on('error', reject);
-    server.listen(0, host, () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
+    server.listen(port, host, () => {
+      const { port: bound } = server.address() as net.AddressInfo;
+      server.close(() => resolve(bound));
     });
   });
+}
+
+/** Asks the OS for a currently free TCP port on the given interface. */
+export function freePort(host = '127.0.0.1'): Promise<number> {
+  return listenOnce(0, host);
+}
+
+/** The preferred port when nothing listens on it, otherwise any free one. */
+export function preferredOrFreePort(preferred: number, host = '127.0.0.1'): Promise<number> {
+  return listenOnce(preferred, host).catch(() => freePort(host));
 }

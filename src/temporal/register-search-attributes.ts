@@ -15,7 +15,10 @@ const CLI_TYPE_NAME: Record<SearchAttributeType, string> = {
 
 /** `--search-attribute Name=Type` pairs for `temporal server start-dev`. */
 export function searchAttributeCliArgs(): string[] {
-  return cutoverSearchAttributes.flatMap((key) => ['--search-attribute', `${key.name}=${CLI_TYPE_NAME[key.type]}`]);
+  return cutoverSearchAttributes.flatMap((key) => [
+    '--search-attribute',
+    `${key.name}=${CLI_TYPE_NAME[key.type]}`,
+  ]);
 }
 
 /**
@@ -31,7 +34,10 @@ export async function ensureSearchAttributes(connection: Connection, namespace: 
   await connection.operatorService.addSearchAttributes({
     namespace,
     searchAttributes: Object.fromEntries(
-      missing.map((key) => [key.name, temporal.api.enums.v1.IndexedValueType[`INDEXED_VALUE_TYPE_${key.type}`]]),
+      missing.map((key) => [
+        key.name,
+        temporal.api.enums.v1.IndexedValueType[`INDEXED_VALUE_TYPE_${key.type}`],
+      ]),
     ),
   });
   return missing.map((key) => key.name);

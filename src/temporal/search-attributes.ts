@@ -7,7 +7,10 @@ import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/commo
  */
 export const CutoverKind = defineSearchAttributeKey('CutoverKind', SearchAttributeType.KEYWORD);
 export const CutoverOrg = defineSearchAttributeKey('CutoverOrg', SearchAttributeType.KEYWORD);
-export const CutoverSandboxes = defineSearchAttributeKey('CutoverSandboxes', SearchAttributeType.KEYWORD_LIST);
+export const CutoverSandboxes = defineSearchAttributeKey(
+  'CutoverSandboxes',
+  SearchAttributeType.KEYWORD_LIST,
+);
 export const CutoverPhase = defineSearchAttributeKey('CutoverPhase', SearchAttributeType.KEYWORD);
 export const CutoverFlowGroup = defineSearchAttributeKey('CutoverFlowGroup', SearchAttributeType.KEYWORD);
 export const CutoverLastStatus = defineSearchAttributeKey('CutoverLastStatus', SearchAttributeType.KEYWORD);

@@ -24,7 +24,12 @@ describe('the shared dev server', () => {
     const phase = `phase-${randomUUID()}`;
 
     const attempt = await withWorker(
-      { connection: env.nativeConnection, taskQueue, workflowsPath, activities: createHarnessActivities(ledger) },
+      {
+        connection: env.nativeConnection,
+        taskQueue,
+        workflowsPath,
+        activities: createHarnessActivities(ledger),
+      },
       () =>
         env.client.workflow.execute('retriedActivityWorkflow', {
           taskQueue,

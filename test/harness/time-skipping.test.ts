@@ -27,7 +27,8 @@ describe('the time-skipping test server', () => {
         workflowsPath,
         activities: createHarnessActivities(new SideEffectLedger()),
       },
-      () => env.client.workflow.execute('durableTimerWorkflow', { taskQueue, workflowId: `timer-${taskQueue}` }),
+      () =>
+        env.client.workflow.execute('durableTimerWorkflow', { taskQueue, workflowId: `timer-${taskQueue}` }),
     );
 
     expect(finishedAt - startedAt).toBeGreaterThanOrEqual(TEN_MINUTES_MS);

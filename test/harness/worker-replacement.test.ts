@@ -31,7 +31,9 @@ describe('a worker replaced mid-workflow', () => {
     const first = await createTestWorker({ ...workerOptions, shutdownGraceTime: 0 });
     const firstRun = first.run();
     const handle = await env.client.workflow.start('threeStepWorkflow', { taskQueue, workflowId });
-    await waitFor(() => ledger.attempts.get(`${workflowId}:second`) === 1, { what: 'the gated step to start' });
+    await waitFor(() => ledger.attempts.get(`${workflowId}:second`) === 1, {
+      what: 'the gated step to start',
+    });
 
     first.shutdown();
     await firstRun;

@@ -14,7 +14,9 @@ export function devServerEnvironment(): Promise<TestWorkflowEnvironment> {
 export async function timeSkippingEnvironment(): Promise<TestWorkflowEnvironment> {
   const binary = resolveTemporalBinary('testServer');
   try {
-    return await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: sdkExecutable(binary) } });
+    return await TestWorkflowEnvironment.createTimeSkipping({
+      server: { executable: sdkExecutable(binary) },
+    });
   } catch (error) {
     throw explainSdkDownloadFailure('testServer', binary, error);
   }

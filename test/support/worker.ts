@@ -29,7 +29,10 @@ export function uniqueTaskQueue(prefix: string): string {
   return `${prefix}-${randomUUID()}`;
 }
 
-export interface TestWorkerOptions extends Omit<WorkerOptions, 'workflowsPath' | 'workflowBundle' | 'connection'> {
+export interface TestWorkerOptions extends Omit<
+  WorkerOptions,
+  'workflowsPath' | 'workflowBundle' | 'connection'
+> {
   connection: NativeConnection;
   workflowsPath: string;
 }
@@ -39,7 +42,10 @@ export async function createTestWorker({ workflowsPath, ...options }: TestWorker
 }
 
 /** Runs a worker for exactly the duration of `body`, then shuts it down and waits for the drain. */
-export async function withWorker<T>(options: TestWorkerOptions, body: (worker: Worker) => Promise<T>): Promise<T> {
+export async function withWorker<T>(
+  options: TestWorkerOptions,
+  body: (worker: Worker) => Promise<T>,
+): Promise<T> {
   const worker = await createTestWorker(options);
   return worker.runUntil(body(worker));
 }

@@ -26,9 +26,9 @@ describe('resolveTemporalBinary', () => {
   });
 
   it('rejects an explicit path that does not exist instead of silently falling back', () => {
-    expect(() => resolveTemporalBinary('testServer', { env: { TEMPORAL_TEST_SERVER_PATH: '/nope/server' } })).toThrow(
-      /TEMPORAL_TEST_SERVER_PATH=\/nope\/server \(not an executable file\).*npm run setup:temporal/,
-    );
+    expect(() =>
+      resolveTemporalBinary('testServer', { env: { TEMPORAL_TEST_SERVER_PATH: '/nope/server' } }),
+    ).toThrow(/TEMPORAL_TEST_SERVER_PATH=\/nope\/server \(not an executable file\).*npm run setup:temporal/);
   });
 
   it('uses the project tools folder before PATH', () => {
@@ -37,7 +37,9 @@ describe('resolveTemporalBinary', () => {
     const resolved = resolveTemporalBinary('cli', { env: { PATH: onPath } });
     // This checkout has run setup:temporal (the suite's own dev server needs it).
     expect(resolved).toMatchObject({ type: 'existing-path', source: 'tools' });
-    expect(resolved.type === 'existing-path' && resolved.path).toMatch(/\.tools\/temporal\/venv\/bin\/temporal$/);
+    expect(resolved.type === 'existing-path' && resolved.path).toMatch(
+      /\.tools\/temporal\/venv\/bin\/temporal$/,
+    );
   });
 
   it('names everything it tried and the fixing command when nothing is usable', () => {
@@ -65,7 +67,9 @@ describe('resolveTemporalBinary', () => {
     const resolved = resolveTemporalBinary('cli', { env: { PATH: tmp() }, toolsDir: tmp() });
     expect(resolved.type).toBe('sdk-download');
     const explained = explainSdkDownloadFailure('cli', resolved, new Error('error sending request for url'));
-    expect(explained.message).toMatch(/SDK download \(failed: error sending request for url\).*npm run setup:temporal/);
+    expect(explained.message).toMatch(
+      /SDK download \(failed: error sending request for url\).*npm run setup:temporal/,
+    );
   });
 });
 

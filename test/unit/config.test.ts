@@ -43,9 +43,9 @@ describe('config files', () => {
   });
 
   it('names the file, the field path and what is expected', () => {
-    const raw = structuredClone(minimal) as Record<string, any>;
+    const raw = structuredClone(minimal);
     raw.adobe.orgId = 'not-an-org';
-    raw.adobe.sandboxes[0].name = 'Prod Sandbox';
+    raw.adobe.sandboxes[0]!.name = 'Prod Sandbox';
     let message = '';
     try {
       parseConfig(raw, 'configs/acme.yaml');
@@ -53,12 +53,14 @@ describe('config files', () => {
       message = (error as Error).message;
     }
     expect(message).toContain('Invalid configuration in configs/acme.yaml');
-    expect(message).toContain('adobe.orgId: expected an IMS organisation id such as 0123456789ABCDEF@AdobeOrg');
+    expect(message).toContain(
+      'adobe.orgId: expected an IMS organisation id such as 0123456789ABCDEF@AdobeOrg',
+    );
     expect(message).toContain('adobe.sandboxes[0].name: expected a lower-case AEP sandbox name');
   });
 
   it('refuses a secret written in clear instead of as a reference', () => {
-    const raw = structuredClone(minimal) as Record<string, any>;
+    const raw = structuredClone(minimal);
     raw.adobe.clientSecret = 's3cr3t-value';
     const problems = problemsOf(raw);
     expect(problems).toEqual([
@@ -69,7 +71,9 @@ describe('config files', () => {
 
   it('reports unknown fields so typos do not pass silently', () => {
     const raw = { ...structuredClone(minimal), temporl: {} };
-    expect(problemsOf(raw)).toEqual(['(top level): unknown field(s) temporl; remove them or check the spelling']);
+    expect(problemsOf(raw)).toEqual([
+      '(top level): unknown field(s) temporl; remove them or check the spelling',
+    ]);
   });
 
   it('rejects bad durations and half-configured mTLS', () => {
@@ -89,7 +93,10 @@ describe('config files', () => {
   it('resolves file: references relative to the config file', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cutover-config-'));
     const file = path.join(dir, 'cutover.json');
-    fs.writeFileSync(file, JSON.stringify({ ...minimal, adobe: { ...minimal.adobe, clientSecret: 'file:secrets/adobe' } }));
+    fs.writeFileSync(
+      file,
+      JSON.stringify({ ...minimal, adobe: { ...minimal.adobe, clientSecret: 'file:secrets/adobe' } }),
+    );
     expect(loadConfigFile(file).adobe.clientSecret).toBe(`file:${path.join(dir, 'secrets', 'adobe')}`);
   });
 

@@ -40,7 +40,13 @@ describe('Temporal connection settings', () => {
   it('reads mTLS material through secret references', async () => {
     const secrets = new SecretResolver({ CERT: 'CERT-PEM', KEY: 'KEY-PEM' }, new Redactor());
     const settings = await resolveTemporalConnection(
-      { tls: { clientCert: 'env:CERT' as SecretRef, clientKey: 'env:KEY' as SecretRef, serverName: 'ns.tmprl.cloud' } },
+      {
+        tls: {
+          clientCert: 'env:CERT' as SecretRef,
+          clientKey: 'env:KEY' as SecretRef,
+          serverName: 'ns.tmprl.cloud',
+        },
+      },
       secrets,
       noTomlFile,
     );

@@ -35,6 +35,8 @@ describe('SecretResolver', () => {
 
   it('treats an empty secret as an error', async () => {
     const resolver = new SecretResolver({ EMPTY: '  ' }, new Redactor());
-    await expect(resolver.resolve(ref('env:EMPTY'))).rejects.toThrow('The secret in environment variable EMPTY is empty.');
+    await expect(resolver.resolve(ref('env:EMPTY'))).rejects.toThrow(
+      'The secret in environment variable EMPTY is empty.',
+    );
   });
 });

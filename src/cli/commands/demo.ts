@@ -1,0 +1,90 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import { z } from 'zod';
+import { loadConfigFile } from '../../config/load';
+import { projectRoot } from '../../project-root';
+import { startDevServer } from '../../temporal/dev-server';
+import { preferredOrFreePort } from '../../temporal/free-port';
+import { createCutoverWorker, installRuntime } from '../../worker';
+import { parseCommandArgs, portSchema } from '../args';
+import { formatInspection, runDoctor } from './doctor';
+
+const DEMO_DIR = path.join(projectRoot, '.cutover', 'demo');
+const DEMO_CONFIG = path.join(projectRoot, 'examples', 'cutover.simulator.yaml');
+
+/** The simulator accepts any non-empty secret; real deployments set these in the worker's environment. */
+const PLACEHOLDER_SECRETS = [
+  'CUTOVER_ADOBE_CLIENT_SECRET',
+  'CUTOVER_SFMC_CLIENT_SECRET',
+  'CUTOVER_MARKETO_CLIENT_SECRET',
+  'CUTOVER_SALES_CONNECT_API_KEY',
+];
+
+const demoArgs = z.object({
+  port: portSchema.default(7233),
+  'ui-port': portSchema.default(8233),
+  exit: z.boolean().default(false),
+});
+
+/**
+ * The embedded default: a Temporal dev server with its Web UI, a cutover
+ * worker, and a run through it; stays up for exploring the UI until Ctrl-C
+ * unless --exit is given.
+ */
+export async function demoCommand(argv: string[]): Promise<number> {
+  const args = parseCommandArgs(
+    'demo',
+    argv,
+    { port: { type: 'string' }, 'ui-port': { type: 'string' }, exit: { type: 'boolean' } },
+    demoArgs,
+  );
+  fs.mkdirSync(DEMO_DIR, { recursive: true });
+  const workerLog = fs.createWriteStream(path.join(DEMO_DIR, 'worker.log'), { flags: 'a' });
+  installRuntime({ logLevel: 'INFO', metricsAddress: undefined }, (line) => workerLog.write(`${line}\n`));
+
+  for (const name of PLACEHOLDER_SECRETS) process.env[name] ??= 'simulator-placeholder-secret';
+  const config = loadConfigFile(DEMO_CONFIG);
+
+  const startedAt = Date.now();
+  const server = await startDevServer({
+    ui: true,
+    port: await preferredOrFreePort(args.port),
+    uiPort: await preferredOrFreePort(args['ui-port']),
+    logFile: path.join(DEMO_DIR, 'temporal.log'),
+  });
+  console.log(`Temporal dev server ready in ${Date.now() - startedAt} ms at ${server.address}`);
+
+  const nativeConnection = await NativeConnection.connect({ address: server.address });
+  const connection = await Connection.connect({ address: server.address });
+  const client = new Client({ connection, namespace: server.namespace });
+  try {
+    const worker = await createCutoverWorker({
+      config,
+      connection: nativeConnection,
+      namespace: server.namespace,
+    });
+    const running = worker.run();
+    console.log(
+      `cutover worker polling task queue "${config.temporal.taskQueue}" (logs: ${path.relative(process.cwd(), path.join(DEMO_DIR, 'worker.log'))})`,
+    );
+
+    const inspection = await runDoctor(client, config.temporal.taskQueue);
+    console.log(`\nDoctor workflow completed:\n${formatInspection(inspection)}\n`);
+    console.log(`Temporal UI: ${server.uiUrl}/namespaces/${server.namespace}/workflows`);
+
+    if (args.exit) {
+      worker.shutdown();
+    } else {
+      console.log('Running. Press Ctrl-C to stop the worker and the dev server.');
+    }
+    await running;
+    return 0;
+  } finally {
+    await connection.close();
+    await nativeConnection.close();
+    await server.stop();
+    workerLog.end();
+  }
+}

@@ -1,0 +1,46 @@
+import { z } from 'zod';
+import type { WorkerInspection } from '../../activities/doctor';
+import { loadConfigFile } from '../../config/load';
+import type { Client } from '@temporalio/client';
+import { CutoverKind } from '../../temporal/search-attributes';
+import { configFlag, configPathFrom, parseCommandArgs } from '../args';
+import { connectClient } from '../temporal-client';
+
+/** Runs the doctor workflow on a task queue and waits for a worker to answer it. */
+export async function runDoctor(client: Client, taskQueue: string): Promise<WorkerInspection> {
+  return client.workflow.execute('doctorWorkflow', {
+    taskQueue,
+    workflowId: `cutover-doctor-${Date.now()}`,
+    typedSearchAttributes: [{ key: CutoverKind, value: 'doctor' }],
+    staticSummary: 'cutover doctor: worker round trip',
+    workflowExecutionTimeout: '2 minutes',
+  });
+}
+
+export function formatInspection(inspection: WorkerInspection): string {
+  const lines = [
+    `worker ${inspection.hostname} (pid ${inspection.pid}, Node ${inspection.nodeVersion}) on task queue ${inspection.taskQueue}`,
+    `integrations configured: ${inspection.configuredIntegrations.join(', ') || 'none'}`,
+    ...inspection.secrets.map(
+      (check) =>
+        `  ${check.resolvable ? 'ok     ' : 'MISSING'} ${check.field} <- ${check.reference}${check.problem ? `: ${check.problem}` : ''}`,
+    ),
+  ];
+  return lines.join('\n');
+}
+
+export async function doctorCommand(argv: string[]): Promise<number> {
+  const args = parseCommandArgs('doctor', argv, configFlag, z.object({ config: z.string().optional() }));
+  const config = loadConfigFile(configPathFrom(args.config));
+  const temporal = await connectClient(config);
+  try {
+    console.log(
+      `Temporal ${temporal.address}, namespace ${temporal.namespace}: waiting for a worker on ${config.temporal.taskQueue}…`,
+    );
+    const inspection = await runDoctor(temporal.client, config.temporal.taskQueue);
+    console.log(formatInspection(inspection));
+    return inspection.secrets.every((check) => check.resolvable) ? 0 : 1;
+  } finally {
+    await temporal.close();
+  }
+}

@@ -1,0 +1,76 @@
+import { ConfigError } from '../config/load';
+import { processRedactor } from '../config/secrets';
+import { TemporalBinaryNotFoundError } from '../temporal/binaries';
+import { UsageError } from './args';
+import { demoCommand } from './commands/demo';
+import { doctorCommand } from './commands/doctor';
+import { searchAttributesCommand } from './commands/search-attributes';
+import { simulatorCommand } from './commands/simulator';
+import { workerCommand } from './commands/worker';
+
+export const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; help: string }> = {
+  demo: {
+    run: demoCommand,
+    help: 'demo [--port 7233] [--ui-port 8233] [--exit]   dev server + Web UI + worker + a run, on the simulator config',
+  },
+  worker: {
+    run: workerCommand,
+    help: 'worker [--config FILE]                         run a cutover worker until SIGINT/SIGTERM',
+  },
+  doctor: {
+    run: doctorCommand,
+    help: 'doctor [--config FILE]                         round trip through a worker; checks its secret references',
+  },
+  simulator: {
+    run: simulatorCommand,
+    help: 'simulator [--host H] [--port 4010] [--seed S]  serve the local stand-in for the remote APIs',
+  },
+  'search-attributes': {
+    run: searchAttributesCommand,
+    help: 'search-attributes [--config FILE]              register cutover search attributes (self-hosted Temporal)',
+  },
+};
+
+function usage(): string {
+  return [
+    'Usage: cutover <command> [flags]',
+    '',
+    ...Object.values(COMMANDS).map((command) => `  ${command.help}`),
+    '',
+    'The config file defaults to $CUTOVER_CONFIG, then ./cutover.yaml. See examples/cutover.simulator.yaml.',
+  ].join('\n');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === 'help' || name === '--help' || name === '-h') {
+    console.log(usage());
+    return name ? 0 : 2;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    console.error(`cutover: unknown command "${name}".\n\n${usage()}`);
+    return 2;
+  }
+  try {
+    return await command.run(rest);
+  } catch (error) {
+    const expected =
+      error instanceof UsageError ||
+      error instanceof ConfigError ||
+      error instanceof TemporalBinaryNotFoundError;
+    const text = expected
+      ? (error as Error).message
+      : error instanceof Error
+        ? (error.stack ?? error.message)
+        : String(error);
+    console.error(processRedactor.redact(text));
+    return error instanceof UsageError ? 2 : 1;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

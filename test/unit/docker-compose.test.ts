@@ -1,0 +1,76 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import YAML from 'yaml';
+import { COMMANDS } from '../../src/cli/main';
+import { loadConfigFile } from '../../src/config/load';
+import { projectRoot } from '../../src/project-root';
+
+interface ComposeService {
+  image?: string;
+  build?: string;
+  command?: string[];
+  entrypoint?: string[];
+  volumes?: string[];
+  environment?: Record<string, string>;
+  depends_on?: Record<string, { condition: string }>;
+  deploy?: { replicas?: number };
+}
+
+// No Docker engine runs here, so the file is held to the invariants `docker compose config` would need.
+const compose = YAML.parse(fs.readFileSync(path.join(projectRoot, 'docker-compose.yml'), 'utf8'), {
+  merge: true,
+}) as { services: Record<string, ComposeService>; volumes: Record<string, unknown> };
+const services = compose.services;
+
+describe('docker-compose.yml', () => {
+  it('runs PostgreSQL-backed Temporal, its UI, the worker and the simulator', () => {
+    expect(Object.keys(services)).toEqual(
+      expect.arrayContaining([
+        'postgresql',
+        'temporal-schema',
+        'temporal',
+        'temporal-ui',
+        'worker',
+        'simulator',
+      ]),
+    );
+    expect(services.temporal?.environment?.DB).toBe('postgres12');
+    expect(services['temporal-ui']?.environment).toHaveProperty('TEMPORAL_CODEC_ENDPOINT');
+    expect(services.worker?.deploy?.replicas).toBeGreaterThan(1);
+  });
+
+  it('pins every third-party image to an exact version', () => {
+    for (const [name, service] of Object.entries(services)) {
+      const image = service.image ?? '';
+      if (image === 'cutover:local') continue;
+      expect(image, name).toMatch(/^[\w./-]+:[\w.-]*\d[\w.-]*$/);
+      expect(image, name).not.toMatch(/:latest$/);
+    }
+  });
+
+  it('refers only to files, services, volumes and CLI commands that exist', () => {
+    const servicesWithBuild = Object.values(services).filter((service) => service.build);
+    for (const service of servicesWithBuild) {
+      expect(fs.existsSync(path.join(projectRoot, service.build!, 'Dockerfile'))).toBe(true);
+    }
+    for (const [name, service] of Object.entries(services)) {
+      for (const dependency of Object.keys(service.depends_on ?? {}))
+        expect(services, name).toHaveProperty(dependency);
+      for (const volume of service.volumes ?? []) {
+        const source = volume.split(':')[0]!;
+        if (source.startsWith('./'))
+          expect(fs.existsSync(path.join(projectRoot, source)), `${name}: ${source}`).toBe(true);
+        else expect(compose.volumes, `${name}: ${source}`).toHaveProperty(source);
+      }
+      if (service.image === 'cutover:local')
+        expect(Object.keys(COMMANDS), name).toContain(service.command?.[0]);
+    }
+  });
+
+  it('ships a cutover config the worker accepts', () => {
+    const config = loadConfigFile(path.join(projectRoot, 'deploy', 'cutover.compose.yaml'));
+    expect(config.temporal.address).toBe('temporal:7233');
+    expect(config.worker.metricsAddress).toBe('0.0.0.0:9464');
+  });
+});
