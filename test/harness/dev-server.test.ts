@@ -1,21 +1,16 @@
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CutoverKind, CutoverPhase } from '../../src/temporal/search-attributes';
 import { createHarnessActivities, SideEffectLedger } from '../fixtures/harness-activities';
-import { devServerEnvironment } from '../support/temporal-env';
+import { useTemporalEnvironment } from '../support/temporal-env';
 import { waitFor } from '../support/wait-for';
 import { uniqueTaskQueue, withWorker } from '../support/worker';
 
 const workflowsPath = path.join(__dirname, '../fixtures/harness-workflows.ts');
 
 describe('the shared dev server', () => {
-  let env: TestWorkflowEnvironment;
-  beforeAll(async () => {
-    env = await devServerEnvironment();
-  });
-  afterAll(() => env?.teardown());
+  const env = useTemporalEnvironment();
 
   it('completes a workflow whose activity is retried, and lists it by its search attributes', async () => {
     const ledger = new SideEffectLedger();
@@ -25,13 +20,13 @@ describe('the shared dev server', () => {
 
     const attempt = await withWorker(
       {
-        connection: env.nativeConnection,
+        connection: env().nativeConnection,
         taskQueue,
         workflowsPath,
         activities: createHarnessActivities(ledger),
       },
       () =>
-        env.client.workflow.execute('retriedActivityWorkflow', {
+        env().client.workflow.execute('retriedActivityWorkflow', {
           taskQueue,
           workflowId,
           args: [2],
@@ -47,7 +42,7 @@ describe('the shared dev server', () => {
 
     const listed = await waitFor(
       async () => {
-        for await (const execution of env.client.workflow.list({
+        for await (const execution of env().client.workflow.list({
           query: `CutoverKind = 'harness' AND CutoverPhase = '${phase}'`,
         })) {
           return execution;

@@ -1,26 +1,21 @@
 import path from 'node:path';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createHarnessActivities, SideEffectLedger } from '../fixtures/harness-activities';
-import { devServerEnvironment } from '../support/temporal-env';
+import { useTemporalEnvironment } from '../support/temporal-env';
 import { waitFor } from '../support/wait-for';
 import { createTestWorker, uniqueTaskQueue } from '../support/worker';
 
 const workflowsPath = path.join(__dirname, '../fixtures/harness-workflows.ts');
 
 describe('a worker replaced mid-workflow', () => {
-  let env: TestWorkflowEnvironment;
-  beforeAll(async () => {
-    env = await devServerEnvironment();
-  });
-  afterAll(() => env?.teardown());
+  const env = useTemporalEnvironment();
 
   it('lets a new worker finish the workflow with every side effect applied once', async () => {
     const ledger = new SideEffectLedger();
     const taskQueue = uniqueTaskQueue('harness-replace');
     const workflowId = `replace-${taskQueue}`;
     const workerOptions = {
-      connection: env.nativeConnection,
+      connection: env().nativeConnection,
       taskQueue,
       workflowsPath,
       activities: createHarnessActivities(ledger),
@@ -30,7 +25,7 @@ describe('a worker replaced mid-workflow', () => {
 
     const first = await createTestWorker({ ...workerOptions, shutdownGraceTime: 0 });
     const firstRun = first.run();
-    const handle = await env.client.workflow.start('threeStepWorkflow', { taskQueue, workflowId });
+    const handle = await env().client.workflow.start('threeStepWorkflow', { taskQueue, workflowId });
     await waitFor(() => ledger.attempts.get(`${workflowId}:second`) === 1, {
       what: 'the gated step to start',
     });

@@ -3,8 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Context } from '@temporalio/activity';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import YAML from 'yaml';
 import { runDoctor } from '../../src/cli/commands/doctor';
 import { parseConfig } from '../../src/config/load';
@@ -12,7 +11,7 @@ import { Redactor, SecretResolver } from '../../src/config/secrets';
 import { projectRoot } from '../../src/project-root';
 import { freePort } from '../../src/temporal/free-port';
 import { createCutoverWorker } from '../../src/worker';
-import { devServerEnvironment } from '../support/temporal-env';
+import { useTemporalEnvironment } from '../support/temporal-env';
 import { waitFor } from '../support/wait-for';
 import { uniqueTaskQueue } from '../support/worker';
 
@@ -32,25 +31,21 @@ function configFor(taskQueue: string, worker: Record<string, unknown> = {}) {
 }
 
 describe('the cutover worker', () => {
-  let env: TestWorkflowEnvironment;
-  beforeAll(async () => {
-    env = await devServerEnvironment();
-  });
-  afterAll(() => env?.teardown());
+  const env = useTemporalEnvironment();
 
   it('answers the doctor workflow with which secret references resolve, never their values', async () => {
     const taskQueue = uniqueTaskQueue('bootstrap-doctor');
     const config = parseConfig(configFor(taskQueue, { maxTaskQueueActivitiesPerSecond: 7 }), 'test.yaml');
     const worker = await createCutoverWorker({
       config,
-      connection: env.nativeConnection,
-      namespace: env.namespace ?? 'default',
+      connection: env().nativeConnection,
+      namespace: env().namespace ?? 'default',
       secrets: new SecretResolver({ BOOTSTRAP_ADOBE_SECRET: 'adobe-value-1' }, new Redactor()),
     });
     expect(worker.options.maxTaskQueueActivitiesPerSecond).toBe(7);
     expect(worker.options.shutdownGraceTimeMs).toBe(30_000);
 
-    const inspection = await worker.runUntil(runDoctor(env.client, taskQueue));
+    const inspection = await worker.runUntil(runDoctor(env().client, taskQueue));
     expect(inspection.configuredIntegrations).toEqual(['adobe', 'marketo']);
     expect(inspection.secrets).toEqual([
       {
@@ -69,8 +64,8 @@ describe('the cutover worker', () => {
     let started = false;
     const worker = await createCutoverWorker({
       config,
-      connection: env.nativeConnection,
-      namespace: env.namespace ?? 'default',
+      connection: env().nativeConnection,
+      namespace: env().namespace ?? 'default',
       activities: {
         async inspectWorker() {
           started = true;
@@ -88,7 +83,7 @@ describe('the cutover worker', () => {
       },
     });
     const running = worker.run();
-    const handle = await env.client.workflow.start('doctorWorkflow', {
+    const handle = await env().client.workflow.start('doctorWorkflow', {
       taskQueue,
       workflowId: `drain-${taskQueue}`,
     });
@@ -122,7 +117,7 @@ describe('the cutover worker', () => {
         cwd: projectRoot,
         env: {
           ...process.env,
-          TEMPORAL_ADDRESS: env.address,
+          TEMPORAL_ADDRESS: env().address,
           BOOTSTRAP_ADOBE_SECRET: 'process-secret-value',
           BOOTSTRAP_MISSING_SECRET: 'another-secret-value',
         },
@@ -137,7 +132,7 @@ describe('the cutover worker', () => {
         timeoutMs: 45_000,
         what: `the worker to start; stderr so far:\n${stderr}`,
       });
-      const inspection = await runDoctor(env.client, taskQueue);
+      const inspection = await runDoctor(env().client, taskQueue);
       expect(inspection.secrets.every((check) => check.resolvable)).toBe(true);
 
       const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
