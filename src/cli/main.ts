@@ -23,7 +23,7 @@ export const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>
   },
   simulator: {
     run: simulatorCommand,
-    help: 'simulator [--host H] [--port 4010] [--seed S]  serve the local stand-in for the remote APIs',
+    help: 'simulator [--port 4010] [--seed demo|large|empty] [--state FILE] [--fresh] [--speed N]  the remote-API simulator',
   },
   'search-attributes': {
     run: searchAttributesCommand,

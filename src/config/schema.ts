@@ -95,6 +95,8 @@ export const sfmcConfigSchema = z
     /** The auth base URI prefix; a pasted full URI is normalised by the migration planner. */
     baseEndpoint: z.string().min(1),
     accountId: z.string().optional(),
+    /** Override for https://{baseEndpoint}.auth.marketingcloudapis.com, e.g. the simulator's. */
+    authBaseUrl: httpUrlSchema.optional(),
   })
   .strict();
 
@@ -110,6 +112,8 @@ export const marketoConfigSchema = z
 
 export const salesConnectConfigSchema = z
   .object({
+    /** The Sales Connect instance of the Marketo subscription (as the gateway names it). */
+    instanceId: z.string().min(1),
     gateway: z.discriminatedUnion('type', [
       z
         .object({ type: z.literal('http'), baseUrl: httpUrlSchema, apiKey: secretRefSchema.optional() })

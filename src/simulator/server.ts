@@ -1,40 +1,235 @@
+import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { setTimeout as delay } from 'node:timers/promises';
+import { registerAdminRoutes } from './core/admin';
+import { SimulatorClock } from './core/clock';
+import { FaultInjector, type FaultSettingsInput } from './core/faults';
+import { readBody, writeResponse } from './core/http-io';
+import type { SeedOptions, SimulatorContext, SimulatorModule } from './core/module';
+import { RequestLog } from './core/request-log';
+import { Router, type SimRequest } from './core/router';
+import { StateFile, stateVersion, type PersistedState } from './core/state-store';
+import { TokenRegistry } from './core/tokens';
+import { allSimulatorModules } from './modules';
 
 export interface SimulatorOptions {
   host?: string;
+  /** 0 picks a free port. */
   port?: number;
+  /** Used when no state file exists yet (or none is given). */
+  seed?: SeedOptions;
+  /** Persist state here; a restart with the same file continues where it stopped. */
+  stateFile?: string;
+  /** Simulated seconds per real second (runs progress and tokens age this much faster). */
+  speed?: number;
+  faults?: FaultSettingsInput;
+  modules?: ReadonlyArray<SimulatorModule<unknown>>;
 }
 
 export interface RunningSimulator {
   baseUrl: string;
+  port: number;
+  clock: SimulatorClock;
+  faults: FaultInjector;
+  requests: RequestLog;
+  /** One line per emulated API: the base URL a client is pointed at. */
+  baseUrls: Record<string, string>;
+  /** Every emulated route, by module. */
+  routes: Array<{ module: string; method: string; pattern: string }>;
+  snapshot(): PersistedState;
   close(): Promise<void>;
 }
 
+type ModuleStates = Record<string, unknown>;
+
+function seededStates(modules: ReadonlyArray<SimulatorModule<unknown>>, seed: SeedOptions): ModuleStates {
+  return Object.fromEntries(
+    modules.map((module) => {
+      const state = module.initialState();
+      module.seed(state, seed);
+      return [module.name, state];
+    }),
+  );
+}
+
 /**
- * The local stand-in for Adobe, SFMC, Marketo and Sales Connect. Admin routes
- * live under /__admin, apart from the emulated APIs.
+ * One HTTP server, one port, for every emulated API (each under the path
+ * prefix that stands for its real host) plus the local-only /__admin API.
  */
-export async function startSimulator({
-  host = '127.0.0.1',
-  port = 4010,
-}: SimulatorOptions = {}): Promise<RunningSimulator> {
-  const server = http.createServer((request, response) => {
-    if (request.method === 'GET' && request.url === '/__admin/health') {
-      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'ok' }));
-      return;
-    }
-    response
-      .writeHead(404, { 'content-type': 'application/json' })
-      .end(JSON.stringify({ error: 'not found' }));
+export async function startSimulator(options: SimulatorOptions = {}): Promise<RunningSimulator> {
+  const modules = options.modules ?? allSimulatorModules;
+  const host = options.host ?? '127.0.0.1';
+  const faults = new FaultInjector();
+  faults.configure(options.faults ?? {});
+  const requests = new RequestLog();
+
+  let states: ModuleStates;
+  let clock: SimulatorClock;
+  const snapshot = (): PersistedState => ({
+    version: stateVersion() as 1,
+    savedAt: new Date().toISOString(),
+    clock: { now: clock.now(), speed: clock.currentSpeed },
+    modules: states,
   });
+  const stateFile = options.stateFile ? new StateFile(options.stateFile, snapshot) : undefined;
+  const restored = stateFile?.load();
+  if (restored) {
+    states = { ...seededStates(modules, { profile: 'empty' }), ...restored.modules };
+    clock = new SimulatorClock(options.speed ?? restored.clock.speed, restored.clock.now);
+  } else {
+    states = seededStates(modules, options.seed ?? { profile: 'empty' });
+    clock = new SimulatorClock(options.speed ?? 1);
+  }
+
+  const tokens = new TokenRegistry(clock, () => faults.tokenLifetimeSeconds);
+  let baseUrl = '';
+  const context: SimulatorContext = {
+    clock,
+    tokens,
+    listVisibilityDelayMs: () => faults.listVisibilityDelayMs,
+    baseUrl: () => baseUrl,
+    changed: () => stateFile?.scheduleSave(),
+    newId: () => randomUUID(),
+  };
+
+  const moduleRouters = modules.map((module) => {
+    const router = new Router();
+    module.register(router, () => states[module.name], context);
+    return { module, router };
+  });
+  const adminRouter = new Router();
+  for (const module of modules) module.registerAdmin?.(adminRouter, () => states[module.name], context);
+  registerAdminRoutes(adminRouter, {
+    snapshot,
+    faults,
+    clock,
+    requests,
+    tokens,
+    reseed: (seed) => {
+      states = seededStates(modules, seed);
+      tokens.revokeAll();
+      stateFile?.saveNow();
+    },
+  });
+
+  const server = http.createServer((incoming, outgoing) => {
+    void (async () => {
+      const url = new URL(incoming.url ?? '/', 'http://simulator');
+      const method = (incoming.method ?? 'GET').toUpperCase();
+      const owner = url.pathname.startsWith('/__admin')
+        ? undefined
+        : moduleRouters.find(
+            ({ module }) => url.pathname === module.prefix || url.pathname.startsWith(`${module.prefix}/`),
+          );
+      const router = owner?.router ?? adminRouter;
+      const match = router.match(method, url.pathname);
+      const parsed = await readBody(incoming);
+      const request: SimRequest = {
+        method,
+        path: url.pathname,
+        params: match && 'handler' in match ? match.params : {},
+        query: url.searchParams,
+        headers: incoming.headers,
+        body: parsed.body,
+      };
+      const route = match && 'pattern' in match ? match.pattern : undefined;
+      const log = (status: number, dropped = false) =>
+        requests.record({
+          at: clock.now(),
+          module: owner?.module.name ?? 'admin',
+          method,
+          path: url.pathname,
+          route,
+          query: url.searchParams,
+          status,
+          dropped,
+        });
+
+      if (owner) {
+        if (faults.latencyMs) await delay(faults.latencyMs);
+        const decision = faults.beforeHandling(
+          owner.module.name,
+          owner.module.tenantOf(request),
+          method,
+          url.pathname,
+        );
+        if (decision.type === 'respond') {
+          const result = owner.module.faultResponse(decision.kind, decision.retryAfterSeconds);
+          log(result.status);
+          writeResponse(outgoing, result);
+          return;
+        }
+      }
+      if (!match) {
+        log(404);
+        writeResponse(outgoing, {
+          status: 404,
+          body: { error: 'not_found', message: `No route for ${method} ${url.pathname}` },
+        });
+        return;
+      }
+      if (!('handler' in match)) {
+        log(405);
+        writeResponse(outgoing, {
+          status: 405,
+          headers: { allow: match.allowed.join(', ') },
+          body: { error: 'method_not_allowed' },
+        });
+        return;
+      }
+      if (parsed.error && owner) {
+        log(400);
+        writeResponse(outgoing, { status: 400, body: { error: 'bad_request', message: parsed.error } });
+        return;
+      }
+      const result = await match.handler(request);
+      if (
+        owner &&
+        match.options.write &&
+        result.status < 400 &&
+        faults.dropAfterCommit(owner.module.name, method, url.pathname)
+      ) {
+        log(result.status, true);
+        outgoing.destroy();
+        return;
+      }
+      log(result.status);
+      writeResponse(outgoing, result);
+    })().catch((error: unknown) => {
+      writeResponse(outgoing, {
+        status: 500,
+        body: { error: 'simulator_error', message: (error as Error).message },
+      });
+    });
+  });
+
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, host, resolve);
+    server.listen(options.port ?? 4010, host, resolve);
   });
-  const address = server.address() as AddressInfo;
+  const { port } = server.address() as AddressInfo;
+  baseUrl = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
+  stateFile?.saveNow();
+
   return {
-    baseUrl: `http://${host}:${address.port}`,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    baseUrl,
+    port,
+    clock,
+    faults,
+    requests,
+    baseUrls: Object.assign({}, ...modules.map((module) => module.describeBaseUrls(baseUrl))) as Record<
+      string,
+      string
+    >,
+    routes: moduleRouters.flatMap(({ module, router }) =>
+      router.describe().map((route) => ({ module: module.name, ...route })),
+    ),
+    snapshot,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      stateFile?.saveNow();
+    },
   };
 }

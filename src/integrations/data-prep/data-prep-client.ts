@@ -1,0 +1,83 @@
+import { z } from 'zod';
+import {
+  platformAuthorizer,
+  type PlatformIdentity,
+  type PlatformTokenSource,
+} from '../adobe-platform/authorizer';
+import { readPlatformError } from '../adobe-platform/errors';
+import { JsonHttpClient } from '../http/json-http-client';
+
+export const DATA_PREP_PATH = '/data/foundation/conversion';
+
+export interface MappingOperationInput {
+  sourceType: 'ATTRIBUTE' | 'EXPRESSION' | 'STATIC';
+  source: string;
+  destination: string;
+  name?: string;
+  description?: string;
+}
+
+export interface MappingSetInput {
+  outputSchema: { schemaRef: { id: string; contentType: string } };
+  mappings: MappingOperationInput[];
+  name?: string;
+  description?: string;
+}
+
+const timestampSchema = z.union([z.number(), z.string()]).optional();
+
+const createdMappingSetSchema = z.looseObject({ id: z.string().min(1), version: z.number().int() });
+
+export const mappingSetSchema = z.looseObject({
+  id: z.string().min(1),
+  version: z.number().int().optional(),
+  name: z.string().optional(),
+  description: z.string().optional(),
+  outputSchema: z.looseObject({ schemaRef: z.looseObject({ id: z.string() }).optional() }).optional(),
+  mappings: z.array(
+    z.looseObject({
+      sourceType: z.string(),
+      source: z.string(),
+      destination: z.string(),
+    }),
+  ),
+  createdDate: timestampSchema,
+  modifiedDate: timestampSchema,
+});
+export type MappingSet = z.output<typeof mappingSetSchema>;
+
+/** Data Prep (conversion service) mapping sets, used by source dataflows' `Mapping` transformation. */
+export class DataPrepClient {
+  private readonly http: JsonHttpClient;
+
+  constructor(options: {
+    platformUrl: string;
+    identity: PlatformIdentity;
+    tokens: PlatformTokenSource;
+    fetch?: typeof fetch;
+  }) {
+    this.http = new JsonHttpClient({
+      api: 'data-prep',
+      baseUrl: `${options.platformUrl.replace(/\/+$/, '')}${DATA_PREP_PATH}`,
+      fetch: options.fetch,
+      auth: platformAuthorizer(options.tokens, options.identity),
+      readErrorBody: readPlatformError,
+    });
+  }
+
+  async createMappingSet(input: MappingSetInput): Promise<{ id: string; version: number }> {
+    const { body } = await this.http.request(
+      { method: 'POST', path: '/mappingSets', json: input },
+      createdMappingSetSchema,
+    );
+    return { id: body.id, version: body.version };
+  }
+
+  async getMappingSet(id: string): Promise<MappingSet | undefined> {
+    const path = `/mappingSets/${encodeURIComponent(id)}`;
+    const response = await this.http.send({ method: 'GET', path, acceptStatuses: [404] });
+    return response.status === 404
+      ? undefined
+      : this.http.parse({ method: 'GET', path }, mappingSetSchema, response.body);
+  }
+}

@@ -1,0 +1,51 @@
+import type { SimulatorClock } from './clock';
+import type { Router, SimRequest, SimResponse } from './router';
+import type { TokenRegistry } from './tokens';
+
+export type SimulatorModuleName = 'ims' | 'flowService' | 'dataPrep' | 'sfmc' | 'marketo' | 'salesConnect';
+
+export type SeedProfileName = 'empty' | 'demo' | 'large';
+
+export interface SeedOptions {
+  profile: SeedProfileName;
+  /** `large` only: how many sandboxes per org and V1 flows of each kind per sandbox. */
+  sandboxes?: number;
+  flowsPerSandbox?: number;
+}
+
+/** What every module's routes may use; the simulator owns all of it. */
+export interface SimulatorContext {
+  clock: SimulatorClock;
+  tokens: TokenRegistry;
+  /** How long a newly created object stays invisible to list endpoints (eventual consistency fault). */
+  listVisibilityDelayMs(): number;
+  /** Absolute base URL of this simulator, e.g. http://127.0.0.1:4010, for URLs a response hands out. */
+  baseUrl(): string;
+  /** Marks state as changed so it is persisted. */
+  changed(): void;
+  newId(): string;
+}
+
+export type FaultResponseKind = 'rate-limited' | 'server-error';
+
+/**
+ * One emulated API. Each module owns a JSON-serialisable slice of the
+ * simulator's state (persisted under its name) and the routes of its host,
+ * mounted under its path prefix.
+ */
+export interface SimulatorModule<S> {
+  readonly name: SimulatorModuleName;
+  /** First path segment(s) standing for the real host, e.g. "/platform". */
+  readonly prefix: string;
+  initialState(): S;
+  seed(state: S, options: SeedOptions): void;
+  register(router: Router, state: () => S, context: SimulatorContext): void;
+  /** Optional local-only controls under `/__admin/<name>/…` (e.g. require a specific secret). */
+  registerAdmin?(router: Router, state: () => S, context: SimulatorContext): void;
+  /** Key for per-tenant rate limits (an org, a Marketo instance, an SFMC subdomain). */
+  tenantOf(request: SimRequest): string;
+  /** How this API answers an injected fault, in its own error format. */
+  faultResponse(kind: FaultResponseKind, retryAfterSeconds: number): SimResponse;
+  /** Human-readable base URLs printed at start-up. */
+  describeBaseUrls(baseUrl: string): Record<string, string>;
+}

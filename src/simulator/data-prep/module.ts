@@ -1,0 +1,170 @@
+import { z } from 'zod';
+import { authenticatePlatformCall, platformFaultResponse, platformTenant } from '../adobe-platform/gateway';
+import { seededSandboxes } from '../adobe-platform/orgs';
+import type { SimulatorModule } from '../core/module';
+import { plannedSfmcV1Flows } from '../flow-service/seed';
+import { flowError } from '../flow-service/errors';
+
+const BASE = '/platform/data/foundation/conversion';
+
+interface StoredMappingSet {
+  id: string;
+  version: number;
+  name?: string;
+  description?: string;
+  outputSchema: unknown;
+  mappings: Array<{
+    id: string;
+    sourceType: string;
+    source: string;
+    destination: string;
+    name?: string;
+    description?: string;
+  }>;
+  createdDate: string;
+  modifiedDate: string;
+  createdBy: string;
+  modifiedBy: string;
+}
+
+export interface DataPrepSimulatorState {
+  orgs: Record<string, { sandboxes: Record<string, { mappingSets: Record<string, StoredMappingSet> }> }>;
+}
+
+const mappingSetInputSchema = z.looseObject({
+  name: z.string().optional(),
+  description: z.string().optional(),
+  outputSchema: z.looseObject({
+    schemaRef: z.looseObject({ id: z.string().min(1), contentType: z.string().optional() }),
+  }),
+  mappings: z
+    .array(
+      z.looseObject({
+        sourceType: z.enum(['ATTRIBUTE', 'EXPRESSION', 'STATIC']),
+        source: z.string(),
+        destination: z.string().min(1),
+        name: z.string().optional(),
+        description: z.string().optional(),
+      }),
+    )
+    .min(1),
+});
+
+function representation(set: StoredMappingSet) {
+  return {
+    id: set.id,
+    version: set.version,
+    createdDate: set.createdDate,
+    modifiedDate: set.modifiedDate,
+    createdBy: set.createdBy,
+    modifiedBy: set.modifiedBy,
+  };
+}
+
+/** Data Prep mapping sets (`/data/foundation/conversion/mappingSets`), per data-prep.yaml. */
+export const dataPrepSimulatorModule: SimulatorModule<DataPrepSimulatorState> = {
+  name: 'dataPrep',
+  prefix: BASE,
+  initialState: () => ({ orgs: {} }),
+  seed(state, options) {
+    const at = new Date().toISOString();
+    for (const { orgId, sandbox } of seededSandboxes(options)) {
+      (state.orgs[orgId] ??= { sandboxes: {} }).sandboxes[sandbox] = { mappingSets: {} };
+    }
+    for (const flow of plannedSfmcV1Flows(options)) {
+      state.orgs[flow.orgId]!.sandboxes[flow.sandbox]!.mappingSets[flow.mappingSetId] = {
+        id: flow.mappingSetId,
+        version: 0,
+        name: `SFMC ${flow.object.path} mapping`,
+        outputSchema: {
+          schemaRef: {
+            id: `https://ns.adobe.com/cutoverdemo/schemas/sfmc-${flow.object.path.toLowerCase()}`,
+            contentType: 'application/vnd.adobe.xed-full+json;version=1',
+          },
+        },
+        mappings: [
+          {
+            id: `${flow.mappingSetId}-1`,
+            sourceType: 'ATTRIBUTE',
+            source: 'Id',
+            destination: '_cutoverdemo.sfmcId',
+          },
+          {
+            id: `${flow.mappingSetId}-2`,
+            sourceType: 'ATTRIBUTE',
+            source: flow.object.deltaColumn ?? 'CreatedDate',
+            destination: '_cutoverdemo.modifiedAt',
+          },
+        ],
+        createdDate: at,
+        modifiedDate: at,
+        createdBy: 'seed@AdobeID',
+        modifiedBy: 'seed@AdobeID',
+      };
+    }
+  },
+  register(router, state, context) {
+    const sandboxExists = (orgId: string, sandbox: string) =>
+      Boolean(state().orgs[orgId]?.sandboxes[sandbox]);
+    router.post(`${BASE}/mappingSets`, (request) => {
+      const auth = authenticatePlatformCall(request, context.tokens, sandboxExists);
+      if ('response' in auth) return auth.response;
+      const input = mappingSetInputSchema.safeParse(request.body);
+      if (!input.success) {
+        return flowError(
+          400,
+          '1100',
+          'Bad Request',
+          input.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; '),
+          'mappingSets',
+        );
+      }
+      const id = context.newId().replace(/-/g, '');
+      const at = new Date(context.clock.now()).toISOString();
+      const set: StoredMappingSet = {
+        ...input.data,
+        id,
+        version: 0,
+        mappings: input.data.mappings.map((mapping, index) => ({ ...mapping, id: `${id}-${index + 1}` })),
+        createdDate: at,
+        modifiedDate: at,
+        createdBy: `${auth.caller.clientId}@AdobeID`,
+        modifiedBy: `${auth.caller.clientId}@AdobeID`,
+      };
+      state().orgs[auth.caller.orgId]!.sandboxes[auth.caller.sandbox]!.mappingSets[id] = set;
+      context.changed();
+      return { status: 200, body: representation(set) };
+    });
+    router.get(`${BASE}/mappingSets/:id`, (request) => {
+      const auth = authenticatePlatformCall(request, context.tokens, sandboxExists);
+      if ('response' in auth) return auth.response;
+      const set =
+        state().orgs[auth.caller.orgId]!.sandboxes[auth.caller.sandbox]!.mappingSets[request.params.id!];
+      return set
+        ? { status: 200, body: set }
+        : flowError(
+            404,
+            '1439',
+            'Resource not found',
+            `No mapping set found with id ${request.params.id}`,
+            'mappingSets',
+          );
+    });
+    router.get(`${BASE}/mappingSets`, (request) => {
+      const auth = authenticatePlatformCall(request, context.tokens, sandboxExists);
+      if ('response' in auth) return auth.response;
+      const sets = Object.values(
+        state().orgs[auth.caller.orgId]!.sandboxes[auth.caller.sandbox]!.mappingSets,
+      );
+      const limit = Number(request.query.get('limit') ?? 50);
+      const start = Number(request.query.get('start') ?? 0);
+      return {
+        status: 200,
+        body: { data: sets.slice(start, start + limit), _page: { count: sets.length, limit }, _links: {} },
+      };
+    });
+  },
+  tenantOf: platformTenant,
+  faultResponse: platformFaultResponse,
+  describeBaseUrls: () => ({}),
+};

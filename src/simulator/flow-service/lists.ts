@@ -1,0 +1,76 @@
+import type { SimRequest, SimResponse } from '../core/router';
+import { badRequest } from './errors';
+import { matchesFilter, parsePropertyFilter } from './property-filters';
+
+const DEFAULT_PAGE_SIZE = 100;
+
+interface PageCursor {
+  offset: number;
+  property: string[];
+  orderby?: string;
+  limit: number;
+}
+
+function encodeCursor(cursor: PageCursor): string {
+  return Buffer.from(JSON.stringify(cursor)).toString('base64url');
+}
+
+function decodeCursor(token: string): PageCursor | undefined {
+  try {
+    return JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as PageCursor;
+  } catch {
+    return undefined;
+  }
+}
+
+function orderBy(items: Record<string, unknown>[], field: string | undefined): Record<string, unknown>[] {
+  if (!field) return items;
+  const descending = field.startsWith('-');
+  const key = field.replace(/^[-+]/, '');
+  const sorted = [...items].sort((a, b) =>
+    String(a[key] ?? '').localeCompare(String(b[key] ?? ''), undefined, { numeric: true }),
+  );
+  return descending ? sorted.reverse() : sorted;
+}
+
+/**
+ * A Flow Service list answer: `property` filters (ANDed), `orderby`, `count`,
+ * `limit` and a `continuationToken` carried in a relative `_links.next.href`,
+ * the token alone standing for the rest of the query.
+ */
+export function listAnswer(
+  collection: string,
+  items: Record<string, unknown>[],
+  request: SimRequest,
+): SimResponse {
+  const token = request.query.get('continuationToken');
+  const cursor: PageCursor | undefined = token
+    ? decodeCursor(token)
+    : {
+        offset: 0,
+        property: request.query.getAll('property'),
+        orderby: request.query.get('orderby') ?? undefined,
+        limit: Number(request.query.get('limit') ?? DEFAULT_PAGE_SIZE),
+      };
+  if (!cursor || !Number.isInteger(cursor.limit) || cursor.limit < 1) {
+    return badRequest('Invalid continuationToken or limit', collection);
+  }
+  const filters = cursor.property.map((text) => ({ text, parsed: parsePropertyFilter(text) }));
+  const malformed = filters.find((filter) => !filter.parsed);
+  if (malformed) return badRequest(`Invalid property filter "${malformed.text}"`, collection);
+  const matching = orderBy(
+    items.filter((item) => filters.every((filter) => matchesFilter(item, filter.parsed!))),
+    cursor.orderby,
+  );
+  if (request.query.get('count') === 'true') return { status: 200, body: { count: matching.length } };
+
+  const page = matching.slice(cursor.offset, cursor.offset + cursor.limit);
+  const nextOffset = cursor.offset + cursor.limit;
+  const body: Record<string, unknown> = { items: page };
+  if (nextOffset < matching.length) {
+    body._links = {
+      next: { href: `/${collection}?continuationToken=${encodeCursor({ ...cursor, offset: nextOffset })}` },
+    };
+  }
+  return { status: 200, body };
+}

@@ -1,0 +1,57 @@
+/** What the simulator stores per object: the API's own item shape plus `_sim` bookkeeping it never serves. */
+export interface StoredRecord {
+  id: string;
+  etag: string;
+  createdAt: number;
+  updatedAt: number;
+  [field: string]: unknown;
+}
+
+export interface RunPlan {
+  outcome: 'success' | 'failed';
+  startedAt: number;
+  completesAt: number;
+  inputRecords: number;
+  failedRecords: number;
+}
+
+export interface FlowSimulation {
+  /** Scheduled runs have been materialised up to (excluding) this time. */
+  nextRunAt?: number;
+  /** The next N runs of this flow fail (set through the admin API). */
+  failNextRuns?: number;
+  /** Destination flows have no schedule; they report an activation run this often. */
+  activationIntervalMs?: number;
+  /** The delta column of the first on-demand run, which later runs may not change. */
+  deltaColumn?: string;
+}
+
+export type Collection = 'connections' | 'sourceConnections' | 'targetConnections' | 'flows' | 'runs';
+
+export interface SandboxData {
+  sandboxId: string;
+  connections: Record<string, StoredRecord>;
+  sourceConnections: Record<string, StoredRecord>;
+  targetConnections: Record<string, StoredRecord>;
+  flows: Record<string, StoredRecord>;
+  runs: Record<string, StoredRecord>;
+}
+
+export interface FlowServiceState {
+  orgs: Record<string, { sandboxes: Record<string, SandboxData> }>;
+  /** Simulated duration of every run, from start to its final status. */
+  runDurationMs: number;
+}
+
+export function emptySandbox(sandboxId: string): SandboxData {
+  return { sandboxId, connections: {}, sourceConnections: {}, targetConnections: {}, flows: {}, runs: {} };
+}
+
+/** The served form: every `_`-prefixed field is simulator bookkeeping. */
+export function publicView(record: StoredRecord): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(record).filter(([key]) => !key.startsWith('_')));
+}
+
+export function newEtag(id: string): string {
+  return `"${id}"`;
+}

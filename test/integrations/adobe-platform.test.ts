@@ -1,0 +1,532 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { RemoteApiError } from '../../src/integrations/http/errors';
+import { AdobeImsTokenProvider } from '../../src/integrations/adobe-ims/ims-client';
+import { CONNECTION_SPECS, FLOW_SPECS } from '../../src/integrations/flow-service/catalog';
+import { FlowServiceClient } from '../../src/integrations/flow-service/flow-service-client';
+import { where } from '../../src/integrations/flow-service/property-filter';
+import type { Flow } from '../../src/integrations/flow-service/schemas';
+import { DEMO_IMS_CLIENT_ID, DEMO_ORG_ID } from '../../src/simulator/seeds/demo-catalog';
+import { startSimulator } from '../../src/simulator/server';
+import { OpenApiResponseValidator } from '../support/openapi-validator';
+import { collect, demoAdobeClients, expectEveryRouteExercised, useSimulator } from '../support/simulator';
+
+interface RecordedResponse {
+  method: string;
+  path: string;
+  status: number;
+  body: unknown;
+}
+
+const recorded: RecordedResponse[] = [];
+
+/** Records every platform answer so it can be checked against Adobe's OpenAPI specs. */
+const recordingFetch: typeof fetch = async (input, init) => {
+  const response = await fetch(input, init);
+  const url = new URL(String(input));
+  const text = await response.clone().text();
+  recorded.push({
+    method: init?.method ?? 'GET',
+    path: `${url.pathname.replace(/^\/platform/, '')}${url.search}`,
+    status: response.status,
+    body: text ? (JSON.parse(text) as unknown) : undefined,
+  });
+  return response;
+};
+
+const simulator = useSimulator();
+const clients = () => demoAdobeClients(simulator(), 'prod', recordingFetch);
+
+async function expectRemoteError(promise: Promise<unknown>): Promise<RemoteApiError> {
+  const error = await promise.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  expect(error).toBeInstanceOf(RemoteApiError);
+  return error as RemoteApiError;
+}
+
+afterEach(() => simulator().faults.configure({}));
+
+describe('Adobe IMS', () => {
+  it('issues a server-to-server token and caches it until renewal', async () => {
+    const { tokens } = clients();
+    const first = await tokens.token();
+    expect(first).toMatch(/^eyJ/);
+    expect(await tokens.token()).toBe(first);
+  });
+
+  it('rejects a wrong secret without retrying and without echoing it', async () => {
+    await simulator().faults.configure({});
+    const response = await fetch(`${simulator().baseUrl}/__admin/ims/clients/strict-client`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ orgId: DEMO_ORG_ID, secret: 'the-right-secret', scopes: ['openid'] }),
+    });
+    expect(response.status).toBe(200);
+    const tokens = new AdobeImsTokenProvider({
+      imsUrl: `${simulator().baseUrl}/ims`,
+      clientId: 'strict-client',
+      clientSecret: 'a-wrong-secret-value',
+      scopes: ['openid'],
+    });
+    const error = await expectRemoteError(tokens.token());
+    expect(error).toMatchObject({
+      kind: 'bad-request',
+      retryable: false,
+      status: 400,
+      remoteCode: 'invalid_client',
+    });
+    expect(error.message).toContain('invalid client_secret parameter');
+    expect(error.message).not.toContain('a-wrong-secret-value');
+  });
+});
+
+describe('Flow Service contract', () => {
+  it('serves the catalogue, and clients find specs by name', async () => {
+    const { flowService } = clients();
+    const v1 = await flowService.findConnectionSpecByName(CONNECTION_SPECS.sfmcV1.name);
+    expect(v1?.id).toBe('ea1c2a08-b722-11eb-8529-0242ac130003');
+    expect(v1?.authSpec?.map((auth) => auth.name)).toEqual([
+      'Client-Id-Secret Based Authentication',
+      'OAuth2 Client Credential',
+    ]);
+    expect((await flowService.getConnectionSpec(CONNECTION_SPECS.dataLake.id))?.name).toBe('data-lake');
+    expect(await flowService.getConnectionSpec('00000000-0000-0000-0000-000000000000')).toBeUndefined();
+    const crm = await flowService.findFlowSpecByName('CRMToAEP');
+    expect(crm?.id).toBe(FLOW_SPECS.crmToAep.id);
+    expect(
+      (await flowService.getFlowSpec(FLOW_SPECS.profileToDestination.id))?.targetConnectionSpecIds,
+    ).toContain(CONNECTION_SPECS.marketoV2.id);
+  });
+
+  it('discovers the demo V1 SFMC and Marketo V1 objects with property filters', async () => {
+    const { flowService } = clients();
+    const [v1Connection] = await collect(
+      flowService.listConnections([where('connectionSpec.id', '==', CONNECTION_SPECS.sfmcV1.id)]),
+    );
+    expect(v1Connection?.auth?.params?.clientSecret).toBe('********');
+    const sources = await collect(
+      flowService.listSourceConnections([where('baseConnectionId', '==', v1Connection!.id)]),
+    );
+    expect(sources.map((source) => source.params?.path).sort()).toEqual([
+      'Campaign',
+      'Email',
+      'List',
+      'LoyaltyTier__c',
+      'Subscriber',
+    ]);
+
+    const v1Flows = await collect(
+      flowService.listFlows([
+        where(
+          'sourceConnectionIds[]',
+          '==',
+          sources.map((source) => source.id),
+        ),
+      ]),
+    );
+    expect(v1Flows).toHaveLength(5);
+    expect(
+      v1Flows.every((flow) => flow.state === 'enabled' && flow.lastRunDetails?.state === 'success'),
+    ).toBe(true);
+
+    const marketoV1 = await collect(
+      flowService.listFlows([
+        where(
+          'inheritedAttributes.targetConnections[].connectionSpec.id',
+          '==',
+          CONNECTION_SPECS.marketoV1.id,
+        ),
+      ]),
+    );
+    expect(marketoV1.map((flow) => flow.name)).toEqual(
+      expect.arrayContaining(['Marketo V1 - Newsletter audiences', 'Marketo V1 - Web visitors']),
+    );
+    const selectors = (
+      marketoV1[0]!.transformations[0]!.params as {
+        segmentSelectors: { selectors: Array<{ value: { mappingId?: string } }> };
+      }
+    ).segmentSelectors.selectors;
+    expect(selectors.every((selector) => typeof selector.value.mappingId === 'string')).toBe(true);
+
+    const runs = await collect(flowService.listRuns(v1Flows[0]!.id));
+    expect(runs.length).toBeGreaterThanOrEqual(3);
+    expect(runs[0]!.metrics?.recordSummary?.inputRecordCount).toBeGreaterThan(0);
+    const run = await flowService.getRun(runs[0]!.id);
+    expect(run?.flowId).toBe(v1Flows[0]!.id);
+
+    const explored = (await flowService.explore(v1Connection!.id, { objectType: 'root' })) as Array<{
+      path: string;
+      isCustomObject: boolean;
+    }>;
+    expect(explored.find((table) => table.path === 'LoyaltyTier__c')?.isCustomObject).toBe(true);
+    const table = (await flowService.explore(v1Connection!.id, {
+      objectType: 'table',
+      object: 'Subscriber',
+    })) as { format: string };
+    expect(table.format).toBe('flat');
+  });
+
+  it('follows _links.next through every page and answers counts', async () => {
+    const { flowService } = clients();
+    const paged = demoAdobeClients(simulator(), 'prod', recordingFetch);
+    const small = new FlowServiceClient({
+      platformUrl: `${simulator().baseUrl}/platform`,
+      identity: { orgId: DEMO_ORG_ID, apiKey: DEMO_IMS_CLIENT_ID, sandbox: 'prod' },
+      tokens: paged.tokens,
+      fetch: recordingFetch,
+      pageSize: 2,
+    });
+    const all = await collect(flowService.listFlows());
+    const pagedFlows = await collect(small.listFlows());
+    expect(pagedFlows.map((flow) => flow.id).sort()).toEqual(all.map((flow) => flow.id).sort());
+    expect(recorded.some((response) => response.path.includes('continuationToken='))).toBe(true);
+    const count = await fetch(
+      `${simulator().baseUrl}/platform/data/foundation/flowservice/flows?count=true`,
+      {
+        headers: {
+          authorization: `Bearer ${await paged.tokens.token()}`,
+          'x-api-key': DEMO_IMS_CLIENT_ID,
+          'x-gw-ims-org-id': DEMO_ORG_ID,
+          'x-sandbox-name': 'prod',
+        },
+      },
+    );
+    expect(await count.json()).toEqual({ count: all.length });
+  });
+
+  it('creates, patches with If-Match, enables/disables and deletes a V2 dataflow with its connections', async () => {
+    const { flowService, dataPrep } = clients();
+    const base = await flowService.createConnection({
+      name: 'SFMC V2 contract test',
+      auth: {
+        specName: 'OAuth2 Client Credential',
+        params: { baseEndpoint: 'mcdemo', clientId: 'id', clientSecret: 'secret' },
+      },
+      connectionSpec: { id: CONNECTION_SPECS.sfmcV2.id, version: '1.0' },
+    });
+    expect(base.etag).toMatch(/^".+"$/);
+    const connection = await flowService.getConnection(base.id);
+    const renamed = await flowService.updateConnection(base.id, connection!.etag!, [
+      { op: 'replace', path: '/name', value: 'renamed' },
+    ]);
+    expect((await flowService.getConnection(base.id))?.name).toBe('renamed');
+    expect(renamed.etag).not.toBe(connection!.etag);
+
+    const source = await flowService.createSourceConnection({
+      name: 'Subscribers DE',
+      baseConnectionId: base.id,
+      connectionSpec: { id: CONNECTION_SPECS.sfmcV2.id, version: '1.0' },
+      data: { format: 'tabular' },
+      params: { path: 'subscribers-de' },
+    });
+    const target = await flowService.createTargetConnection({
+      name: 'Subscribers dataset',
+      connectionSpec: { id: CONNECTION_SPECS.dataLake.id, version: '1.0' },
+      data: {
+        format: 'parquet_xdm',
+        schema: {
+          id: 'https://ns.adobe.com/x/schemas/y',
+          version: 'application/vnd.adobe.xed-full+json;version=1',
+        },
+      },
+      params: { dataSetId: 'dataset-1' },
+    });
+    expect((await flowService.getSourceConnection(source.id))?.params?.path).toBe('subscribers-de');
+    expect((await flowService.getTargetConnection(target.id))?.params?.dataSetId).toBe('dataset-1');
+    expect(
+      (await collect(flowService.listTargetConnections([where('params.dataSetId', '==', 'dataset-1')])))
+        .length,
+    ).toBe(1);
+    const sourceEtag = (await flowService.getSourceConnection(source.id))!.etag!;
+    await flowService.updateSourceConnection(source.id, sourceEtag, [
+      { op: 'add', path: '/description', value: 'Subscribers' },
+    ]);
+    const targetEtag = (await flowService.getTargetConnection(target.id))!.etag!;
+    await flowService.updateTargetConnection(target.id, targetEtag, [
+      { op: 'add', path: '/description', value: 'Dataset' },
+    ]);
+    expect((await flowService.getSourceConnection(source.id))?.description).toBe('Subscribers');
+
+    const mapping = await dataPrep.createMappingSet({
+      outputSchema: {
+        schemaRef: {
+          id: 'https://ns.adobe.com/x/schemas/y',
+          contentType: 'application/vnd.adobe.xed-full+json;version=1',
+        },
+      },
+      mappings: [{ sourceType: 'ATTRIBUTE', source: 'EmailAddress', destination: 'personalEmail.address' }],
+    });
+    expect((await dataPrep.getMappingSet(mapping.id))?.mappings).toHaveLength(1);
+    expect(await dataPrep.getMappingSet('missing')).toBeUndefined();
+    const listed = await fetch(`${simulator().baseUrl}/platform/data/foundation/conversion/mappingSets`, {
+      headers: {
+        authorization: `Bearer ${await clients().tokens.token()}`,
+        'x-api-key': DEMO_IMS_CLIENT_ID,
+        'x-gw-ims-org-id': DEMO_ORG_ID,
+      },
+    });
+    expect(((await listed.json()) as { data: unknown[] }).data.length).toBeGreaterThan(0);
+
+    const flowBody = {
+      name: 'Subscribers V2',
+      flowSpec: { id: FLOW_SPECS.crmToAep.id, version: '1.0' },
+      sourceConnectionIds: [source.id],
+      targetConnectionIds: [target.id],
+      scheduleParams: { startTime: Math.floor(Date.now() / 1000), frequency: 'hour', interval: 1 },
+    };
+    const withoutDelta = await expectRemoteError(
+      flowService.createFlow({
+        ...flowBody,
+        transformations: [{ name: 'Mapping', params: { mappingId: mapping.id } }],
+      }),
+    );
+    expect(withoutDelta).toMatchObject({
+      kind: 'bad-request',
+      retryable: false,
+      remoteCode: 'FLOW-1100-400',
+    });
+    expect(withoutDelta.message).toContain('delta date/time column is mandatory');
+
+    const flow = await flowService.createFlow({
+      ...flowBody,
+      transformations: [
+        {
+          name: 'Copy',
+          params: { deltaColumn: { name: 'ModifiedDate', dateFormat: 'YYYY-MM-DD', timezone: 'UTC' } },
+        },
+        { name: 'Mapping', params: { mappingId: mapping.id, mappingVersion: 0 } },
+      ],
+    });
+    const stored = (await flowService.getFlow(flow.id)) as Flow;
+    const stale = await expectRemoteError(
+      flowService.patchFlow(flow.id, '"stale"', [{ op: 'replace', path: '/name', value: 'x' }]),
+    );
+    expect(stale).toMatchObject({ kind: 'precondition-failed', status: 412, retryable: false });
+    await flowService.patchFlow(flow.id, stored.etag!, [
+      { op: 'replace', path: '/scheduleParams/frequency', value: 'day' },
+    ]);
+    expect((await flowService.getFlow(flow.id))?.scheduleParams?.frequency).toBe('day');
+    expect((await flowService.disableFlow(flow.id)).etag).toBeDefined();
+    expect((await flowService.getFlow(flow.id))?.state).toBe('disabled');
+    await flowService.enableFlow(flow.id);
+
+    const inUse = await expectRemoteError(flowService.deleteSourceConnection(source.id));
+    expect(inUse).toMatchObject({ kind: 'conflict', status: 409 });
+    expect(await flowService.deleteFlow(flow.id)).toBe('deleted');
+    expect(await flowService.deleteFlow(flow.id)).toBe('absent');
+    expect(await flowService.getFlow(flow.id)).toBeUndefined();
+    expect(await flowService.deleteSourceConnection(source.id)).toBe('deleted');
+    expect(await flowService.deleteTargetConnection(target.id)).toBe('deleted');
+    expect(await flowService.deleteConnection(base.id)).toBe('deleted');
+  });
+
+  it('produces runs on schedule and on demand that finish over simulated time, and can be told to fail', async () => {
+    const { flowService } = clients();
+    const [v1Flow] = await collect(flowService.listFlows([where('name', '==', 'SFMC Subscriber to AEP')]));
+    const created = await flowService.createRun({
+      flowId: v1Flow!.id,
+      params: { startTime: 1, windowStartTime: 1, windowEndTime: 2, deltaColumn: { name: 'ModifiedDate' } },
+    });
+    expect((await flowService.getRun(created.id))?.metrics?.statusSummary?.status).toBe('inProgress');
+    simulator().clock.advance(31_000);
+    const finished = await flowService.getRun(created.id);
+    expect(finished?.metrics?.statusSummary?.status).toBe('success');
+    expect(finished?.metrics?.recordSummary?.inputRecordCount).toBe(12_500);
+
+    const changedDelta = await expectRemoteError(
+      flowService.createRun({
+        flowId: v1Flow!.id,
+        params: { startTime: 1, windowStartTime: 2, windowEndTime: 3, deltaColumn: { name: 'Other' } },
+      }),
+    );
+    expect(changedDelta.message).toContain('deltaColumn cannot change');
+
+    await fetch(`${simulator().baseUrl}/__admin/flow-service/flows/${v1Flow!.id}/fail-next-runs`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ count: 1 }),
+    });
+    const failing = await flowService.createRun({
+      flowId: v1Flow!.id,
+      params: { startTime: 1, windowStartTime: 3, windowEndTime: 4 },
+    });
+    simulator().clock.advance(31_000);
+    const failed = await flowService.getRun(failing.id);
+    expect(failed?.metrics?.statusSummary).toMatchObject({
+      status: 'failed',
+      errors: [{ code: 'CONNECTOR-2001-500' }],
+    });
+
+    simulator().clock.advance(3_600_000);
+    const scheduled = await collect(flowService.listRuns(v1Flow!.id));
+    expect(scheduled.length).toBeGreaterThanOrEqual(6);
+  });
+
+  it('answers every success with the shape Adobe’s OpenAPI specs declare', () => {
+    const flowSpec = OpenApiResponseValidator.load('flow-service.yaml');
+    const dataPrepSpec = OpenApiResponseValidator.load('data-prep.yaml');
+    // Adobe's specs declare no error bodies, so only successes are checked. The explore of one table answers
+    // `{format, schema}` in Adobe's tutorials while the spec declares an array; the simulator follows the tutorials.
+    const successes = recorded.filter(
+      (response) =>
+        response.status < 400 &&
+        !response.path.startsWith('/ims') &&
+        !response.path.includes('objectType=table'),
+    );
+    expect(successes.length).toBeGreaterThan(30);
+    const problems = successes.flatMap((response) => {
+      const validator = response.path.startsWith('/data/foundation/conversion') ? dataPrepSpec : flowSpec;
+      const relative = response.path.replace(/^\/data\/foundation\/(flowservice|conversion)/, '');
+      return validator.validate(response.method, relative, response.status, response.body).errors;
+    });
+    expect([...new Set(problems)]).toEqual([]);
+  });
+
+  it('exercised every IMS, Flow Service and Data Prep route', () => {
+    expectEveryRouteExercised(simulator(), ['ims', 'flowService', 'dataPrep']);
+  });
+});
+
+describe('Experience Platform gateway checks', () => {
+  const call = async (headers: Record<string, string>) => {
+    const response = await fetch(`${simulator().baseUrl}/platform/data/foundation/flowservice/flows`, {
+      headers,
+    });
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  };
+
+  it('answers missing or bad headers with the documented gateway errors', async () => {
+    const token = await clients().tokens.token();
+    const full = {
+      authorization: `Bearer ${token}`,
+      'x-api-key': DEMO_IMS_CLIENT_ID,
+      'x-gw-ims-org-id': DEMO_ORG_ID,
+    };
+    expect(await call({})).toEqual({
+      status: 401,
+      body: { error_code: '403010', message: 'Oauth token is missing.' },
+    });
+    expect((await call({ ...full, authorization: 'Bearer nope' })).body.error_code).toBe('401013');
+    expect((await call({ ...full, 'x-api-key': 'other' })).body.error_code).toBe('403003');
+    const { 'x-gw-ims-org-id': _org, ...withoutOrg } = full;
+    expect(await call(withoutOrg)).toMatchObject({ status: 400, body: { error_code: '400003' } });
+    expect(await call({ ...full, 'x-sandbox-name': 'no-such-sandbox' })).toMatchObject({
+      status: 403,
+      body: { error_code: '403025' },
+    });
+    expect((await call(full)).status).toBe(200);
+  });
+});
+
+describe('Flow Service faults', () => {
+  it('turns 429s into retryable errors carrying Retry-After', async () => {
+    const { flowService, tokens } = clients();
+    await tokens.token();
+    simulator().faults.configure({
+      modules: ['flowService'],
+      rateLimit: { requestsPerSecond: 0.5, burst: 1 },
+    });
+    await flowService.getFlowSpec(FLOW_SPECS.crmToAep.id);
+    const error = await expectRemoteError(flowService.getFlowSpec(FLOW_SPECS.crmToAep.id));
+    expect(error).toMatchObject({ kind: 'rate-limited', status: 429, retryable: true, retryAfterMs: 2_000 });
+  });
+
+  it('turns 5xx into retryable errors', async () => {
+    simulator().faults.configure({
+      script: [{ kind: 'server-error', count: 1, pathContains: '/flowSpecs' }],
+    });
+    const error = await expectRemoteError(clients().flowService.getFlowSpec(FLOW_SPECS.crmToAep.id));
+    expect(error).toMatchObject({
+      kind: 'server',
+      status: 503,
+      retryable: true,
+      remoteCode: 'FLOW-1103-503',
+    });
+  });
+
+  it('drops a create response after committing it: a retryable network error, and the object exists', async () => {
+    const { flowService } = clients();
+    simulator().faults.configure({
+      script: [{ kind: 'drop-after-commit', method: 'POST', pathContains: '/connections' }],
+    });
+    const error = await expectRemoteError(
+      flowService.createConnection({
+        name: 'dropped-response-connection',
+        auth: {
+          specName: 'OAuth2 Client Credential',
+          params: { baseEndpoint: 'mcdemo', clientId: 'id', clientSecret: 'secret' },
+        },
+        connectionSpec: { id: CONNECTION_SPECS.sfmcV2.id, version: '1.0' },
+      }),
+    );
+    expect(error).toMatchObject({ kind: 'network', retryable: true });
+    const found = await collect(
+      flowService.listConnections([where('name', '==', 'dropped-response-connection')]),
+    );
+    expect(found).toHaveLength(1);
+  });
+
+  it('renews a token that expired early, once, and carries on', async () => {
+    const { flowService, tokens } = clients();
+    simulator().faults.configure({ tokenLifetimeSeconds: 1 });
+    const before = await tokens.token();
+    simulator().clock.advance(2_000);
+    expect(await flowService.getFlowSpec(FLOW_SPECS.crmToAep.id)).toBeDefined();
+    expect(await tokens.token()).not.toBe(before);
+  });
+
+  it('keeps new objects out of lists for a while (eventual consistency)', async () => {
+    const { flowService } = clients();
+    simulator().faults.configure({ listVisibilityDelayMs: 60_000 });
+    const created = await flowService.createTargetConnection({
+      name: 'eventually-visible',
+      connectionSpec: { id: CONNECTION_SPECS.dataLake.id, version: '1.0' },
+      params: { dataSetId: 'eventual' },
+    });
+    const list = () =>
+      collect(flowService.listTargetConnections([where('name', '==', 'eventually-visible')]));
+    expect(await list()).toHaveLength(0);
+    expect((await flowService.getTargetConnection(created.id))?.id).toBe(created.id);
+    simulator().clock.advance(60_000);
+    expect(await list()).toHaveLength(1);
+  });
+});
+
+describe('simulator state', () => {
+  it('survives a restart from its state file', async () => {
+    const stateFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cutover-sim-')), 'state.json');
+    const first = await startSimulator({ port: 0, seed: { profile: 'demo' }, stateFile });
+    const created = await demoAdobeClients(first).flowService.createTargetConnection({
+      name: 'persisted',
+      connectionSpec: { id: CONNECTION_SPECS.dataLake.id, version: '1.0' },
+      params: { dataSetId: 'persisted' },
+    });
+    await first.close();
+    const second = await startSimulator({ port: 0, seed: { profile: 'empty' }, stateFile });
+    try {
+      expect((await demoAdobeClients(second).flowService.getTargetConnection(created.id))?.name).toBe(
+        'persisted',
+      );
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('seeds the large profile at the requested scale', async () => {
+    const large = await startSimulator({
+      port: 0,
+      seed: { profile: 'large', sandboxes: 3, flowsPerSandbox: 20 },
+    });
+    try {
+      const flows = await collect(demoAdobeClients(large, 'dev-2').flowService.listFlows());
+      expect(flows.filter((flow) => flow.name.startsWith('SFMC'))).toHaveLength(20);
+      expect(flows.filter((flow) => flow.name.startsWith('Marketo V1'))).toHaveLength(20);
+    } finally {
+      await large.close();
+    }
+  });
+});
