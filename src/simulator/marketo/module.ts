@@ -122,6 +122,6 @@ export const marketoSimulatorModule: SimulatorModule<MarketoSimulatorState> = {
     };
   },
   describeBaseUrls(baseUrl) {
-    return { marketo: `${baseUrl}${PREFIX}/{munchkinId}` };
+    return { 'Marketo REST + identity (marketo.baseUrl)': `${baseUrl}${PREFIX}/{munchkinId}` };
   },
 };

@@ -266,5 +266,7 @@ export const salesConnectSimulatorModule: SimulatorModule<SalesConnectSimulatorS
       : contractError(503, 'unavailable', 'Sales Connect is temporarily unavailable; retry later.', headers);
   },
 
-  describeBaseUrls: (baseUrl) => ({ 'Sales Connect bridge (contract v1)': `${baseUrl}${PREFIX}` }),
+  describeBaseUrls: (baseUrl) => ({
+    'Sales Connect bridge, contract v1 (salesConnect.gateway.baseUrl)': `${baseUrl}${PREFIX}`,
+  }),
 };

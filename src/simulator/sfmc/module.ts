@@ -37,6 +37,6 @@ export const sfmcSimulatorModule: SimulatorModule<SfmcSimulatorState> = {
   faultResponse: (kind, retryAfterSeconds) =>
     kind === 'rate-limited' ? rateLimited(retryAfterSeconds) : serverError(),
   describeBaseUrls: (baseUrl) => ({
-    'sfmc auth (demo tenant)': simulatedSfmcAuthBaseUrl(baseUrl, DEMO_SFMC.subdomain),
+    'SFMC auth, demo tenant (sfmc.authBaseUrl)': simulatedSfmcAuthBaseUrl(baseUrl, DEMO_SFMC.subdomain),
   }),
 };
