@@ -105,11 +105,11 @@ describe('Flow Service contract', () => {
   it('discovers the demo V1 SFMC and Marketo V1 objects with property filters', async () => {
     const { flowService } = clients();
     const [v1Connection] = await collect(
-      flowService.listConnections([where('connectionSpec.id', '==', CONNECTION_SPECS.sfmcV1.id)]),
+      flowService.connections.list([where('connectionSpec.id', '==', CONNECTION_SPECS.sfmcV1.id)]),
     );
     expect(v1Connection?.auth?.params?.clientSecret).toBe('********');
     const sources = await collect(
-      flowService.listSourceConnections([where('baseConnectionId', '==', v1Connection!.id)]),
+      flowService.sourceConnections.list([where('baseConnectionId', '==', v1Connection!.id)]),
     );
     expect(sources.map((source) => source.params?.path).sort()).toEqual([
       'Campaign',
@@ -120,7 +120,7 @@ describe('Flow Service contract', () => {
     ]);
 
     const v1Flows = await collect(
-      flowService.listFlows([
+      flowService.flows.list([
         where(
           'sourceConnectionIds[]',
           '==',
@@ -134,7 +134,7 @@ describe('Flow Service contract', () => {
     ).toBe(true);
 
     const marketoV1 = await collect(
-      flowService.listFlows([
+      flowService.flows.list([
         where(
           'inheritedAttributes.targetConnections[].connectionSpec.id',
           '==',
@@ -180,8 +180,8 @@ describe('Flow Service contract', () => {
       fetch: recordingFetch,
       pageSize: 2,
     });
-    const all = await collect(flowService.listFlows());
-    const pagedFlows = await collect(small.listFlows());
+    const all = await collect(flowService.flows.list());
+    const pagedFlows = await collect(small.flows.list());
     expect(pagedFlows.map((flow) => flow.id).sort()).toEqual(all.map((flow) => flow.id).sort());
     expect(recorded.some((response) => response.path.includes('continuationToken='))).toBe(true);
     const count = await fetch(
@@ -200,7 +200,7 @@ describe('Flow Service contract', () => {
 
   it('creates, patches with If-Match, enables/disables and deletes a V2 dataflow with its connections', async () => {
     const { flowService, dataPrep } = clients();
-    const base = await flowService.createConnection({
+    const base = await flowService.connections.create({
       name: 'SFMC V2 contract test',
       auth: {
         specName: 'OAuth2 Client Credential',
@@ -209,21 +209,21 @@ describe('Flow Service contract', () => {
       connectionSpec: { id: CONNECTION_SPECS.sfmcV2.id, version: '1.0' },
     });
     expect(base.etag).toMatch(/^".+"$/);
-    const connection = await flowService.getConnection(base.id);
-    const renamed = await flowService.updateConnection(base.id, connection!.etag!, [
+    const connection = await flowService.connections.get(base.id);
+    const renamed = await flowService.connections.update(base.id, connection!.etag!, [
       { op: 'replace', path: '/name', value: 'renamed' },
     ]);
-    expect((await flowService.getConnection(base.id))?.name).toBe('renamed');
+    expect((await flowService.connections.get(base.id))?.name).toBe('renamed');
     expect(renamed.etag).not.toBe(connection!.etag);
 
-    const source = await flowService.createSourceConnection({
+    const source = await flowService.sourceConnections.create({
       name: 'Subscribers DE',
       baseConnectionId: base.id,
       connectionSpec: { id: CONNECTION_SPECS.sfmcV2.id, version: '1.0' },
       data: { format: 'tabular' },
       params: { path: 'subscribers-de' },
     });
-    const target = await flowService.createTargetConnection({
+    const target = await flowService.targetConnections.create({
       name: 'Subscribers dataset',
       connectionSpec: { id: CONNECTION_SPECS.dataLake.id, version: '1.0' },
       data: {
@@ -235,21 +235,21 @@ describe('Flow Service contract', () => {
       },
       params: { dataSetId: 'dataset-1' },
     });
-    expect((await flowService.getSourceConnection(source.id))?.params?.path).toBe('subscribers-de');
-    expect((await flowService.getTargetConnection(target.id))?.params?.dataSetId).toBe('dataset-1');
+    expect((await flowService.sourceConnections.get(source.id))?.params?.path).toBe('subscribers-de');
+    expect((await flowService.targetConnections.get(target.id))?.params?.dataSetId).toBe('dataset-1');
     expect(
-      (await collect(flowService.listTargetConnections([where('params.dataSetId', '==', 'dataset-1')])))
+      (await collect(flowService.targetConnections.list([where('params.dataSetId', '==', 'dataset-1')])))
         .length,
     ).toBe(1);
-    const sourceEtag = (await flowService.getSourceConnection(source.id))!.etag!;
-    await flowService.updateSourceConnection(source.id, sourceEtag, [
+    const sourceEtag = (await flowService.sourceConnections.get(source.id))!.etag!;
+    await flowService.sourceConnections.update(source.id, sourceEtag, [
       { op: 'add', path: '/description', value: 'Subscribers' },
     ]);
-    const targetEtag = (await flowService.getTargetConnection(target.id))!.etag!;
-    await flowService.updateTargetConnection(target.id, targetEtag, [
+    const targetEtag = (await flowService.targetConnections.get(target.id))!.etag!;
+    await flowService.targetConnections.update(target.id, targetEtag, [
       { op: 'add', path: '/description', value: 'Dataset' },
     ]);
-    expect((await flowService.getSourceConnection(source.id))?.description).toBe('Subscribers');
+    expect((await flowService.sourceConnections.get(source.id))?.description).toBe('Subscribers');
 
     const mapping = await dataPrep.createMappingSet({
       outputSchema: {
@@ -279,7 +279,7 @@ describe('Flow Service contract', () => {
       scheduleParams: { startTime: Math.floor(Date.now() / 1000), frequency: 'hour', interval: 1 },
     };
     const withoutDelta = await expectRemoteError(
-      flowService.createFlow({
+      flowService.flows.create({
         ...flowBody,
         transformations: [{ name: 'Mapping', params: { mappingId: mapping.id } }],
       }),
@@ -291,7 +291,7 @@ describe('Flow Service contract', () => {
     });
     expect(withoutDelta.message).toContain('delta date/time column is mandatory');
 
-    const flow = await flowService.createFlow({
+    const flow = await flowService.flows.create({
       ...flowBody,
       transformations: [
         {
@@ -301,32 +301,32 @@ describe('Flow Service contract', () => {
         { name: 'Mapping', params: { mappingId: mapping.id, mappingVersion: 0 } },
       ],
     });
-    const stored = (await flowService.getFlow(flow.id)) as Flow;
+    const stored = (await flowService.flows.get(flow.id)) as Flow;
     const stale = await expectRemoteError(
-      flowService.patchFlow(flow.id, '"stale"', [{ op: 'replace', path: '/name', value: 'x' }]),
+      flowService.flows.update(flow.id, '"stale"', [{ op: 'replace', path: '/name', value: 'x' }]),
     );
     expect(stale).toMatchObject({ kind: 'precondition-failed', status: 412, retryable: false });
-    await flowService.patchFlow(flow.id, stored.etag!, [
+    await flowService.flows.update(flow.id, stored.etag!, [
       { op: 'replace', path: '/scheduleParams/frequency', value: 'day' },
     ]);
-    expect((await flowService.getFlow(flow.id))?.scheduleParams?.frequency).toBe('day');
+    expect((await flowService.flows.get(flow.id))?.scheduleParams?.frequency).toBe('day');
     expect((await flowService.disableFlow(flow.id)).etag).toBeDefined();
-    expect((await flowService.getFlow(flow.id))?.state).toBe('disabled');
+    expect((await flowService.flows.get(flow.id))?.state).toBe('disabled');
     await flowService.enableFlow(flow.id);
 
-    const inUse = await expectRemoteError(flowService.deleteSourceConnection(source.id));
+    const inUse = await expectRemoteError(flowService.sourceConnections.delete(source.id));
     expect(inUse).toMatchObject({ kind: 'conflict', status: 409 });
-    expect(await flowService.deleteFlow(flow.id)).toBe('deleted');
-    expect(await flowService.deleteFlow(flow.id)).toBe('absent');
-    expect(await flowService.getFlow(flow.id)).toBeUndefined();
-    expect(await flowService.deleteSourceConnection(source.id)).toBe('deleted');
-    expect(await flowService.deleteTargetConnection(target.id)).toBe('deleted');
-    expect(await flowService.deleteConnection(base.id)).toBe('deleted');
+    expect(await flowService.flows.delete(flow.id)).toBe('deleted');
+    expect(await flowService.flows.delete(flow.id)).toBe('absent');
+    expect(await flowService.flows.get(flow.id)).toBeUndefined();
+    expect(await flowService.sourceConnections.delete(source.id)).toBe('deleted');
+    expect(await flowService.targetConnections.delete(target.id)).toBe('deleted');
+    expect(await flowService.connections.delete(base.id)).toBe('deleted');
   });
 
   it('produces runs on schedule and on demand that finish over simulated time, and can be told to fail', async () => {
     const { flowService } = clients();
-    const [v1Flow] = await collect(flowService.listFlows([where('name', '==', 'SFMC Subscriber to AEP')]));
+    const [v1Flow] = await collect(flowService.flows.list([where('name', '==', 'SFMC Subscriber to AEP')]));
     const created = await flowService.createRun({
       flowId: v1Flow!.id,
       params: { startTime: 1, windowStartTime: 1, windowEndTime: 2, deltaColumn: { name: 'ModifiedDate' } },
@@ -454,7 +454,7 @@ describe('Flow Service faults', () => {
       script: [{ kind: 'drop-after-commit', method: 'POST', pathContains: '/connections' }],
     });
     const error = await expectRemoteError(
-      flowService.createConnection({
+      flowService.connections.create({
         name: 'dropped-response-connection',
         auth: {
           specName: 'OAuth2 Client Credential',
@@ -465,7 +465,7 @@ describe('Flow Service faults', () => {
     );
     expect(error).toMatchObject({ kind: 'network', retryable: true });
     const found = await collect(
-      flowService.listConnections([where('name', '==', 'dropped-response-connection')]),
+      flowService.connections.list([where('name', '==', 'dropped-response-connection')]),
     );
     expect(found).toHaveLength(1);
   });
@@ -482,15 +482,15 @@ describe('Flow Service faults', () => {
   it('keeps new objects out of lists for a while (eventual consistency)', async () => {
     const { flowService } = clients();
     simulator().faults.configure({ listVisibilityDelayMs: 60_000 });
-    const created = await flowService.createTargetConnection({
+    const created = await flowService.targetConnections.create({
       name: 'eventually-visible',
       connectionSpec: { id: CONNECTION_SPECS.dataLake.id, version: '1.0' },
       params: { dataSetId: 'eventual' },
     });
     const list = () =>
-      collect(flowService.listTargetConnections([where('name', '==', 'eventually-visible')]));
+      collect(flowService.targetConnections.list([where('name', '==', 'eventually-visible')]));
     expect(await list()).toHaveLength(0);
-    expect((await flowService.getTargetConnection(created.id))?.id).toBe(created.id);
+    expect((await flowService.targetConnections.get(created.id))?.id).toBe(created.id);
     simulator().clock.advance(60_000);
     expect(await list()).toHaveLength(1);
   });
@@ -500,7 +500,7 @@ describe('simulator state', () => {
   it('survives a restart from its state file', async () => {
     const stateFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cutover-sim-')), 'state.json');
     const first = await startSimulator({ port: 0, seed: { profile: 'demo' }, stateFile });
-    const created = await demoAdobeClients(first).flowService.createTargetConnection({
+    const created = await demoAdobeClients(first).flowService.targetConnections.create({
       name: 'persisted',
       connectionSpec: { id: CONNECTION_SPECS.dataLake.id, version: '1.0' },
       params: { dataSetId: 'persisted' },
@@ -508,7 +508,7 @@ describe('simulator state', () => {
     await first.close();
     const second = await startSimulator({ port: 0, seed: { profile: 'empty' }, stateFile });
     try {
-      expect((await demoAdobeClients(second).flowService.getTargetConnection(created.id))?.name).toBe(
+      expect((await demoAdobeClients(second).flowService.targetConnections.get(created.id))?.name).toBe(
         'persisted',
       );
     } finally {
@@ -522,7 +522,7 @@ describe('simulator state', () => {
       seed: { profile: 'large', sandboxes: 3, flowsPerSandbox: 20 },
     });
     try {
-      const flows = await collect(demoAdobeClients(large, 'dev-2').flowService.listFlows());
+      const flows = await collect(demoAdobeClients(large, 'dev-2').flowService.flows.list());
       expect(flows.filter((flow) => flow.name.startsWith('SFMC'))).toHaveLength(20);
       expect(flows.filter((flow) => flow.name.startsWith('Marketo V1'))).toHaveLength(20);
     } finally {

@@ -40,6 +40,43 @@ export interface FlowServiceClientOptions {
   pageSize?: number;
 }
 
+export interface FlowServiceResource<T, Body> {
+  create(body: Body): Promise<Created>;
+  /** Undefined when the object does not exist (404). */
+  get(id: string): Promise<T | undefined>;
+  /** Every object matching the filters, following `_links.next` to the end. */
+  list(filters?: PropertyFilter[]): AsyncGenerator<T, void, undefined>;
+  update(id: string, etag: string, operations: JsonPatchOperation[]): Promise<Created>;
+  /** Deleting something already gone is success: a retried delete must not fail a migration. */
+  delete(id: string): Promise<'deleted' | 'absent'>;
+}
+
+export interface CreateConnectionBody {
+  name: string;
+  description?: string;
+  auth?: { specName: string; params: Record<string, unknown> };
+  connectionSpec: { id: string; version: string };
+}
+
+export interface CreateSourceOrTargetBody {
+  name: string;
+  description?: string;
+  baseConnectionId?: string;
+  data?: Record<string, unknown>;
+  params?: Record<string, unknown>;
+  connectionSpec: { id: string; version: string };
+}
+
+export interface CreateFlowBody {
+  name: string;
+  description?: string;
+  flowSpec: { id: string; version: string };
+  sourceConnectionIds: string[];
+  targetConnectionIds: string[];
+  transformations?: Array<{ name: string; params: Record<string, unknown> }>;
+  scheduleParams?: Record<string, unknown>;
+}
+
 type Collection =
   | 'connections'
   | 'sourceConnections'
@@ -106,32 +143,22 @@ export class FlowServiceClient {
     return this.first(this.listFlowSpecs([where('name', '==', `"${name}"`)]));
   }
 
-  // Base connections ------------------------------------------------------------
+  // Stored objects: one CRUD surface per collection -------------------------------
 
-  createConnection(body: {
-    name: string;
-    description?: string;
-    auth: { specName: string; params: Record<string, unknown> };
-    connectionSpec: { id: string; version: string };
-  }): Promise<Created> {
-    return this.create('connections', body);
-  }
-
-  getConnection(id: string) {
-    return this.getOne('connections', id, connectionSchema);
-  }
-
-  listConnections(filters: PropertyFilter[] = []) {
-    return this.list('connections', connectionSchema, filters);
-  }
-
-  updateConnection(id: string, etag: string, operations: JsonPatchOperation[]) {
-    return this.patch('connections', id, etag, operations);
-  }
-
-  deleteConnection(id: string) {
-    return this.remove('connections', id);
-  }
+  readonly connections = this.resource<z.output<typeof connectionSchema>, CreateConnectionBody>(
+    'connections',
+    connectionSchema,
+  );
+  readonly sourceConnections = this.resource<
+    z.output<typeof sourceConnectionSchema>,
+    CreateSourceOrTargetBody
+  >('sourceConnections', sourceConnectionSchema);
+  readonly targetConnections = this.resource<
+    z.output<typeof targetConnectionSchema>,
+    CreateSourceOrTargetBody
+  >('targetConnections', targetConnectionSchema);
+  /** `update` is a JSON-patch with the etag the caller last read; a stale etag is `precondition-failed` (412). */
+  readonly flows = this.resource<z.output<typeof flowSchema>, CreateFlowBody>('flows', flowSchema);
 
   /** Browses what a base connection can read, e.g. `{objectType: 'root'}` or `{objectType: 'table', object: path}`. */
   async explore(
@@ -146,99 +173,12 @@ export class FlowServiceClient {
     return body;
   }
 
-  // Source and target connections ----------------------------------------------
-
-  createSourceConnection(body: {
-    name: string;
-    description?: string;
-    baseConnectionId?: string;
-    data?: Record<string, unknown>;
-    params?: Record<string, unknown>;
-    connectionSpec: { id: string; version: string };
-  }): Promise<Created> {
-    return this.create('sourceConnections', body);
-  }
-
-  getSourceConnection(id: string) {
-    return this.getOne('sourceConnections', id, sourceConnectionSchema);
-  }
-
-  listSourceConnections(filters: PropertyFilter[] = []) {
-    return this.list('sourceConnections', sourceConnectionSchema, filters);
-  }
-
-  updateSourceConnection(id: string, etag: string, operations: JsonPatchOperation[]) {
-    return this.patch('sourceConnections', id, etag, operations);
-  }
-
-  deleteSourceConnection(id: string) {
-    return this.remove('sourceConnections', id);
-  }
-
-  createTargetConnection(body: {
-    name: string;
-    description?: string;
-    baseConnectionId?: string;
-    data?: Record<string, unknown>;
-    params?: Record<string, unknown>;
-    connectionSpec: { id: string; version: string };
-  }): Promise<Created> {
-    return this.create('targetConnections', body);
-  }
-
-  getTargetConnection(id: string) {
-    return this.getOne('targetConnections', id, targetConnectionSchema);
-  }
-
-  listTargetConnections(filters: PropertyFilter[] = []) {
-    return this.list('targetConnections', targetConnectionSchema, filters);
-  }
-
-  updateTargetConnection(id: string, etag: string, operations: JsonPatchOperation[]) {
-    return this.patch('targetConnections', id, etag, operations);
-  }
-
-  deleteTargetConnection(id: string) {
-    return this.remove('targetConnections', id);
-  }
-
-  // Flows ---------------------------------------------------------------------
-
-  createFlow(body: {
-    name: string;
-    description?: string;
-    flowSpec: { id: string; version: string };
-    sourceConnectionIds: string[];
-    targetConnectionIds: string[];
-    transformations?: Array<{ name: string; params: Record<string, unknown> }>;
-    scheduleParams?: Record<string, unknown>;
-  }): Promise<Created> {
-    return this.create('flows', body);
-  }
-
-  getFlow(id: string) {
-    return this.getOne('flows', id, flowSchema);
-  }
-
-  listFlows(filters: PropertyFilter[] = []) {
-    return this.list('flows', flowSchema, filters);
-  }
-
-  /** JSON-patch with the etag the caller last read; a stale etag is a `precondition-failed` error (412). */
-  patchFlow(id: string, etag: string, operations: JsonPatchOperation[]) {
-    return this.patch('flows', id, etag, operations);
-  }
-
   enableFlow(id: string): Promise<Created> {
     return this.flowAction(id, 'enable');
   }
 
   disableFlow(id: string): Promise<Created> {
     return this.flowAction(id, 'disable');
-  }
-
-  deleteFlow(id: string) {
-    return this.remove('flows', id);
   }
 
   // Runs ----------------------------------------------------------------------
@@ -269,6 +209,16 @@ export class FlowServiceClient {
   }
 
   // Shared mechanics ------------------------------------------------------------
+
+  private resource<T, Body>(collection: Collection, schema: z.ZodType<T>): FlowServiceResource<T, Body> {
+    return {
+      create: (body) => this.create(collection, body),
+      get: (id) => this.getOne(collection, id, schema),
+      list: (filters = []) => this.list(collection, schema, filters),
+      update: (id, etag, operations) => this.patch(collection, id, etag, operations),
+      delete: (id) => this.remove(collection, id),
+    };
+  }
 
   private async create(collection: Collection, body: unknown): Promise<Created> {
     const { body: created } = await this.http.request(
@@ -320,7 +270,12 @@ export class FlowServiceClient {
     return undefined;
   }
 
-  private async patch(collection: Collection, id: string, etag: string, operations: JsonPatchOperation[]) {
+  private async patch(
+    collection: Collection,
+    id: string,
+    etag: string,
+    operations: JsonPatchOperation[],
+  ): Promise<Created> {
     const response = await this.http.send({
       method: 'PATCH',
       path: `/${collection}/${encodeURIComponent(id)}`,
@@ -341,7 +296,6 @@ export class FlowServiceClient {
     return body;
   }
 
-  /** Deleting something already gone is success: a retried delete must not fail the migration. */
   private async remove(collection: Collection, id: string): Promise<'deleted' | 'absent'> {
     const response = await this.http.send({
       method: 'DELETE',

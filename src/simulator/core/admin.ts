@@ -28,7 +28,8 @@ const clockChangeSchema = z
   .object({ advanceMs: z.number().int().min(0).optional(), speed: z.number().positive().optional() })
   .strict();
 
-function invalid(error: z.ZodError): SimResponse {
+/** The one 400 every admin route answers for a body it cannot use. */
+export function invalidAdminRequest(error: z.ZodError): SimResponse {
   return {
     status: 400,
     body: {
@@ -46,7 +47,7 @@ export function registerAdminRoutes(router: Router, deps: AdminDependencies): vo
   router.get('/__admin/faults', () => ({ status: 200, body: deps.faults.current() }));
   router.put('/__admin/faults', (request) => {
     const parsed = faultSettingsSchema.safeParse(request.body ?? {});
-    if (!parsed.success) return invalid(parsed.error);
+    if (!parsed.success) return invalidAdminRequest(parsed.error);
     deps.faults.configure(parsed.data);
     return { status: 200, body: deps.faults.current() };
   });
@@ -67,7 +68,7 @@ export function registerAdminRoutes(router: Router, deps: AdminDependencies): vo
 
   router.post('/__admin/clock', (request) => {
     const parsed = clockChangeSchema.safeParse(request.body ?? {});
-    if (!parsed.success) return invalid(parsed.error);
+    if (!parsed.success) return invalidAdminRequest(parsed.error);
     if (parsed.data.speed) deps.clock.setSpeed(parsed.data.speed);
     if (parsed.data.advanceMs) deps.clock.advance(parsed.data.advanceMs);
     return { status: 200, body: { now: deps.clock.now(), speed: deps.clock.currentSpeed } };
@@ -84,7 +85,7 @@ export function registerAdminRoutes(router: Router, deps: AdminDependencies): vo
 
   router.post('/__admin/reset', (request) => {
     const parsed = seedOptionsSchema.safeParse(request.body ?? { profile: 'empty' });
-    if (!parsed.success) return invalid(parsed.error);
+    if (!parsed.success) return invalidAdminRequest(parsed.error);
     deps.reseed(parsed.data);
     deps.requests.clear();
     return { status: 200, body: { seeded: parsed.data } };

@@ -227,43 +227,44 @@ const ATTRIBUTE_SOURCE: Record<string, string> = {
   companyName: 'b2b.companyName',
 };
 
+/** One profile selector of a destination flow: an XDM path mapped to a Marketo field or identity. */
+function mappedSelector(
+  source: string,
+  destination: string,
+  identity?: { namespace: string; primary: boolean },
+) {
+  return {
+    type: 'JSON_PATH',
+    value: {
+      operator: 'EXISTS',
+      path: source,
+      ...(identity ? { identity: { namespace: identity.namespace } } : {}),
+      mapping: {
+        sourceType: 'text/x.schema-path',
+        source,
+        destination,
+        identity: Boolean(identity),
+        primaryIdentity: identity?.primary ?? false,
+        functionVersion: 0,
+        sourceAttribute: source,
+        destinationXdmPath: destination,
+      },
+    },
+  };
+}
+
 function profileSelectors(flow: DemoMarketoFlow) {
-  const identity = flow.identities.map((namespace, index) => ({
-    type: 'JSON_PATH',
-    value: {
-      operator: 'EXISTS',
-      path: IDENTITY_SOURCE[namespace],
-      identity: { namespace },
-      mapping: {
-        sourceType: 'text/x.schema-path',
-        source: IDENTITY_SOURCE[namespace],
-        destination: `identityMap.${namespace}`,
-        identity: true,
-        primaryIdentity: index === 0,
-        functionVersion: 0,
-        sourceAttribute: IDENTITY_SOURCE[namespace],
-        destinationXdmPath: `identityMap.${namespace}`,
-      },
-    },
-  }));
-  const attributes = flow.attributes.map((attribute) => ({
-    type: 'JSON_PATH',
-    value: {
-      operator: 'EXISTS',
-      path: ATTRIBUTE_SOURCE[attribute] ?? attribute,
-      mapping: {
-        sourceType: 'text/x.schema-path',
-        source: ATTRIBUTE_SOURCE[attribute] ?? attribute,
-        destination: attribute,
-        identity: false,
-        primaryIdentity: false,
-        functionVersion: 0,
-        sourceAttribute: ATTRIBUTE_SOURCE[attribute] ?? attribute,
-        destinationXdmPath: attribute,
-      },
-    },
-  }));
-  return [...identity, ...attributes];
+  return [
+    ...flow.identities.map((namespace, index) =>
+      mappedSelector(IDENTITY_SOURCE[namespace], `identityMap.${namespace}`, {
+        namespace,
+        primary: index === 0,
+      }),
+    ),
+    ...flow.attributes.map((attribute) =>
+      mappedSelector(ATTRIBUTE_SOURCE[attribute] ?? attribute, attribute),
+    ),
+  ];
 }
 
 function seedMarketoFlows(

@@ -11,6 +11,7 @@ import {
   type MarketoInstanceRecord,
   type MarketoSimulatorState,
 } from './state';
+import { invalidAdminRequest } from '../core/admin';
 
 const clientSchema = z
   .object({ secret: z.string().min(1).optional(), apiUser: z.string().min(1).optional() })
@@ -42,16 +43,6 @@ const scriptedErrorSchema = z
   })
   .strict();
 
-function invalid(error: z.ZodError): SimResponse {
-  return {
-    status: 400,
-    body: {
-      error: 'invalid_admin_request',
-      problems: error.issues.map((issue) => `${issue.path.join('.') || '(body)'}: ${issue.message}`),
-    },
-  };
-}
-
 function unknownInstance(munchkinId: string): SimResponse {
   return {
     status: 404,
@@ -75,7 +66,7 @@ export function registerMarketoAdmin(
 ): void {
   router.put('/__admin/marketo/:munchkinId/clients/:clientId', (request) => {
     const parsed = clientSchema.safeParse(request.body ?? {});
-    if (!parsed.success) return invalid(parsed.error);
+    if (!parsed.success) return invalidAdminRequest(parsed.error);
     const key = instanceKey(request.params.munchkinId ?? '');
     const instance = (state().instances[key] ??= newInstance(key));
     const clientId = request.params.clientId ?? '';
@@ -95,7 +86,7 @@ export function registerMarketoAdmin(
 
   router.put('/__admin/marketo/:munchkinId/quota', (request) => {
     const parsed = quotaSchema.safeParse(request.body ?? {});
-    if (!parsed.success) return invalid(parsed.error);
+    if (!parsed.success) return invalidAdminRequest(parsed.error);
     const instance = findInstance(state(), request.params.munchkinId);
     if (!instance) return unknownInstance(request.params.munchkinId ?? '');
     const now = context.clock.now();
@@ -113,7 +104,7 @@ export function registerMarketoAdmin(
 
   router.put('/__admin/marketo/:munchkinId/lead-fields', (request) => {
     const parsed = leadFieldsSchema.safeParse(request.body);
-    if (!parsed.success) return invalid(parsed.error);
+    if (!parsed.success) return invalidAdminRequest(parsed.error);
     const instance = findInstance(state(), request.params.munchkinId);
     if (!instance) return unknownInstance(request.params.munchkinId ?? '');
     instance.leadFields = parsed.data.map((field) => leadFieldRecord(field));
@@ -123,7 +114,7 @@ export function registerMarketoAdmin(
 
   router.post('/__admin/marketo/:munchkinId/errors', (request) => {
     const parsed = scriptedErrorSchema.safeParse(request.body ?? {});
-    if (!parsed.success) return invalid(parsed.error);
+    if (!parsed.success) return invalidAdminRequest(parsed.error);
     const instance = findInstance(state(), request.params.munchkinId);
     if (!instance) return unknownInstance(request.params.munchkinId ?? '');
     const { code, message, count } = parsed.data;

@@ -1,23 +1,14 @@
 import { z } from 'zod';
 import type { SimulatorContext } from '../core/module';
-import type { Router, SimResponse } from '../core/router';
+import type { Router } from '../core/router';
 import { emptyTenant, type SfmcSimulatorState } from './state';
+import { invalidAdminRequest } from '../core/admin';
 
 const clientSchema = z
   .object({ secret: z.string().min(1).optional(), scopes: z.array(z.string().min(1)) })
   .strict();
 
 const tenantSettingsSchema = z.object({ requireSearch: z.boolean().optional() }).strict();
-
-function invalid(error: z.ZodError): SimResponse {
-  return {
-    status: 400,
-    body: {
-      error: 'invalid_admin_request',
-      problems: error.issues.map((issue) => `${issue.path.join('.') || '(body)'}: ${issue.message}`),
-    },
-  };
-}
 
 /** Local controls: installed-package clients (wrong secret, missing scope) and tenant quirks. */
 export function registerSfmcAdminRoutes(
@@ -27,7 +18,7 @@ export function registerSfmcAdminRoutes(
 ): void {
   router.put('/__admin/sfmc/:subdomain/clients/:clientId', (request) => {
     const parsed = clientSchema.safeParse(request.body ?? {});
-    if (!parsed.success) return invalid(parsed.error);
+    if (!parsed.success) return invalidAdminRequest(parsed.error);
     const subdomain = request.params.subdomain ?? '';
     const clientId = request.params.clientId ?? '';
     const tenant = (state().tenants[subdomain] ??= emptyTenant(subdomain));
@@ -45,7 +36,7 @@ export function registerSfmcAdminRoutes(
 
   router.put('/__admin/sfmc/:subdomain/settings', (request) => {
     const parsed = tenantSettingsSchema.safeParse(request.body ?? {});
-    if (!parsed.success) return invalid(parsed.error);
+    if (!parsed.success) return invalidAdminRequest(parsed.error);
     const subdomain = request.params.subdomain ?? '';
     const tenant = state().tenants[subdomain];
     if (!tenant) return { status: 404, body: { error: 'not_found', message: `No SFMC tenant ${subdomain}` } };
