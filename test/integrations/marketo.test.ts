@@ -463,7 +463,7 @@ describe('Marketo simulator', () => {
       '123-ABC-456',
     );
     expect(marketoSimulatorModule.describeBaseUrls('http://127.0.0.1:4010')).toEqual({
-      marketo: 'http://127.0.0.1:4010/marketo/{munchkinId}',
+      'Marketo REST + identity (marketo.baseUrl)': 'http://127.0.0.1:4010/marketo/{munchkinId}',
     });
   });
 });
