@@ -52,7 +52,16 @@ function mapValues(object: JsonObject, convert: (value: unknown) => unknown): Js
 }
 
 function specPathOf(specFile: OpenApiSpecFile): string {
-  return path.join(projectRoot, '..', 'shared', 'reference', 'openapi', specFile);
+  // Adobe's specs live in the workspace's shared reference folder beside the repository, unless pointed elsewhere.
+  const dir =
+    process.env.CUTOVER_OPENAPI_DIR ?? path.join(projectRoot, '..', 'shared', 'reference', 'openapi');
+  const file = path.join(dir, specFile);
+  if (!fs.existsSync(file)) {
+    throw new Error(
+      `Adobe's OpenAPI spec ${specFile} is not at ${dir}; set CUTOVER_OPENAPI_DIR to the folder holding it.`,
+    );
+  }
+  return file;
 }
 
 // --- OpenAPI 3.0 schema dialect -> what Ajv (draft-07) understands -------------------------------
