@@ -11,7 +11,7 @@ import { workerCommand } from './commands/worker';
 export const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; help: string }> = {
   demo: {
     run: demoCommand,
-    help: 'demo [--port 7233] [--ui-port 8233] [--exit]   dev server + Web UI + worker + a run, on the simulator config',
+    help: 'demo [--port 7233] [--ui-port 8233] [--simulator-port 4010] [--exit]   dev server + UI + simulator + worker + a run',
   },
   worker: {
     run: workerCommand,

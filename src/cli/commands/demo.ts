@@ -4,7 +4,9 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { z } from 'zod';
 import { loadConfigFile } from '../../config/load';
+import type { CutoverConfig } from '../../config/schema';
 import { projectRoot } from '../../project-root';
+import { startSimulator } from '../../simulator/server';
 import { startDevServer } from '../../temporal/dev-server';
 import { preferredOrFreePort } from '../../temporal/free-port';
 import { createCutoverWorker, installRuntime } from '../../worker';
@@ -22,9 +24,20 @@ const PLACEHOLDER_SECRETS = [
   'CUTOVER_SALES_CONNECT_API_KEY',
 ];
 
+/** The simulator origin the example config is written for. */
+const EXAMPLE_SIMULATOR_ORIGIN = 'http://127.0.0.1:4010';
+
+/** Points every remote-API URL of the example config at the simulator actually running. */
+function pointAtSimulator(config: CutoverConfig, simulatorOrigin: string): CutoverConfig {
+  return JSON.parse(
+    JSON.stringify(config).split(EXAMPLE_SIMULATOR_ORIGIN).join(simulatorOrigin),
+  ) as CutoverConfig;
+}
+
 const demoArgs = z.object({
   port: portSchema.default(7233),
   'ui-port': portSchema.default(8233),
+  'simulator-port': portSchema.default(4010),
   exit: z.boolean().default(false),
 });
 
@@ -37,7 +50,12 @@ export async function demoCommand(argv: string[]): Promise<number> {
   const args = parseCommandArgs(
     'demo',
     argv,
-    { port: { type: 'string' }, 'ui-port': { type: 'string' }, exit: { type: 'boolean' } },
+    {
+      port: { type: 'string' },
+      'ui-port': { type: 'string' },
+      'simulator-port': { type: 'string' },
+      exit: { type: 'boolean' },
+    },
     demoArgs,
   );
   fs.mkdirSync(DEMO_DIR, { recursive: true });
@@ -45,7 +63,13 @@ export async function demoCommand(argv: string[]): Promise<number> {
   installRuntime({ logLevel: 'INFO', metricsAddress: undefined }, (line) => workerLog.write(`${line}\n`));
 
   for (const name of PLACEHOLDER_SECRETS) process.env[name] ??= 'simulator-placeholder-secret';
-  const config = loadConfigFile(DEMO_CONFIG);
+  const simulator = await startSimulator({
+    port: await preferredOrFreePort(args['simulator-port']),
+    seed: { profile: 'demo' },
+    stateFile: path.join(DEMO_DIR, 'simulator.json'),
+  });
+  const config = pointAtSimulator(loadConfigFile(DEMO_CONFIG), simulator.baseUrl);
+  console.log(`Simulator of Adobe, SFMC, Marketo and Sales Connect (demo seed) at ${simulator.baseUrl}`);
 
   const startedAt = Date.now();
   const server = await startDevServer({
@@ -77,7 +101,7 @@ export async function demoCommand(argv: string[]): Promise<number> {
     if (args.exit) {
       worker.shutdown();
     } else {
-      console.log('Running. Press Ctrl-C to stop the worker and the dev server.');
+      console.log('Running. Press Ctrl-C to stop the worker, the simulator and the dev server.');
     }
     await running;
     return 0;
@@ -85,6 +109,7 @@ export async function demoCommand(argv: string[]): Promise<number> {
     await connection.close();
     await nativeConnection.close();
     await server.stop();
+    await simulator.close();
     workerLog.end();
   }
 }
