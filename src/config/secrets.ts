@@ -8,8 +8,11 @@ const MIN_REDACTABLE_LENGTH = 4;
 export class Redactor {
   private readonly values = new Set<string>();
 
+  /** Also remembers the JSON-escaped and URL-encoded spellings, which is how secrets appear in logs and URLs. */
   remember(secret: string): void {
-    if (secret.length >= MIN_REDACTABLE_LENGTH) this.values.add(secret);
+    if (secret.length < MIN_REDACTABLE_LENGTH) return;
+    for (const spelling of [secret, JSON.stringify(secret).slice(1, -1), encodeURIComponent(secret)])
+      this.values.add(spelling);
   }
 
   redact(text: string): string {

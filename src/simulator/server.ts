@@ -197,10 +197,15 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
       log(result.status);
       writeResponse(outgoing, result);
     })().catch((error: unknown) => {
-      writeResponse(outgoing, {
-        status: 500,
-        body: { error: 'simulator_error', message: (error as Error).message },
-      });
+      if (outgoing.headersSent || outgoing.destroyed) return;
+      try {
+        writeResponse(outgoing, {
+          status: 500,
+          body: { error: 'simulator_error', message: (error as Error).message },
+        });
+      } catch {
+        outgoing.destroy();
+      }
     });
   });
 

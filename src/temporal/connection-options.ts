@@ -38,7 +38,7 @@ export async function resolveTemporalConnection(
   const envVars = Object.fromEntries(
     Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined),
   );
-  const profile = config?.profile ?? env.TEMPORAL_PROFILE;
+  const profile = env.TEMPORAL_PROFILE ?? config?.profile;
   const fromToml: ClientConfigProfile = loadClientConfigProfile({
     profile,
     disableEnv: true,

@@ -71,45 +71,60 @@ export async function demoCommand(argv: string[]): Promise<number> {
   const config = pointAtSimulator(loadConfigFile(DEMO_CONFIG), simulator.baseUrl);
   console.log(`Simulator of Adobe, SFMC, Marketo and Sales Connect (demo seed) at ${simulator.baseUrl}`);
 
-  const startedAt = Date.now();
-  const server = await startDevServer({
-    ui: true,
-    port: await preferredOrFreePort(args.port),
-    uiPort: await preferredOrFreePort(args['ui-port']),
-    logFile: path.join(DEMO_DIR, 'temporal.log'),
-  });
-  console.log(`Temporal dev server ready in ${Date.now() - startedAt} ms at ${server.address}`);
-
-  const nativeConnection = await NativeConnection.connect({ address: server.address });
-  const connection = await Connection.connect({ address: server.address });
-  const client = new Client({ connection, namespace: server.namespace });
+  // Everything started is stopped in reverse order, whatever fails on the way.
+  const cleanups: Array<() => Promise<unknown> | unknown> = [() => simulator.close(), () => workerLog.end()];
   try {
+    const startedAt = Date.now();
+    const server = await startDevServer({
+      ui: true,
+      port: await preferredOrFreePort(args.port),
+      uiPort: await preferredOrFreePort(args['ui-port']),
+      logFile: path.join(DEMO_DIR, 'temporal.log'),
+    });
+    cleanups.unshift(() => server.stop());
+    console.log(`Temporal dev server ready in ${Date.now() - startedAt} ms at ${server.address}`);
+
+    const nativeConnection = await NativeConnection.connect({ address: server.address });
+    cleanups.unshift(() => nativeConnection.close());
+    const connection = await Connection.connect({ address: server.address });
+    cleanups.unshift(() => connection.close());
+    const client = new Client({ connection, namespace: server.namespace });
+
     const worker = await createCutoverWorker({
       config,
       connection: nativeConnection,
       namespace: server.namespace,
     });
     const running = worker.run();
+    // The worker must drain before its connection closes, also when the run below fails.
+    cleanups.unshift(async () => {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await running.catch(() => undefined);
+    });
     console.log(
       `cutover worker polling task queue "${config.temporal.taskQueue}" (logs: ${path.relative(process.cwd(), path.join(DEMO_DIR, 'worker.log'))})`,
     );
 
-    const inspection = await runDoctor(client, config.temporal.taskQueue);
+    const inspection = await Promise.race([
+      runDoctor(client, config.temporal.taskQueue),
+      running.then(() => {
+        throw new Error('The worker stopped before the demo run finished.');
+      }),
+    ]);
     console.log(`\nDoctor workflow completed:\n${formatInspection(inspection)}\n`);
     console.log(`Temporal UI: ${server.uiUrl}/namespaces/${server.namespace}/workflows`);
 
-    if (args.exit) {
-      worker.shutdown();
-    } else {
-      console.log('Running. Press Ctrl-C to stop the worker, the simulator and the dev server.');
-    }
+    if (args.exit) worker.shutdown();
+    else console.log('Running. Press Ctrl-C to stop the worker, the simulator and the dev server.');
     await running;
     return 0;
   } finally {
-    await connection.close();
-    await nativeConnection.close();
-    await server.stop();
-    await simulator.close();
-    workerLog.end();
+    for (const cleanup of cleanups) {
+      try {
+        await cleanup();
+      } catch (error) {
+        console.error(`demo: cleanup failed: ${(error as Error).message}`);
+      }
+    }
   }
 }

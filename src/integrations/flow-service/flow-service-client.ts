@@ -24,6 +24,15 @@ import {
 
 export const FLOW_SERVICE_PATH = '/data/foundation/flowservice';
 
+/** `_links.next.href` may be relative to the service, rooted at its path, or absolute. */
+function relativeToService(href: string): string {
+  const url = new URL(href, 'http://relative.invalid');
+  const servicePath = url.pathname.includes(FLOW_SERVICE_PATH)
+    ? url.pathname.slice(url.pathname.indexOf(FLOW_SERVICE_PATH) + FLOW_SERVICE_PATH.length)
+    : url.pathname;
+  return `${servicePath}${url.search}`;
+}
+
 export interface JsonPatchOperation {
   op: 'add' | 'replace' | 'remove';
   path: string;
@@ -261,7 +270,10 @@ export class FlowServiceClient {
       );
       first = false;
       for (const item of body.items) yield item as z.output<S>;
-      next = body._links?.next?.href;
+      const href = body._links?.next?.href;
+      const following = href === undefined ? undefined : relativeToService(href);
+      // A server handing back the same page link would otherwise loop forever.
+      next = following !== undefined && following !== next ? following : undefined;
     }
   }
 

@@ -159,6 +159,8 @@ export class JsonHttpClient {
         method: spec.method,
         headers,
         body,
+        // A redirect would carry credentials (API keys, form-encoded secrets) to wherever it points.
+        redirect: 'error',
         signal: AbortSignal.timeout(this.options.timeoutMs ?? 30_000),
       });
       text = await response.text();
@@ -189,18 +191,24 @@ export class JsonHttpClient {
     });
   }
 
+  /**
+   * Timeouts and socket/DNS failures (a `cause.code` such as ECONNRESET) are
+   * network errors worth retrying; anything else fetch throws (a bad URL or
+   * header, a refused redirect) is a mistake retrying cannot fix.
+   */
   private networkError(spec: RequestSpec, error: unknown): RemoteApiError {
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    const reason =
-      (error as Error).name === 'TimeoutError'
-        ? `no answer within ${this.options.timeoutMs ?? 30_000} ms`
-        : (cause?.code ?? cause?.message ?? (error as Error).message);
+    const timedOut = (error as Error).name === 'TimeoutError';
+    const transient = timedOut || typeof cause?.code === 'string';
+    const reason = timedOut
+      ? `no answer within ${this.options.timeoutMs ?? 30_000} ms`
+      : (cause?.code ?? cause?.message ?? (error as Error).message);
     return new RemoteApiError(
       {
         api: this.options.api,
         endpoint: `${spec.method} ${withoutQuery(spec.path)}`,
-        kind: 'network',
-        remoteMessage: `connection failed (${reason})`,
+        kind: transient ? 'network' : 'bad-request',
+        remoteMessage: transient ? `connection failed (${reason})` : `request could not be sent (${reason})`,
       },
       { cause: error },
     );

@@ -14,9 +14,9 @@ const persistedStateSchema = z.object({
 export type PersistedState = z.output<typeof persistedStateSchema>;
 
 /**
- * Writes the simulator's state to one JSON file, atomically (temp file +
- * rename) and at most every `debounceMs`, so a restart loses nothing that a
- * client was told had happened.
+ * Writes the simulator's state to one JSON file, atomically (fsynced temp
+ * file + rename), within `debounceMs` of a change and on close, so a restart
+ * keeps what clients were told happened.
  */
 export class StateFile {
   private timer: NodeJS.Timeout | undefined;
@@ -47,7 +47,12 @@ export class StateFile {
   scheduleSave(): void {
     this.timer ??= setTimeout(() => {
       this.timer = undefined;
-      this.saveNow();
+      try {
+        this.saveNow();
+      } catch (error) {
+        // A full disk must not take the simulator down; the next change tries again.
+        console.error(`simulator: could not save state to ${this.file}: ${(error as Error).message}`);
+      }
     }, this.debounceMs);
   }
 
@@ -58,7 +63,13 @@ export class StateFile {
     }
     fs.mkdirSync(path.dirname(this.file), { recursive: true });
     const temp = `${this.file}.${process.pid}.tmp`;
-    fs.writeFileSync(temp, JSON.stringify(this.snapshot()));
+    const descriptor = fs.openSync(temp, 'w');
+    try {
+      fs.writeFileSync(descriptor, JSON.stringify(this.snapshot()));
+      fs.fsyncSync(descriptor);
+    } finally {
+      fs.closeSync(descriptor);
+    }
     fs.renameSync(temp, this.file);
   }
 }

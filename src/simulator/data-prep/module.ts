@@ -104,8 +104,10 @@ export const dataPrepSimulatorModule: SimulatorModule<DataPrepSimulatorState> = 
     }
   },
   register(router, state, context) {
-    const sandboxExists = (orgId: string, sandbox: string) =>
-      Boolean(state().orgs[orgId]?.sandboxes[sandbox]);
+    const sandboxExists = (orgId: string, sandbox: string) => {
+      const org = Object.hasOwn(state().orgs, orgId) ? state().orgs[orgId] : undefined;
+      return Boolean(org && Object.hasOwn(org.sandboxes, sandbox));
+    };
     router.post(`${BASE}/mappingSets`, (request) => {
       const auth = authenticatePlatformCall(request, context.tokens, sandboxExists);
       if ('response' in auth) return auth.response;

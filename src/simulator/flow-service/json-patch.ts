@@ -4,6 +4,9 @@ export interface PatchOperation {
   value?: unknown;
 }
 
+/** Segments that would reach Object.prototype instead of the document. */
+const FORBIDDEN_SEGMENTS = new Set(['__proto__', 'constructor', 'prototype']);
+
 function decodePointer(path: string): string[] {
   return path
     .split('/')
@@ -29,6 +32,9 @@ export function applyJsonPatch(
     }
     if (readOnly.has(segments[0]!))
       return { error: `operation ${index}: ${operation.path} cannot be changed` };
+    if (segments.some((segment) => FORBIDDEN_SEGMENTS.has(segment))) {
+      return { error: `operation ${index}: ${operation.path} is not a valid path` };
+    }
     let parent: unknown = result;
     for (const segment of segments.slice(0, -1)) {
       parent = Array.isArray(parent)

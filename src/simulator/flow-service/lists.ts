@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { SimRequest, SimResponse } from '../core/router';
 import { badRequest } from './errors';
 import { matchesFilter, parsePropertyFilter } from './property-filters';
@@ -15,9 +16,17 @@ function encodeCursor(cursor: PageCursor): string {
   return Buffer.from(JSON.stringify(cursor)).toString('base64url');
 }
 
+const cursorSchema = z.object({
+  offset: z.number().int().min(0),
+  property: z.array(z.string()),
+  orderby: z.string().optional(),
+  limit: z.number().int().min(1),
+});
+
 function decodeCursor(token: string): PageCursor | undefined {
   try {
-    return JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as PageCursor;
+    const parsed = cursorSchema.safeParse(JSON.parse(Buffer.from(token, 'base64url').toString('utf8')));
+    return parsed.success ? parsed.data : undefined;
   } catch {
     return undefined;
   }

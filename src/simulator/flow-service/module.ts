@@ -38,7 +38,7 @@ const READ_ONLY_FIELDS = new Set([
   'flowSpec',
   'baseConnectionId',
 ]);
-const SECRET_PARAM = /secret|password|token/i;
+const SECRET_PARAM = /secret|password|token|key/i;
 
 type Handler = (caller: PlatformCaller, sandbox: SandboxData, request: SimRequest) => SimResponse;
 
@@ -49,6 +49,11 @@ const COLLECTION_LABEL: Record<Collection, string> = {
   flows: 'flow',
   runs: 'run',
 };
+
+/** A stored record by id; ids like `__proto__` must not reach Object.prototype. */
+function ownRecord(records: Record<string, StoredRecord>, id: string): StoredRecord | undefined {
+  return Object.hasOwn(records, id) ? records[id] : undefined;
+}
 
 function maskSecrets(record: Record<string, unknown>): Record<string, unknown> {
   const auth = record.auth as { specName?: string; params?: Record<string, unknown> } | undefined;
@@ -142,12 +147,14 @@ function registerFlowServiceRoutes(
   context: SimulatorContext,
 ): void {
   const sandboxOf = (caller: PlatformCaller) => state().orgs[caller.orgId]?.sandboxes[caller.sandbox];
+  const hasSandbox = (orgId: string, sandbox: string) => {
+    const org = Object.hasOwn(state().orgs, orgId) ? state().orgs[orgId] : undefined;
+    return Boolean(org && Object.hasOwn(org.sandboxes, sandbox));
+  };
   const guarded =
     (handler: Handler) =>
     (request: SimRequest): SimResponse => {
-      const auth = authenticatePlatformCall(request, context.tokens, (orgId, sandbox) =>
-        Boolean(state().orgs[orgId]?.sandboxes[sandbox]),
-      );
+      const auth = authenticatePlatformCall(request, context.tokens, hasSandbox);
       if ('response' in auth) return auth.response;
       return handler(auth.caller, sandboxOf(auth.caller)!, request);
     };
@@ -274,7 +281,7 @@ function registerFlowServiceRoutes(
     router.get(
       `${BASE}/${collection}/:id`,
       guarded((caller, sandbox, request) => {
-        const record = sandbox[collection][request.params.id!];
+        const record = ownRecord(sandbox[collection], request.params.id!);
         if (!record) return notFound(COLLECTION_LABEL[collection], request.params.id!);
         if (collection === 'flows') catchUpRuns(caller, sandbox, [record]);
         return { status: 200, body: { items: [viewOf(collection, record, sandbox)] } };
@@ -284,7 +291,7 @@ function registerFlowServiceRoutes(
     router.patch(
       `${BASE}/${collection}/:id`,
       guarded((_caller, sandbox, request) => {
-        const record = sandbox[collection][request.params.id!];
+        const record = ownRecord(sandbox[collection], request.params.id!);
         if (!record) return notFound(COLLECTION_LABEL[collection], request.params.id!);
         const ifMatch = request.headers['if-match'];
         if (!ifMatch) return badRequest('The If-Match header with the current etag is required', collection);
@@ -322,7 +329,7 @@ function registerFlowServiceRoutes(
       `${BASE}/${collection}/:id`,
       guarded((_caller, sandbox, request) => {
         const id = request.params.id!;
-        if (!sandbox[collection][id]) return notFound(COLLECTION_LABEL[collection], id);
+        if (!ownRecord(sandbox[collection], id)) return notFound(COLLECTION_LABEL[collection], id);
         const user = userOf(collection, id, sandbox);
         if (user) {
           return flowError(
@@ -359,14 +366,19 @@ function registerFlowServiceRoutes(
         const missing = auth.required.filter((field) => !body.data.auth?.params[field]);
         if (missing.length) return badRequest(`auth.params is missing ${missing.join(', ')}`, 'connections');
       }
-      return store(sandbox, 'connections', { ...body.data, state: 'enabled', ...ownership(caller, sandbox) });
+      // Adobe keeps credentials encrypted; the simulator has no use for them, so it never stores them.
+      return store(sandbox, 'connections', {
+        ...maskSecrets(body.data),
+        state: 'enabled',
+        ...ownership(caller, sandbox),
+      });
     }),
   );
 
   router.get(
     `${BASE}/connections/:id/explore`,
     guarded((_caller, sandbox, request) => {
-      const connection = sandbox.connections[request.params.id!];
+      const connection = ownRecord(sandbox.connections, request.params.id!);
       if (!connection) return notFound('connection', request.params.id!);
       const tables = (connection._explore as Array<Record<string, unknown>> | undefined) ?? [];
       if ((request.query.get('objectType') ?? 'root') === 'root') {
@@ -447,7 +459,7 @@ function registerFlowServiceRoutes(
   router.post(
     `${BASE}/flows/:id/action`,
     guarded((_caller, sandbox, request) => {
-      const flow = sandbox.flows[request.params.id!];
+      const flow = ownRecord(sandbox.flows, request.params.id!);
       if (!flow) return notFound('flow', request.params.id!);
       const op = (request.query.get('op') ?? '').toLowerCase();
       if (op !== 'enable' && op !== 'disable')

@@ -22,10 +22,10 @@ export function parsePropertyFilter(text: string): ParsedFilter | undefined {
   }
   if (!best) return undefined;
   const path = text.slice(0, best.index).split('.').filter(Boolean);
-  const values = text
-    .slice(best.index + best.operator.length)
-    .split(',')
-    .map((value) => value.trim().replace(/^"(.*)"$/, '$1'));
+  // Commas separate alternatives, except inside a quoted value.
+  const values = (text.slice(best.index + best.operator.length).match(/"[^"]*"|[^,]+/g) ?? []).map((value) =>
+    value.trim().replace(/^"(.*)"$/, '$1'),
+  );
   return path.length ? { path, operator: best.operator, values } : undefined;
 }
 

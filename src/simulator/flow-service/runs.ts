@@ -97,8 +97,10 @@ export function materialiseScheduledRuns(
   if (!every || flow.state !== 'enabled' || simulation.nextRunAt === undefined) return false;
   let changed = false;
   let created = 0;
-  if (now - simulation.nextRunAt > every * MAX_CATCH_UP_RUNS) {
-    simulation.nextRunAt = now - every * MAX_CATCH_UP_RUNS;
+  const behind = now - simulation.nextRunAt;
+  if (behind > every * MAX_CATCH_UP_RUNS) {
+    // Skip whole intervals so the schedule keeps its phase.
+    simulation.nextRunAt += (Math.floor(behind / every) - MAX_CATCH_UP_RUNS + 1) * every;
   }
   while (simulation.nextRunAt <= now && created < MAX_CATCH_UP_RUNS) {
     const id = newId();
