@@ -46,6 +46,8 @@ export interface CutoverWorkerOptions {
   secrets?: SecretSource;
   /** Replaces the production activities, e.g. to inject clients pointed elsewhere. */
   activities?: object;
+  /** A workflow bundle built once and shared, instead of bundling on every start (tests). */
+  workflowBundle?: { code: string };
 }
 
 export function createCutoverWorker({
@@ -54,6 +56,7 @@ export function createCutoverWorker({
   namespace,
   secrets,
   activities,
+  workflowBundle,
 }: CutoverWorkerOptions) {
   const deps: ActivityDependencies = { config, secrets: secrets ?? new SecretResolver() };
   const { worker: tuning, temporal } = config;
@@ -61,7 +64,7 @@ export function createCutoverWorker({
     connection,
     namespace,
     taskQueue: temporal.taskQueue,
-    ...workflowSource(),
+    ...(workflowBundle ? { workflowBundle } : workflowSource()),
     activities: activities ?? createActivities(deps),
     maxConcurrentActivityTaskExecutions: tuning.maxConcurrentActivityTaskExecutions,
     maxConcurrentWorkflowTaskExecutions: tuning.maxConcurrentWorkflowTaskExecutions,

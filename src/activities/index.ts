@@ -1,11 +1,18 @@
 import { createDoctorActivities, type DoctorDependencies } from './doctor';
+import { createRemoteClients, type RemoteClients } from './remote-clients';
+import { createSfmcMigrationActivities } from './sfmc-migration';
 
-export type ActivityDependencies = DoctorDependencies;
+export interface ActivityDependencies extends DoctorDependencies {
+  /** Replaces the clients built from the config, e.g. to observe their traffic. */
+  clients?: RemoteClients;
+}
 
 /** Every activity the cutover worker registers, built once over injected dependencies. */
 export function createActivities(deps: ActivityDependencies) {
+  const clients = deps.clients ?? createRemoteClients(deps.config, deps.secrets);
   return {
     ...createDoctorActivities(deps),
+    ...createSfmcMigrationActivities({ clients }),
   };
 }
 

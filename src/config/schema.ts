@@ -97,6 +97,14 @@ export const sfmcConfigSchema = z
     accountId: z.string().optional(),
     /** Override for https://{baseEndpoint}.auth.marketingcloudapis.com, e.g. the simulator's. */
     authBaseUrl: httpUrlSchema.optional(),
+    /** V1 object path -> data extension name, where names differ. */
+    dataExtensionFor: z.record(z.string(), z.string()).optional(),
+    /** Data extension name -> the date/time field to use as V2's delta column. */
+    deltaColumnFor: z.record(z.string(), z.string()).optional(),
+    /** Dataflows migrated at once per run. */
+    concurrency: z.number().int().min(1).max(100).default(10),
+    /** How long a new V2 dataflow may take to finish its first run before the item is rolled back. */
+    firstRunTimeout: durationSchema.default('2 hours'),
   })
   .strict();
 

@@ -1,1 +1,3 @@
 export { doctorWorkflow } from './doctor';
+export { sfmcDataflowMigrationWorkflow } from './sfmc/dataflow-migration';
+export { sfmcMigrationWorkflow } from './sfmc/migration';

@@ -46,6 +46,8 @@ export const mappingSetSchema = z.looseObject({
 });
 export type MappingSet = z.output<typeof mappingSetSchema>;
 
+const mappingSetPageSchema = z.looseObject({ data: z.array(mappingSetSchema) });
+
 /** Data Prep (conversion service) mapping sets, used by source dataflows' `Mapping` transformation. */
 export class DataPrepClient {
   private readonly http: JsonHttpClient;
@@ -71,6 +73,18 @@ export class DataPrepClient {
       createdMappingSetSchema,
     );
     return { id: body.id, version: body.version };
+  }
+
+  /** Mapping sets have no name filter; cutover names the ones it makes, and finds them by paging. */
+  async findMappingSetByName(name: string, pageSize = 100): Promise<MappingSet | undefined> {
+    for (let start = 0; ; start += pageSize) {
+      const { body } = await this.http.request(
+        { method: 'GET', path: '/mappingSets', query: { limit: pageSize, start } },
+        mappingSetPageSchema,
+      );
+      const found = body.data.find((set) => set.name === name);
+      if (found || body.data.length < pageSize) return found;
+    }
   }
 
   async getMappingSet(id: string): Promise<MappingSet | undefined> {

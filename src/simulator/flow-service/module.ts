@@ -127,13 +127,22 @@ export const flowServiceSimulatorModule: SimulatorModule<FlowServiceState> = {
     });
     router.put('/__admin/flow-service/settings', (request) => {
       const settings = z
-        .object({ runDurationMs: z.number().int().min(0) })
+        .object({
+          runDurationMs: z.number().int().min(0).optional(),
+          failRunsOfNewFlows: z.number().int().min(0).optional(),
+        })
         .strict()
         .safeParse(request.body);
-      if (!settings.success) return { status: 400, body: { error: 'expected {"runDurationMs": N}' } };
-      state().runDurationMs = settings.data.runDurationMs;
+      if (!settings.success)
+        return { status: 400, body: { error: 'expected {"runDurationMs"?: N, "failRunsOfNewFlows"?: N}' } };
+      if (settings.data.runDurationMs !== undefined) state().runDurationMs = settings.data.runDurationMs;
+      if (settings.data.failRunsOfNewFlows !== undefined)
+        state().failRunsOfNewFlows = settings.data.failRunsOfNewFlows;
       context.changed();
-      return { status: 200, body: settings.data };
+      return {
+        status: 200,
+        body: { runDurationMs: state().runDurationMs, failRunsOfNewFlows: state().failRunsOfNewFlows ?? 0 },
+      };
     });
   },
   tenantOf: platformTenant,
@@ -440,7 +449,10 @@ function registerFlowServiceRoutes(
       if (invalid) return invalid;
       const startTime =
         Number((body.data.scheduleParams as { startTime?: unknown } | undefined)?.startTime ?? 0) * 1000;
-      const simulation: FlowSimulation = { nextRunAt: Math.max(now(), startTime) };
+      const simulation: FlowSimulation = {
+        nextRunAt: Math.max(now(), startTime),
+        ...(state().failRunsOfNewFlows ? { failNextRuns: state().failRunsOfNewFlows } : {}),
+      };
       const response = store(sandbox, 'flows', {
         ...body.data,
         state: 'enabled',

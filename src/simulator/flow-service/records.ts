@@ -41,6 +41,8 @@ export interface FlowServiceState {
   orgs: Record<string, { sandboxes: Record<string, SandboxData> }>;
   /** Simulated duration of every run, from start to its final status. */
   runDurationMs: number;
+  /** Dataflows created from now on fail this many first runs (to rehearse a failing V2). */
+  failRunsOfNewFlows?: number;
 }
 
 export function emptySandbox(sandboxId: string): SandboxData {

@@ -1,0 +1,97 @@
+import type { CutoverConfig } from '../config/schema';
+import type { SecretSource } from '../config/secrets';
+import { normaliseSfmcBaseEndpoint } from '../domain/sfmc/base-endpoint';
+import { AdobeImsTokenProvider } from '../integrations/adobe-ims/ims-client';
+import type { PlatformTokenSource } from '../integrations/adobe-platform/authorizer';
+import { DataPrepClient } from '../integrations/data-prep/data-prep-client';
+import { FlowServiceClient } from '../integrations/flow-service/flow-service-client';
+import { SfmcClient, sfmcAuthBaseUrl } from '../integrations/sfmc';
+
+/** The remote clients activities use, built lazily so secrets are resolved inside activities only. */
+export interface RemoteClients {
+  flowService(sandbox: string): FlowServiceClient;
+  dataPrep(sandbox: string): DataPrepClient;
+  /** Undefined when the config has no SFMC section. */
+  sfmc(): Promise<SfmcClient | undefined>;
+  sfmcCredentials(): Promise<{ prefix: string; clientId: string; clientSecret: string } | undefined>;
+}
+
+export function createRemoteClients(
+  config: CutoverConfig,
+  secrets: SecretSource,
+  fetchImpl?: typeof fetch,
+): RemoteClients {
+  let ims: Promise<AdobeImsTokenProvider> | undefined;
+  const imsProvider = () =>
+    (ims ??= secrets.resolve(config.adobe.clientSecret).then(
+      (clientSecret) =>
+        new AdobeImsTokenProvider(
+          {
+            imsUrl: config.adobe.imsUrl,
+            clientId: config.adobe.clientId,
+            clientSecret,
+            scopes: config.adobe.scopes,
+          },
+          { fetch: fetchImpl },
+        ),
+    ));
+  // One token for every sandbox and activity of this worker process.
+  const tokens: PlatformTokenSource = {
+    token: async () => (await imsProvider()).token(),
+    invalidate: (rejected) => void ims?.then((provider) => provider.invalidate(rejected)),
+  };
+  const identity = (sandbox: string) => ({
+    orgId: config.adobe.orgId,
+    apiKey: config.adobe.clientId,
+    sandbox,
+  });
+  const flowServices = new Map<string, FlowServiceClient>();
+
+  let sfmc: Promise<SfmcClient | undefined> | undefined;
+  const sfmcCredentials = async () => {
+    if (!config.sfmc) return undefined;
+    const endpoint = normaliseSfmcBaseEndpoint(config.sfmc.baseEndpoint);
+    if (!endpoint.ok) return undefined;
+    return {
+      prefix: endpoint.prefix,
+      clientId: config.sfmc.clientId,
+      clientSecret: await secrets.resolve(config.sfmc.clientSecret),
+    };
+  };
+
+  return {
+    flowService(sandbox) {
+      let client = flowServices.get(sandbox);
+      if (!client) {
+        client = new FlowServiceClient({
+          platformUrl: config.adobe.platformUrl,
+          identity: identity(sandbox),
+          tokens,
+          fetch: fetchImpl,
+        });
+        flowServices.set(sandbox, client);
+      }
+      return client;
+    },
+    dataPrep: (sandbox) =>
+      new DataPrepClient({
+        platformUrl: config.adobe.platformUrl,
+        identity: identity(sandbox),
+        tokens,
+        fetch: fetchImpl,
+      }),
+    sfmc: () =>
+      (sfmc ??= sfmcCredentials().then((credentials) =>
+        credentials
+          ? new SfmcClient({
+              authBaseUrl: config.sfmc?.authBaseUrl ?? sfmcAuthBaseUrl(credentials.prefix),
+              clientId: credentials.clientId,
+              clientSecret: credentials.clientSecret,
+              accountId: config.sfmc?.accountId,
+              fetch: fetchImpl,
+            })
+          : undefined,
+      )),
+    sfmcCredentials,
+  };
+}

@@ -1,0 +1,327 @@
+import type { Duration } from '@temporalio/common';
+import {
+  allHandlersFinished,
+  CancellationScope,
+  condition,
+  executeChild,
+  isCancellation,
+  proxyActivities,
+  setCurrentDetails,
+  setHandler,
+  sleep,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { CutoverActivities } from '../../activities';
+import { planSfmcMigration } from '../../domain/sfmc/plan';
+import {
+  CutoverItemsDone,
+  CutoverItemsFailed,
+  CutoverItemsTotal,
+  CutoverKind,
+  CutoverOrg,
+  CutoverPhase,
+  CutoverSandboxes,
+} from '../../temporal/search-attributes';
+import { describeFailure } from '../failures';
+import { childWorkflowId, sfmcDataflowMigrationWorkflow } from './dataflow-migration';
+import {
+  approveUpdate,
+  progressQuery,
+  rejectUpdate,
+  type CreatedV2Objects,
+  type ItemProgress,
+  type MigrationPhase,
+  type SfmcMigrationInput,
+  type SfmcMigrationProgress,
+} from './messages';
+
+const discover = proxyActivities<CutoverActivities>({
+  startToCloseTimeout: '10 minutes',
+  heartbeatTimeout: '2 minutes',
+  retry: {
+    initialInterval: '2 seconds',
+    backoffCoefficient: 2,
+    maximumInterval: '1 minute',
+    maximumAttempts: 10,
+  },
+  summary: 'Discover V1 SFMC dataflows and SFMC data extensions',
+});
+
+const preflight = proxyActivities<CutoverActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '2 seconds', maximumAttempts: 5 },
+  summary: 'Prove the SFMC V2 credentials',
+});
+
+const cleanup = proxyActivities<CutoverActivities>({
+  startToCloseTimeout: '10 minutes',
+  heartbeatTimeout: '2 minutes',
+  retry: {
+    initialInterval: '2 seconds',
+    backoffCoefficient: 2,
+    maximumInterval: '2 minutes',
+    maximumAttempts: 30,
+  },
+  summary: 'Remove objects that are no longer needed',
+});
+
+const DEFAULT_CONCURRENCY = 10;
+
+/** Runs `work` over `items` with at most `limit` at once; deterministic because only Temporal APIs wait. */
+async function forEachBounded<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const item = items[next++]!;
+      await work(item);
+    }
+  });
+  await Promise.all(lanes);
+}
+
+interface VerifiedItem {
+  progress: ItemProgress;
+  created: CreatedV2Objects;
+  v1: { flowId: string; sourceConnectionId: string; targetConnectionId: string; baseConnectionId: string };
+}
+
+/**
+ * SFMC source V1 -> V2 for a set of sandboxes: discover, plan, migrate each
+ * dataflow in a child saga, then (after approval and any retention period)
+ * delete V1; a rejection or cancellation restores V1 and removes V2.
+ */
+export async function sfmcMigrationWorkflow(input: SfmcMigrationInput): Promise<SfmcMigrationProgress> {
+  const progress: SfmcMigrationProgress = { phase: 'preflight', items: [], awaitingApproval: [] };
+  const decisions = new Map<string, 'approved' | 'rejected'>();
+  const verified: VerifiedItem[] = [];
+
+  setHandler(progressQuery, () => progress);
+  const validateDecision = (sandboxes?: string[]) => {
+    if (progress.phase !== 'awaiting-approval' || progress.awaitingApproval.length === 0) {
+      throw new Error(`Nothing is waiting for approval: the migration is in phase "${progress.phase}".`);
+    }
+    const unknown = (sandboxes ?? []).filter((sandbox) => !progress.awaitingApproval.includes(sandbox));
+    if (unknown.length)
+      throw new Error(
+        `Not waiting for approval: ${unknown.join(', ')}. Waiting: ${progress.awaitingApproval.join(', ')}.`,
+      );
+  };
+  const decide = (decision: 'approved' | 'rejected', sandboxes?: string[]) => {
+    const chosen = sandboxes?.length ? sandboxes : [...progress.awaitingApproval];
+    for (const sandbox of chosen) decisions.set(sandbox, decision);
+    progress.awaitingApproval = progress.awaitingApproval.filter((sandbox) => !chosen.includes(sandbox));
+    return chosen;
+  };
+  setHandler(approveUpdate, (request) => decide('approved', request.sandboxes), {
+    validator: (request) => validateDecision(request.sandboxes),
+    description: 'Approve deleting the V1 dataflows whose V2 replacement is verified.',
+  });
+  let rejection = '';
+  setHandler(
+    rejectUpdate,
+    (request) => {
+      rejection = `${request.reason}${request.by ? ` (by ${request.by})` : ''}`;
+      return decide('rejected');
+    },
+    {
+      validator: (_request) => validateDecision(),
+      description: 'Reject the cut-over: restore V1 and remove V2 in the waiting sandboxes.',
+    },
+  );
+
+  const report = (phase: MigrationPhase) => {
+    progress.phase = phase;
+    const counts = (statuses: string[]) =>
+      progress.items.filter((item) => statuses.includes(item.status)).length;
+    upsertSearchAttributes([
+      { key: CutoverPhase, value: phase },
+      { key: CutoverItemsTotal, value: progress.items.length },
+      { key: CutoverItemsDone, value: counts(['verified', 'v1-removed']) },
+      { key: CutoverItemsFailed, value: counts(['failed']) },
+    ]);
+    setCurrentDetails(
+      [
+        `**Phase:** ${phase}`,
+        '',
+        '| status | dataflows |',
+        '| --- | --- |',
+        ...(['planned', 'skipped', 'migrating', 'verified', 'failed', 'v1-removed', 'rolled-back'] as const)
+          .map((status) => [status, counts([status])] as const)
+          .filter(([, count]) => count > 0)
+          .map(([status, count]) => `| ${status} | ${count} |`),
+        ...(progress.awaitingApproval.length
+          ? ['', `Waiting for \`approve\` or \`reject\`: ${progress.awaitingApproval.join(', ')}`]
+          : []),
+      ].join('\n'),
+    );
+  };
+
+  upsertSearchAttributes([
+    { key: CutoverKind, value: 'sfmc-migration' },
+    { key: CutoverOrg, value: input.orgId },
+    { key: CutoverSandboxes, value: input.sandboxes },
+  ]);
+
+  try {
+    report('preflight');
+    if (input.plan.v2BaseEndpoint) await preflight.verifySfmcV2Access();
+
+    report('discovering');
+    for (const sandbox of input.sandboxes) {
+      const { discovered, extensions } = await discover.discoverSfmcSandbox({ sandbox });
+      const plan = planSfmcMigration(discovered, extensions, input.plan);
+      for (const item of plan.items) {
+        progress.items.push({
+          sandbox,
+          v1FlowId: item.v1.flowId,
+          name: item.v1.name,
+          status: item.action === 'migrate' ? 'planned' : 'skipped',
+          ...(item.action === 'skip'
+            ? {
+                reason: `${item.reason}: ${item.detail}`,
+                ...(item.existingV2FlowId ? { v2FlowId: item.existingV2FlowId } : {}),
+              }
+            : {}),
+          ...(item.action === 'migrate' && item.warnings.length ? { warnings: item.warnings } : {}),
+          ...(item.v1.lastRun?.inputRecordCount !== undefined
+            ? { v1Records: item.v1.lastRun.inputRecordCount }
+            : {}),
+        });
+      }
+      const migrations = plan.items.flatMap((item) => (item.action === 'migrate' ? [item] : []));
+      report('migrating');
+      await forEachBounded(migrations, input.concurrency ?? DEFAULT_CONCURRENCY, async (item) => {
+        const itemProgress = progress.items.find((candidate) => candidate.v1FlowId === item.v1.flowId)!;
+        itemProgress.status = 'migrating';
+        const result = await executeChild(sfmcDataflowMigrationWorkflow, {
+          workflowId: childWorkflowId(workflowInfo().workflowId, item.v1.flowId),
+          args: [{ sandbox, item, firstRunTimeout: input.firstRunTimeout ?? '2 hours' }],
+          staticSummary: `SFMC V1 -> V2: ${item.v1.name}`.slice(0, 200),
+        });
+        if (result.status === 'verified') {
+          itemProgress.status = 'verified';
+          itemProgress.v2FlowId = result.created.flowId;
+          itemProgress.v2Records = result.v2Records;
+          verified.push({
+            progress: itemProgress,
+            created: result.created,
+            v1: {
+              flowId: item.v1.flowId,
+              sourceConnectionId: item.v1.sourceConnection.id,
+              targetConnectionId: item.v1.target.connectionId,
+              baseConnectionId: item.v1.baseConnection.id,
+            },
+          });
+        } else {
+          itemProgress.status = 'failed';
+          itemProgress.reason = result.reason;
+        }
+        report('migrating');
+      });
+    }
+
+    const sandboxesWithVerified = input.sandboxes.filter((sandbox) =>
+      verified.some((item) => item.progress.sandbox === sandbox),
+    );
+    for (const sandbox of sandboxesWithVerified) {
+      if (input.approval[sandbox]?.autoApprove) decisions.set(sandbox, 'approved');
+      else progress.awaitingApproval.push(sandbox);
+    }
+    if (progress.awaitingApproval.length) {
+      report('awaiting-approval');
+      await condition(() => progress.awaitingApproval.length === 0);
+    }
+
+    for (const sandbox of sandboxesWithVerified) {
+      const items = verified.filter((item) => item.progress.sandbox === sandbox);
+      if (decisions.get(sandbox) === 'rejected') {
+        report('rolling-back');
+        await rollBack(sandbox, items);
+        continue;
+      }
+      const retention = input.approval[sandbox]?.retention;
+      if (retention) {
+        report('retaining-v1');
+        await sleep(retention as Duration, {
+          summary: `Keep V1 disabled in ${sandbox} for ${retention} before deleting it`,
+        });
+      }
+      report('removing-v1');
+      await removeV1(sandbox, items);
+    }
+    report(
+      progress.items.some((item) => item.status === 'rolled-back') &&
+        !progress.items.some((item) => item.status === 'v1-removed')
+        ? 'rolled-back'
+        : 'completed',
+    );
+  } catch (error) {
+    if (isCancellation(error)) {
+      await CancellationScope.nonCancellable(async () => {
+        report('rolling-back');
+        for (const sandbox of input.sandboxes) {
+          await rollBack(
+            sandbox,
+            verified.filter(
+              (item) => item.progress.sandbox === sandbox && item.progress.status === 'verified',
+            ),
+          );
+        }
+        report('rolled-back');
+      });
+    } else {
+      progress.phase = 'failed';
+      upsertSearchAttributes([{ key: CutoverPhase, value: 'failed' }]);
+      setCurrentDetails(`**Failed:** ${describeFailure(error)}`);
+    }
+    throw error;
+  }
+  await condition(allHandlersFinished);
+  return progress;
+
+  async function removeV1(sandbox: string, items: VerifiedItem[]): Promise<void> {
+    await cleanup.deleteFlowServiceObjects({
+      sandbox,
+      objects: items.map((item) => ({ collection: 'flows' as const, id: item.v1.flowId })),
+    });
+    await cleanup.deleteConnectionsIfUnused({
+      sandbox,
+      sourceOrTargetConnections: items.flatMap((item) => [
+        { collection: 'sourceConnections' as const, id: item.v1.sourceConnectionId },
+        { collection: 'targetConnections' as const, id: item.v1.targetConnectionId },
+      ]),
+      baseConnectionIds: [...new Set(items.map((item) => item.v1.baseConnectionId))],
+    });
+    for (const item of items) item.progress.status = 'v1-removed';
+    report('removing-v1');
+  }
+
+  async function rollBack(sandbox: string, items: VerifiedItem[]): Promise<void> {
+    for (const item of items) {
+      await cleanup.setFlowEnabled({ sandbox, flowId: item.v1.flowId, enabled: true });
+      const { flowId, sourceConnectionId, targetConnectionId } = item.created;
+      await cleanup.deleteFlowServiceObjects({
+        sandbox,
+        objects: [
+          ...(flowId ? [{ collection: 'flows' as const, id: flowId }] : []),
+          ...(sourceConnectionId
+            ? [{ collection: 'sourceConnections' as const, id: sourceConnectionId }]
+            : []),
+          ...(targetConnectionId
+            ? [{ collection: 'targetConnections' as const, id: targetConnectionId }]
+            : []),
+        ],
+      });
+      item.progress.status = 'rolled-back';
+      item.progress.reason = rejection ? `rejected: ${rejection}` : 'rolled back';
+    }
+    const bases = [...new Set(items.map((item) => item.created.baseConnectionId).filter(Boolean))];
+    if (bases.length)
+      await cleanup.deleteConnectionsIfUnused({
+        sandbox,
+        sourceOrTargetConnections: [],
+        baseConnectionIds: bases,
+      });
+  }
+}

@@ -1,0 +1,66 @@
+import { parseConfig } from '../../src/config/load';
+import type { CutoverConfig } from '../../src/config/schema';
+import { Redactor, SecretResolver } from '../../src/config/secrets';
+import {
+  DEMO_IMS_CLIENT_ID,
+  DEMO_MARKETO,
+  DEMO_ORG_ID,
+  DEMO_SFMC,
+} from '../../src/simulator/seeds/demo-catalog';
+import type { RunningSimulator } from '../../src/simulator/server';
+
+export const TEST_SECRETS = {
+  CUTOVER_TEST_ADOBE_SECRET: 'adobe-test-secret-value',
+  CUTOVER_TEST_SFMC_SECRET: 'sfmc-test-secret-value',
+  CUTOVER_TEST_MARKETO_SECRET: 'marketo-test-secret-value',
+};
+
+export const testSecrets = () => new SecretResolver(TEST_SECRETS, new Redactor());
+
+/** A config pointing every remote API at the given simulator, with the demo credentials. */
+export function simulatorConfig(
+  simulator: RunningSimulator,
+  taskQueue: string,
+  sandboxes: Array<{ name: string; autoApprove?: boolean; retention?: string }> = [
+    { name: 'prod', autoApprove: true },
+    { name: 'dev', autoApprove: true },
+  ],
+): CutoverConfig {
+  return parseConfig(
+    {
+      temporal: { taskQueue },
+      adobe: {
+        imsUrl: `${simulator.baseUrl}/ims`,
+        platformUrl: `${simulator.baseUrl}/platform`,
+        orgId: DEMO_ORG_ID,
+        clientId: DEMO_IMS_CLIENT_ID,
+        clientSecret: 'env:CUTOVER_TEST_ADOBE_SECRET',
+        scopes: ['openid', 'AdobeID'],
+        sandboxes,
+      },
+      sfmc: {
+        clientId: DEMO_SFMC.clientId,
+        clientSecret: 'env:CUTOVER_TEST_SFMC_SECRET',
+        baseEndpoint: `https://${DEMO_SFMC.subdomain}.auth.marketingcloudapis.com/`,
+        authBaseUrl: `${simulator.baseUrl}/sfmc/${DEMO_SFMC.subdomain}/auth`,
+        firstRunTimeout: '2 minutes',
+      },
+      marketo: {
+        munchkinId: DEMO_MARKETO.munchkinId,
+        clientId: DEMO_MARKETO.clientId,
+        clientSecret: 'env:CUTOVER_TEST_MARKETO_SECRET',
+        baseUrl: `${simulator.baseUrl}/marketo/${DEMO_MARKETO.munchkinId}`,
+      },
+    },
+    'test-config.yaml',
+  );
+}
+
+export async function adminPut(simulator: RunningSimulator, path: string, body: unknown): Promise<void> {
+  const response = await fetch(`${simulator.baseUrl}${path}`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (!response.ok) throw new Error(`${path} answered ${response.status}: ${await response.text()}`);
+}
