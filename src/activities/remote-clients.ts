@@ -5,6 +5,7 @@ import { AdobeImsTokenProvider } from '../integrations/adobe-ims/ims-client';
 import type { PlatformTokenSource } from '../integrations/adobe-platform/authorizer';
 import { DataPrepClient } from '../integrations/data-prep/data-prep-client';
 import { FlowServiceClient } from '../integrations/flow-service/flow-service-client';
+import { retryingFetch } from '../integrations/http/retrying-fetch';
 import { SfmcClient, sfmcAuthBaseUrl } from '../integrations/sfmc';
 
 /** The remote clients activities use, built lazily so secrets are resolved inside activities only. */
@@ -19,7 +20,7 @@ export interface RemoteClients {
 export function createRemoteClients(
   config: CutoverConfig,
   secrets: SecretSource,
-  fetchImpl?: typeof fetch,
+  fetchImpl: typeof fetch = retryingFetch(),
 ): RemoteClients {
   let ims: Promise<AdobeImsTokenProvider> | undefined;
   const imsProvider = () =>

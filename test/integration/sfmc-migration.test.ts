@@ -1,19 +1,40 @@
 import path from 'node:path';
-import type { Worker } from '@temporalio/worker';
-import { describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import { Worker } from '@temporalio/worker';
+import YAML from 'yaml';
+import { projectRoot } from '../../src/project-root';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sfmcRunFromConfig } from '../../src/domain/sfmc/run-input';
 import { CutoverKind } from '../../src/temporal/search-attributes';
 import { createCutoverWorker } from '../../src/worker';
 import type { SfmcMigrationProgress } from '../../src/workflows/sfmc/messages';
-import { adminPut, simulatorConfig, testSecrets } from '../support/cutover-config';
-import { collect, demoAdobeClients, useSimulator } from '../support/simulator';
+import {
+  TEST_SECRETS,
+  adminPut,
+  rawSimulatorConfig,
+  simulatorConfig,
+  testSecrets,
+} from '../support/cutover-config';
+import { startSimulator, type RunningSimulator } from '../../src/simulator/server';
+import { collect, demoAdobeClients } from '../support/simulator';
 import { useTemporalEnvironment } from '../support/temporal-env';
 import { waitFor } from '../support/wait-for';
 import { uniqueTaskQueue, workflowBundle } from '../support/worker';
 
 const workflowsPath = path.join(__dirname, '../../src/workflows/index.ts');
 const env = useTemporalEnvironment();
-const simulator = useSimulator();
+let current: RunningSimulator | undefined;
+/** Each test migrates a freshly seeded demo organisation. */
+const simulator = () => current!;
+beforeEach(async () => {
+  current = await startSimulator({ port: 0, seed: { profile: 'demo' } });
+  await adminPut(current, '/__admin/flow-service/settings', { runDurationMs: 0 });
+});
+afterEach(async () => {
+  await current?.close();
+});
 
 async function cutoverWorker(
   taskQueue: string,
@@ -39,9 +60,11 @@ async function flowsIn(sandbox: string) {
   return { flows, v2ByV1 };
 }
 
+const recordedWorkflowIds: string[] = [];
+const rawConfig = (taskQueue: string) => rawSimulatorConfig(simulator(), taskQueue);
+
 describe('SFMC V1 -> V2 migration on the dev server', () => {
   it('replaces every migratable V1 dataflow of the demo seed by one verified V2 dataflow, then deletes V1', async () => {
-    await adminPut(simulator(), '/__admin/flow-service/settings', { runDurationMs: 0 });
     const taskQueue = uniqueTaskQueue('sfmc-happy');
     const config = simulatorConfig(simulator(), taskQueue);
     const run = sfmcRunFromConfig(config);
@@ -57,6 +80,7 @@ describe('SFMC V1 -> V2 migration on the dev server', () => {
         args: [run.input],
       }),
     );
+    recordedWorkflowIds.push(`${run.workflowId}/${taskQueue}`);
 
     expect(result.phase).toBe('completed');
     const byName = (sandbox: string) =>
@@ -115,5 +139,146 @@ describe('SFMC V1 -> V2 migration on the dev server', () => {
       return undefined;
     });
     expect(listed.typedSearchAttributes.get(CutoverKind)).toBe('sfmc-migration');
+  });
+
+  async function migrate(taskQueue: string, worker: Worker, sandboxes?: string[]) {
+    const run = sfmcRunFromConfig(simulatorConfig(simulator(), taskQueue), sandboxes);
+    const workflowId = `${run.workflowId}/${taskQueue}`;
+    const result: SfmcMigrationProgress = await worker.runUntil(
+      env().client.workflow.execute('sfmcMigrationWorkflow', { taskQueue, workflowId, args: [run.input] }),
+    );
+    recordedWorkflowIds.push(workflowId);
+    return result;
+  }
+
+  /** Every V2 object this migration made, counted per V1 dataflow it replaces. */
+  async function createdPerV1(sandbox: string) {
+    const { flowService } = demoAdobeClients(simulator(), sandbox);
+    const tagged = async (items: AsyncIterable<{ description?: string }>) => {
+      const counts = new Map<string, number>();
+      for await (const item of items) {
+        const v1 = /cutover:sfmc:([\w-]+)/.exec(item.description ?? '')?.[1];
+        if (v1) counts.set(v1, (counts.get(v1) ?? 0) + 1);
+      }
+      return counts;
+    };
+    return {
+      flows: await tagged(flowService.flows.list()),
+      sources: await tagged(flowService.sourceConnections.list()),
+      targets: await tagged(flowService.targetConnections.list()),
+      bases: (await collect(flowService.connections.list())).filter((connection) =>
+        connection.name.includes('[cutover '),
+      ).length,
+    };
+  }
+
+  it('completes under dropped responses, 429s, 5xx and early-expiring tokens without creating anything twice', async () => {
+    const taskQueue = uniqueTaskQueue('sfmc-faults');
+    simulator().faults.configure({
+      seed: 7,
+      modules: ['flowService', 'dataPrep', 'ims', 'sfmc'],
+      dropAfterCommitRate: 0.35,
+      serverErrorRate: 0.05,
+      rateLimit: { requestsPerSecond: 40, burst: 15 },
+      tokenLifetimeSeconds: 3,
+    });
+    const result = await migrate(taskQueue, await cutoverWorker(taskQueue), ['prod']);
+    simulator().faults.configure({});
+
+    expect(result.phase).toBe('completed');
+    const migrated = result.items.filter((item) => item.status === 'v1-removed');
+    expect(migrated).toHaveLength(2);
+    const stats = simulator().faults.stats;
+    const injected = Object.values(stats).reduce(
+      (sum, module) => sum + module.droppedAfterCommit + module.serverErrors + module.rateLimited,
+      0,
+    );
+    expect(injected).toBeGreaterThan(5);
+    const created = await createdPerV1('prod');
+    for (const item of migrated) {
+      expect(created.flows.get(item.v1FlowId), `${item.name}: V2 flows`).toBe(1);
+      expect(created.sources.get(item.v1FlowId), `${item.name}: V2 source connections`).toBe(1);
+      expect(created.targets.get(item.v1FlowId), `${item.name}: V2 target connections`).toBe(1);
+    }
+    expect(created.bases).toBe(1);
+  });
+
+  it('restores V1 and removes every V2 object when the first V2 run fails', async () => {
+    const taskQueue = uniqueTaskQueue('sfmc-v2-fails');
+    await adminPut(simulator(), '/__admin/flow-service/settings', { failRunsOfNewFlows: 1 });
+    const result = await migrate(taskQueue, await cutoverWorker(taskQueue), ['prod']);
+
+    const failed = result.items.filter((item) => item.status === 'failed');
+    expect(failed.map((item) => item.name).sort()).toEqual([
+      'SFMC Campaign to AEP',
+      'SFMC Subscriber to AEP',
+    ]);
+    for (const item of failed) expect(item.reason).toMatch(/the first V2 run .* failed: CONNECTOR-2001-500/);
+    const { flows } = await flowsIn('prod');
+    for (const item of failed) expect(flows.find((flow) => flow.id === item.v1FlowId)?.state).toBe('enabled');
+    const created = await createdPerV1('prod');
+    expect([created.flows.size, created.sources.size, created.targets.size, created.bases]).toEqual([
+      0, 0, 0, 0,
+    ]);
+  });
+
+  it('finishes after its worker is killed mid-run and replaced, with nothing duplicated', async () => {
+    const taskQueue = uniqueTaskQueue('sfmc-kill');
+    const config = simulatorConfig(simulator(), taskQueue);
+    simulator().faults.configure({ latencyMs: 150 });
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cutover-kill-'));
+    const configFile = path.join(dir, 'cutover.yaml');
+    fs.writeFileSync(configFile, YAML.stringify(rawConfig(taskQueue)));
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', path.join(projectRoot, 'src', 'worker.ts'), configFile],
+      {
+        cwd: projectRoot,
+        env: { ...process.env, ...TEST_SECRETS, TEMPORAL_ADDRESS: env().address },
+        stdio: 'ignore',
+      },
+    );
+    const exited = new Promise((resolve) => child.on('exit', resolve));
+    const run = sfmcRunFromConfig(config, ['prod']);
+    const workflowId = `${run.workflowId}/${taskQueue}`;
+    const handle = await env().client.workflow.start('sfmcMigrationWorkflow', {
+      taskQueue,
+      workflowId,
+      args: [run.input],
+    });
+    await waitFor(
+      async () =>
+        (await handle.query<SfmcMigrationProgress>('progress')).items.some(
+          (item) => item.status === 'migrating',
+        ),
+      { timeoutMs: 45_000, what: 'a dataflow to be mid-migration' },
+    );
+    child.kill('SIGKILL');
+    await exited;
+    simulator().faults.configure({});
+
+    const replacement = await cutoverWorker(taskQueue, config);
+    const result: SfmcMigrationProgress = await replacement.runUntil(handle.result());
+    recordedWorkflowIds.push(workflowId);
+    expect(result.items.filter((item) => item.status === 'v1-removed')).toHaveLength(2);
+    const created = await createdPerV1('prod');
+    expect([...created.flows.values()]).toEqual([1, 1]);
+    expect([...created.sources.values()]).toEqual([1, 1]);
+    expect(created.bases).toBe(1);
+  });
+
+  it('replays every recorded history against the current workflow code', async () => {
+    expect(recordedWorkflowIds.length).toBeGreaterThanOrEqual(3);
+    const histories = await Promise.all(
+      recordedWorkflowIds.map(async (workflowId) => ({
+        workflowId,
+        history: await env().client.workflow.getHandle(workflowId).fetchHistory(),
+      })),
+    );
+    const results = Worker.runReplayHistories(
+      { workflowBundle: await workflowBundle(workflowsPath) },
+      histories,
+    );
+    for await (const result of results) expect(result.error, result.workflowId).toBeUndefined();
   });
 });

@@ -18,42 +18,52 @@ export const TEST_SECRETS = {
 export const testSecrets = () => new SecretResolver(TEST_SECRETS, new Redactor());
 
 /** A config pointing every remote API at the given simulator, with the demo credentials. */
+type SandboxSettings = Array<{ name: string; autoApprove?: boolean; retention?: string }>;
+
+const AUTO_APPROVED: SandboxSettings = [
+  { name: 'prod', autoApprove: true },
+  { name: 'dev', autoApprove: true },
+];
+
 export function simulatorConfig(
   simulator: RunningSimulator,
   taskQueue: string,
-  sandboxes: Array<{ name: string; autoApprove?: boolean; retention?: string }> = [
-    { name: 'prod', autoApprove: true },
-    { name: 'dev', autoApprove: true },
-  ],
+  sandboxes = AUTO_APPROVED,
 ): CutoverConfig {
-  return parseConfig(
-    {
-      temporal: { taskQueue },
-      adobe: {
-        imsUrl: `${simulator.baseUrl}/ims`,
-        platformUrl: `${simulator.baseUrl}/platform`,
-        orgId: DEMO_ORG_ID,
-        clientId: DEMO_IMS_CLIENT_ID,
-        clientSecret: 'env:CUTOVER_TEST_ADOBE_SECRET',
-        scopes: ['openid', 'AdobeID'],
-        sandboxes,
-      },
-      sfmc: {
-        clientId: DEMO_SFMC.clientId,
-        clientSecret: 'env:CUTOVER_TEST_SFMC_SECRET',
-        baseEndpoint: `https://${DEMO_SFMC.subdomain}.auth.marketingcloudapis.com/`,
-        authBaseUrl: `${simulator.baseUrl}/sfmc/${DEMO_SFMC.subdomain}/auth`,
-        firstRunTimeout: '2 minutes',
-      },
-      marketo: {
-        munchkinId: DEMO_MARKETO.munchkinId,
-        clientId: DEMO_MARKETO.clientId,
-        clientSecret: 'env:CUTOVER_TEST_MARKETO_SECRET',
-        baseUrl: `${simulator.baseUrl}/marketo/${DEMO_MARKETO.munchkinId}`,
-      },
+  return parseConfig(rawSimulatorConfig(simulator, taskQueue, sandboxes), 'test-config.yaml');
+}
+
+/** The same config as a plain object, e.g. to write a YAML file for a worker process. */
+export function rawSimulatorConfig(
+  simulator: RunningSimulator,
+  taskQueue: string,
+  sandboxes = AUTO_APPROVED,
+) {
+  return {
+    temporal: { taskQueue },
+    adobe: {
+      imsUrl: `${simulator.baseUrl}/ims`,
+      platformUrl: `${simulator.baseUrl}/platform`,
+      orgId: DEMO_ORG_ID,
+      clientId: DEMO_IMS_CLIENT_ID,
+      clientSecret: 'env:CUTOVER_TEST_ADOBE_SECRET',
+      scopes: ['openid', 'AdobeID'],
+      sandboxes,
     },
-    'test-config.yaml',
-  );
+    sfmc: {
+      clientId: DEMO_SFMC.clientId,
+      clientSecret: 'env:CUTOVER_TEST_SFMC_SECRET',
+      baseEndpoint: `https://${DEMO_SFMC.subdomain}.auth.marketingcloudapis.com/`,
+      authBaseUrl: `${simulator.baseUrl}/sfmc/${DEMO_SFMC.subdomain}/auth`,
+      firstRunTimeout: '2 minutes',
+    },
+    marketo: {
+      munchkinId: DEMO_MARKETO.munchkinId,
+      clientId: DEMO_MARKETO.clientId,
+      clientSecret: 'env:CUTOVER_TEST_MARKETO_SECRET',
+      baseUrl: `${simulator.baseUrl}/marketo/${DEMO_MARKETO.munchkinId}`,
+    },
+  };
 }
 
 export async function adminPut(simulator: RunningSimulator, path: string, body: unknown): Promise<void> {

@@ -86,13 +86,12 @@ export async function sfmcDataflowMigrationWorkflow(input: SfmcDataflowInput): P
       compensate.deleteFlowServiceObjects({ sandbox, objects: [{ collection, id }] }),
     );
   try {
-    const base = await create.ensureV2BaseConnection({ sandbox, v1BaseConnection: item.v1.baseConnection });
-    created.baseConnectionId = base.id;
+    created.baseConnectionId = input.v2BaseConnectionId;
     const source = await create.ensureV2SourceConnection({
       sandbox,
       v1: item.v1,
       v2: item.v2,
-      baseConnectionId: base.id,
+      baseConnectionId: input.v2BaseConnectionId,
     });
     created.sourceConnectionId = source.id;
     removeOnRollback('sourceConnections', source.id);
@@ -148,7 +147,7 @@ export async function sfmcDataflowMigrationWorkflow(input: SfmcDataflowInput): P
       }
     });
     if (isCancellation(error)) throw error;
-    return { status: 'rolled-back', reason: describeFailure(error) };
+    return { status: 'rolled-back', reason: describeFailure(error), created };
   }
 }
 

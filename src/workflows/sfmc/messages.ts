@@ -56,6 +56,8 @@ export interface SfmcMigrationProgress {
 export interface SfmcDataflowInput {
   sandbox: string;
   item: Extract<PlanItem, { action: 'migrate' }>;
+  /** The V2 account connection the parent made for this item's V1 base connection. */
+  v2BaseConnectionId: string;
   firstRunTimeout: string;
 }
 
@@ -69,7 +71,7 @@ export interface CreatedV2Objects {
 
 export type SfmcDataflowResult =
   | { status: 'verified'; created: CreatedV2Objects; v2Records: number }
-  | { status: 'rolled-back'; reason: string };
+  | { status: 'rolled-back'; reason: string; created: CreatedV2Objects };
 
 export const progressQuery = defineQuery<SfmcMigrationProgress>('progress');
 /** Accepted only while the run waits for approval; approves the given sandboxes, or all that wait. */

@@ -36,16 +36,28 @@ import {
   type SfmcMigrationProgress,
 } from './messages';
 
+// Discovery only reads, and makes many calls: it retries until its deadline rather than a count.
 const discover = proxyActivities<CutoverActivities>({
   startToCloseTimeout: '10 minutes',
+  scheduleToCloseTimeout: '1 hour',
   heartbeatTimeout: '2 minutes',
   retry: {
-    initialInterval: '2 seconds',
-    backoffCoefficient: 2,
-    maximumInterval: '1 minute',
-    maximumAttempts: 10,
+    initialInterval: '1 second',
+    backoffCoefficient: 1.5,
+    maximumInterval: '30 seconds',
   },
   summary: 'Discover V1 SFMC dataflows and SFMC data extensions',
+});
+
+const prepare = proxyActivities<CutoverActivities>({
+  startToCloseTimeout: '2 minutes',
+  retry: {
+    initialInterval: '1 second',
+    backoffCoefficient: 2,
+    maximumInterval: '1 minute',
+    maximumAttempts: 12,
+  },
+  summary: 'Find or create the V2 account connection',
 });
 
 const preflight = proxyActivities<CutoverActivities>({
@@ -190,13 +202,32 @@ export async function sfmcMigrationWorkflow(input: SfmcMigrationInput): Promise<
         });
       }
       const migrations = plan.items.flatMap((item) => (item.action === 'migrate' ? [item] : []));
+      const rolledBackBases = new Set<string>();
+      // One V2 account connection per V1 one, made before the children so none of them race to create it.
+      const v2Bases = new Map<string, string>();
+      for (const item of migrations) {
+        const v1Base = item.v1.baseConnection;
+        if (!v2Bases.has(v1Base.id)) {
+          v2Bases.set(
+            v1Base.id,
+            (await prepare.ensureV2BaseConnection({ sandbox, v1BaseConnection: v1Base })).id,
+          );
+        }
+      }
       report('migrating');
       await forEachBounded(migrations, input.concurrency ?? DEFAULT_CONCURRENCY, async (item) => {
         const itemProgress = progress.items.find((candidate) => candidate.v1FlowId === item.v1.flowId)!;
         itemProgress.status = 'migrating';
         const result = await executeChild(sfmcDataflowMigrationWorkflow, {
           workflowId: childWorkflowId(workflowInfo().workflowId, item.v1.flowId),
-          args: [{ sandbox, item, firstRunTimeout: input.firstRunTimeout ?? '2 hours' }],
+          args: [
+            {
+              sandbox,
+              item,
+              v2BaseConnectionId: v2Bases.get(item.v1.baseConnection.id)!,
+              firstRunTimeout: input.firstRunTimeout ?? '2 hours',
+            },
+          ],
           staticSummary: `SFMC V1 -> V2: ${item.v1.name}`.slice(0, 200),
         });
         if (result.status === 'verified') {
@@ -216,9 +247,18 @@ export async function sfmcMigrationWorkflow(input: SfmcMigrationInput): Promise<
         } else {
           itemProgress.status = 'failed';
           itemProgress.reason = result.reason;
+          if (result.created.baseConnectionId) rolledBackBases.add(result.created.baseConnectionId);
         }
         report('migrating');
       });
+      // A V2 account connection made only for items that failed has no reason to stay.
+      if (rolledBackBases.size) {
+        await cleanup.deleteConnectionsIfUnused({
+          sandbox,
+          sourceOrTargetConnections: [],
+          baseConnectionIds: [...rolledBackBases],
+        });
+      }
     }
 
     const sandboxesWithVerified = input.sandboxes.filter((sandbox) =>
