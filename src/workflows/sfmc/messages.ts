@@ -29,6 +29,11 @@ export interface SfmcMigrationInput {
   concurrency?: number;
   /** How long a V2 dataflow may take to finish its first run. */
   firstRunTimeout?: string;
+  /**
+   * Index the run under cutover's search attributes (default). Off for servers
+   * where they are not registered, e.g. the time-skipping test server.
+   */
+  useSearchAttributes?: boolean;
 }
 
 export type ItemStatus =

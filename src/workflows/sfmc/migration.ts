@@ -142,11 +142,15 @@ export async function sfmcMigrationWorkflow(input: SfmcMigrationInput): Promise<
     },
   );
 
+  const upsert: typeof upsertSearchAttributes = (attributes) => {
+    if (input.useSearchAttributes !== false) upsertSearchAttributes(attributes);
+  };
+
   const report = (phase: MigrationPhase) => {
     progress.phase = phase;
     const counts = (statuses: string[]) =>
       progress.items.filter((item) => statuses.includes(item.status)).length;
-    upsertSearchAttributes([
+    upsert([
       { key: CutoverPhase, value: phase },
       { key: CutoverItemsTotal, value: progress.items.length },
       { key: CutoverItemsDone, value: counts(['verified', 'v1-removed']) },
@@ -169,7 +173,7 @@ export async function sfmcMigrationWorkflow(input: SfmcMigrationInput): Promise<
     );
   };
 
-  upsertSearchAttributes([
+  upsert([
     { key: CutoverKind, value: 'sfmc-migration' },
     { key: CutoverOrg, value: input.orgId },
     { key: CutoverSandboxes, value: input.sandboxes },
@@ -312,7 +316,7 @@ export async function sfmcMigrationWorkflow(input: SfmcMigrationInput): Promise<
       });
     } else {
       progress.phase = 'failed';
-      upsertSearchAttributes([{ key: CutoverPhase, value: 'failed' }]);
+      upsert([{ key: CutoverPhase, value: 'failed' }]);
       setCurrentDetails(`**Failed:** ${describeFailure(error)}`);
     }
     throw error;

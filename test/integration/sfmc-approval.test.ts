@@ -1,0 +1,143 @@
+import path from 'node:path';
+import type { WorkflowHandle } from '@temporalio/client';
+import type { Worker } from '@temporalio/worker';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { sfmcRunFromConfig } from '../../src/domain/sfmc/run-input';
+import { startSimulator, type RunningSimulator } from '../../src/simulator/server';
+import { createCutoverWorker } from '../../src/worker';
+import type { sfmcMigrationWorkflow } from '../../src/workflows/sfmc/migration';
+import {
+  approveUpdate,
+  progressQuery,
+  rejectUpdate,
+  type SfmcMigrationProgress,
+} from '../../src/workflows/sfmc/messages';
+import { adminPut, simulatorConfig, testSecrets } from '../support/cutover-config';
+import { collect, demoAdobeClients } from '../support/simulator';
+import { timeSkippingEnvironment, useTemporalEnvironment } from '../support/temporal-env';
+import { waitFor } from '../support/wait-for';
+import { uniqueTaskQueue, workflowBundle } from '../support/worker';
+
+const workflowsPath = path.join(__dirname, '../../src/workflows/index.ts');
+const env = useTemporalEnvironment(timeSkippingEnvironment);
+let simulator: RunningSimulator;
+
+beforeEach(async () => {
+  simulator = await startSimulator({ port: 0, seed: { profile: 'demo' } });
+  await adminPut(simulator, '/__admin/flow-service/settings', { runDurationMs: 0 });
+});
+afterEach(() => simulator.close());
+
+async function start(taskQueue: string, sandboxes: Parameters<typeof simulatorConfig>[2]) {
+  const config = simulatorConfig(simulator, taskQueue, sandboxes);
+  const worker: Worker = await createCutoverWorker({
+    config,
+    connection: env().nativeConnection,
+    namespace: env().namespace ?? 'default',
+    secrets: testSecrets(),
+    workflowBundle: await workflowBundle(workflowsPath),
+  });
+  const run = sfmcRunFromConfig(config);
+  const handle: WorkflowHandle<typeof sfmcMigrationWorkflow> = await env().client.workflow.start(
+    'sfmcMigrationWorkflow',
+    {
+      taskQueue,
+      workflowId: `${run.workflowId}/${taskQueue}`,
+      args: [{ ...run.input, useSearchAttributes: false }],
+    },
+  );
+  return { worker, handle };
+}
+
+const awaitingApproval = (handle: WorkflowHandle) =>
+  waitFor(
+    async () => {
+      const progress = await handle.query(progressQuery);
+      return progress.phase === 'awaiting-approval' ? progress : undefined;
+    },
+    { timeoutMs: 30_000, what: 'the approval gate' },
+  );
+
+async function prodFlows() {
+  return collect(demoAdobeClients(simulator, 'prod').flowService.flows.list());
+}
+
+describe('the SFMC cut-over gate (time-skipping server)', () => {
+  it('waits for approval before deleting V1, and accepts approve only while waiting', async () => {
+    const taskQueue = uniqueTaskQueue('sfmc-approve');
+    const { worker, handle } = await start(taskQueue, [{ name: 'prod', autoApprove: false }]);
+    const result = await worker.runUntil(async () => {
+      const waiting = await awaitingApproval(handle);
+      expect(waiting.awaitingApproval).toEqual(['prod']);
+      const verified = waiting.items.filter((item) => item.status === 'verified');
+      expect(verified).toHaveLength(2);
+      // Nothing of V1 is deleted while the gate is closed.
+      const flows = await prodFlows();
+      for (const item of verified)
+        expect(flows.find((flow) => flow.id === item.v1FlowId)?.state).toBe('disabled');
+
+      // The validator refuses before anything is recorded in history.
+      await expect(
+        handle.executeUpdate(approveUpdate, { args: [{ sandboxes: ['dev'] }] }),
+      ).rejects.toMatchObject({
+        cause: { message: 'Not waiting for approval: dev. Waiting: prod.' },
+      });
+      expect(await handle.executeUpdate(approveUpdate, { args: [{ by: 'ops@example.com' }] })).toEqual([
+        'prod',
+      ]);
+      await expect(handle.executeUpdate(approveUpdate, { args: [{}] })).rejects.toMatchObject({
+        cause: { message: expect.stringMatching(/^Nothing is waiting for approval/) },
+      });
+      return handle.result();
+    });
+    expect(result.phase).toBe('completed');
+    const flows = await prodFlows();
+    for (const item of result.items.filter((candidate) => candidate.status === 'v1-removed')) {
+      expect(flows.some((flow) => flow.id === item.v1FlowId)).toBe(false);
+    }
+  });
+
+  it('rolls back on reject: V1 enabled again, V2 removed', async () => {
+    const taskQueue = uniqueTaskQueue('sfmc-reject');
+    const { worker, handle } = await start(taskQueue, [{ name: 'prod', autoApprove: false }]);
+    const result: SfmcMigrationProgress = await worker.runUntil(async () => {
+      await awaitingApproval(handle);
+      await handle.executeUpdate(rejectUpdate, {
+        args: [{ reason: 'numbers look off', by: 'ops@example.com' }],
+      });
+      return handle.result();
+    });
+    expect(result.phase).toBe('rolled-back');
+    const rolledBack = result.items.filter((item) => item.status === 'rolled-back');
+    expect(rolledBack).toHaveLength(2);
+    expect(rolledBack[0]?.reason).toBe('rejected: numbers look off (by ops@example.com)');
+    const flows = await prodFlows();
+    for (const item of rolledBack) {
+      expect(flows.find((flow) => flow.id === item.v1FlowId)?.state).toBe('enabled');
+      expect(flows.some((flow) => flow.id === item.v2FlowId)).toBe(false);
+    }
+    expect(flows.filter((flow) => (flow.description ?? '').includes('cutover:sfmc:'))).toEqual([]);
+  });
+
+  it('keeps V1 disabled for the retention period, a durable timer, before deleting it', async () => {
+    const taskQueue = uniqueTaskQueue('sfmc-retention');
+    const { worker, handle } = await start(taskQueue, [
+      { name: 'prod', autoApprove: true, retention: '14 days' },
+    ]);
+    const serverTimeBefore = await env().currentTimeMs();
+    const result = await worker.runUntil(handle.result());
+    expect(result.phase).toBe('completed');
+    expect((await env().currentTimeMs()) - serverTimeBefore).toBeGreaterThanOrEqual(14 * 24 * 3_600_000);
+    const history = await handle.fetchHistory();
+    const timers = history.events?.flatMap((event) =>
+      event.timerStartedEventAttributes ? [event.timerStartedEventAttributes] : [],
+    );
+    expect(timers?.some((timer) => Number(timer.startToFireTimeout?.seconds) === 14 * 24 * 3600)).toBe(true);
+    const flows = await prodFlows();
+    expect(
+      result.items
+        .filter((item) => item.status === 'v1-removed')
+        .every((item) => !flows.some((flow) => flow.id === item.v1FlowId)),
+    ).toBe(true);
+  });
+});
