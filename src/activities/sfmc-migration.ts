@@ -1,5 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
-import { Context } from '@temporalio/activity';
+import { heartbeat } from './heartbeat';
 import { cutoverTag, v2Name } from '../domain/naming';
 import type {
   DiscoveredDataExtension,
@@ -228,7 +228,7 @@ export function createSfmcMigrationActivities({ clients }: SfmcMigrationDependen
           name: summary.name,
           fields: fields.map(({ name, type, isPrimaryKey }) => ({ name, type, isPrimaryKey })),
         });
-        Context.current().heartbeat(extensions.length);
+        heartbeat(extensions.length);
       }
       return { discovered: { sandbox: input.sandbox, flows, existingV2FlowsByV1FlowId }, extensions };
     },
@@ -394,7 +394,7 @@ export function createSfmcMigrationActivities({ clients }: SfmcMigrationDependen
       for (const object of input.objects) {
         await flowService[object.collection].delete(object.id);
         deleted += 1;
-        Context.current().heartbeat(deleted);
+        heartbeat(deleted);
       }
       return deleted;
     },

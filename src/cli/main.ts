@@ -6,12 +6,29 @@ import { demoCommand } from './commands/demo';
 import { doctorCommand } from './commands/doctor';
 import { searchAttributesCommand } from './commands/search-attributes';
 import { simulatorCommand } from './commands/simulator';
+import { approveCommand, rejectCommand, sfmcCommand, statusCommand } from './commands/sfmc';
 import { workerCommand } from './commands/worker';
 
 export const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; help: string }> = {
   demo: {
     run: demoCommand,
     help: 'demo [--port 7233] [--ui-port 8233] [--simulator-port 4010] [--exit]   dev server + UI + simulator + worker + a run',
+  },
+  sfmc: {
+    run: sfmcCommand,
+    help: 'sfmc plan|run [--config F] [--sandbox S]... [--json] [--detach]   SFMC source V1 -> V2: dry-run plan, or run it',
+  },
+  status: {
+    run: statusCommand,
+    help: 'status [--workflow-id ID]                      progress of a migration run',
+  },
+  approve: {
+    run: approveCommand,
+    help: 'approve [--workflow-id ID] [--sandbox S]...     approve deleting V1 where V2 is verified',
+  },
+  reject: {
+    run: rejectCommand,
+    help: 'reject --reason "..." [--workflow-id ID]       roll the waiting sandboxes back',
   },
   worker: {
     run: workerCommand,

@@ -12,6 +12,8 @@ import { preferredOrFreePort } from '../../temporal/free-port';
 import { createCutoverWorker, installRuntime } from '../../worker';
 import { parseCommandArgs, portSchema } from '../args';
 import { formatInspection, runDoctor } from './doctor';
+import { followSfmcMigration, startSfmcMigration } from './sfmc';
+import { progressSummary, progressTable } from './sfmc-progress';
 
 const DEMO_DIR = path.join(projectRoot, '.cutover', 'demo');
 const DEMO_CONFIG = path.join(projectRoot, 'examples', 'cutover.simulator.yaml');
@@ -67,8 +69,18 @@ export async function demoCommand(argv: string[]): Promise<number> {
     port: await preferredOrFreePort(args['simulator-port']),
     seed: { profile: 'demo' },
     stateFile: path.join(DEMO_DIR, 'simulator.json'),
+    // Thirty simulated seconds per second: first runs finish in about a second.
+    speed: 30,
   });
-  const config = pointAtSimulator(loadConfigFile(DEMO_CONFIG), simulator.baseUrl);
+  const loaded = pointAtSimulator(loadConfigFile(DEMO_CONFIG), simulator.baseUrl);
+  // The demo approves its own cut-over; real runs wait for `cutover approve` unless configured otherwise.
+  const config: CutoverConfig = {
+    ...loaded,
+    adobe: {
+      ...loaded.adobe,
+      sandboxes: loaded.adobe.sandboxes.map((sandbox) => ({ ...sandbox, autoApprove: true })),
+    },
+  };
   console.log(`Simulator of Adobe, SFMC, Marketo and Sales Connect (demo seed) at ${simulator.baseUrl}`);
 
   // Everything started is stopped in reverse order, whatever fails on the way.
@@ -112,7 +124,20 @@ export async function demoCommand(argv: string[]): Promise<number> {
       }),
     ]);
     console.log(`\nDoctor workflow completed:\n${formatInspection(inspection)}\n`);
+
+    console.log('SFMC source V1 -> V2 migration of the demo organisation (automatic approval):');
+    const migration = await startSfmcMigration(client, config);
+    const result = await Promise.race([
+      followSfmcMigration(client, migration.workflowId),
+      running.then(() => {
+        throw new Error('The worker stopped before the migration finished.');
+      }),
+    ]);
+    if (result) console.log(`\n${progressTable(result.items)}\n\n${progressSummary(result)}\n`);
     console.log(`Temporal UI: ${server.uiUrl}/namespaces/${server.namespace}/workflows`);
+    console.log(
+      `  the migration: ${server.uiUrl}/namespaces/${server.namespace}/workflows/${encodeURIComponent(migration.workflowId)}`,
+    );
 
     if (args.exit) worker.shutdown();
     else console.log('Running. Press Ctrl-C to stop the worker, the simulator and the dev server.');

@@ -19,10 +19,12 @@ function stableHash(text: string): number {
 
 /** Rows a run reads: the data extension's size when known, else a stable number per source object. */
 export function simulatedRecordCount(sourceObject: string): number {
+  const wanted = sourceObject.toLowerCase();
+  // A V1 object ("Subscriber"), a data extension name ("Subscribers") or its customer key all read the same rows.
   const extension = DEMO_SFMC.dataExtensions.find(
     (candidate) =>
-      candidate.name.toLowerCase() === sourceObject.toLowerCase() ||
-      `${candidate.name.toLowerCase()}` === `${sourceObject.toLowerCase()}s`,
+      [candidate.name.toLowerCase(), candidate.customerKey.toLowerCase()].includes(wanted) ||
+      candidate.name.toLowerCase() === `${wanted}s`,
   );
   return extension?.rowCount ?? 500 + (stableHash(sourceObject) % 20_000);
 }
