@@ -17,6 +17,13 @@ export interface SeededSfmcFlow {
   mappingSetId: string;
 }
 
+/** At scale, nine in ten V1 flows read a migratable object; the tenth cycles through the ones that are not. */
+function largeSeedObject(index: number): (typeof DEMO_SFMC_V1_OBJECTS)[number] {
+  const migratable = DEMO_SFMC_V1_OBJECTS.filter((object) => object.dataExtension && object.deltaColumn);
+  const unmigratable = DEMO_SFMC_V1_OBJECTS.filter((object) => !object.dataExtension || !object.deltaColumn);
+  return index % 10 === 9 ? unmigratable[Math.floor(index / 10) % unmigratable.length]! : migratable[index % migratable.length]!;
+}
+
 export function plannedSfmcV1Flows(options: SeedOptions): SeededSfmcFlow[] {
   return seededSandboxes(options).flatMap(({ orgId, sandbox }) => {
     const count =
@@ -26,7 +33,7 @@ export function plannedSfmcV1Flows(options: SeedOptions): SeededSfmcFlow[] {
           ? DEMO_SFMC_V1_OBJECTS.length
           : 2;
     return Array.from({ length: count }, (_, index) => {
-      const object = DEMO_SFMC_V1_OBJECTS[index % DEMO_SFMC_V1_OBJECTS.length]!;
+      const object = options.profile === 'large' ? largeSeedObject(index) : DEMO_SFMC_V1_OBJECTS[index]!;
       return {
         orgId,
         sandbox,

@@ -1,0 +1,119 @@
+/**
+ * Scale benchmark: the `large` simulator seed (sandboxes x V1 SFMC dataflows)
+ * migrated in one run on a real Temporal dev server with one worker.
+ * Reports wall time, throughput and history sizes. Usage:
+ *   npm run bench -- [--sandboxes 10] [--flows-per-sandbox 100] [--concurrency 20]
+ */
+import { parseArgs } from 'node:util';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Runtime, DefaultLogger } from '@temporalio/worker';
+import { parseConfig } from '../src/config/load';
+import { Redactor, SecretResolver } from '../src/config/secrets';
+import { sfmcRunFromConfig } from '../src/domain/sfmc/run-input';
+import { DEMO_IMS_CLIENT_ID, DEMO_ORG_ID, DEMO_SFMC } from '../src/simulator/seeds/demo-catalog';
+import { startSimulator } from '../src/simulator/server';
+import { startDevServer } from '../src/temporal/dev-server';
+import { createCutoverWorker } from '../src/worker';
+import type { SfmcMigrationProgress } from '../src/workflows/sfmc/messages';
+
+async function main() {
+  const { values } = parseArgs({
+    options: {
+      sandboxes: { type: 'string' },
+      'flows-per-sandbox': { type: 'string' },
+      concurrency: { type: 'string' },
+    },
+  });
+  const sandboxes = Number(values.sandboxes ?? 10);
+  const flowsPerSandbox = Number(values['flows-per-sandbox'] ?? 100);
+  const concurrency = Number(values.concurrency ?? 20);
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+
+  const simulator = await startSimulator({ port: 0, seed: { profile: 'large', sandboxes, flowsPerSandbox } });
+  await fetch(`${simulator.baseUrl}/__admin/flow-service/settings`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ runDurationMs: 0 }),
+  });
+  const server = await startDevServer();
+  const names = ['prod', ...Array.from({ length: sandboxes - 1 }, (_, index) => `dev-${index + 1}`)];
+  const config = parseConfig(
+    {
+      temporal: { taskQueue: 'bench' },
+      worker: { maxConcurrentActivityTaskExecutions: 100, logLevel: 'WARN' },
+      adobe: {
+        imsUrl: `${simulator.baseUrl}/ims`,
+        platformUrl: `${simulator.baseUrl}/platform`,
+        orgId: DEMO_ORG_ID,
+        clientId: DEMO_IMS_CLIENT_ID,
+        clientSecret: 'env:BENCH_SECRET',
+        scopes: ['openid'],
+        sandboxes: names.map((name) => ({ name, autoApprove: true })),
+      },
+      sfmc: {
+        clientId: DEMO_SFMC.clientId,
+        clientSecret: 'env:BENCH_SECRET',
+        baseEndpoint: DEMO_SFMC.subdomain,
+        authBaseUrl: `${simulator.baseUrl}/sfmc/${DEMO_SFMC.subdomain}/auth`,
+        concurrency,
+      },
+    },
+    'bench',
+  );
+  const nativeConnection = await NativeConnection.connect({ address: server.address });
+  const connection = await Connection.connect({ address: server.address });
+  const client = new Client({ connection });
+  const worker = await createCutoverWorker({
+    config,
+    connection: nativeConnection,
+    namespace: 'default',
+    secrets: new SecretResolver({ BENCH_SECRET: 'bench-secret' }, new Redactor()),
+  });
+  const run = sfmcRunFromConfig(config);
+  const started = Date.now();
+  const result: SfmcMigrationProgress = await worker.runUntil(
+    client.workflow.execute('sfmcMigrationWorkflow', {
+      taskQueue: 'bench',
+      workflowId: run.workflowId,
+      args: [run.input],
+    }),
+  );
+  const seconds = (Date.now() - started) / 1000;
+  const parent = await client.workflow.getHandle(run.workflowId).fetchHistory();
+  const migrated = result.items.filter((item) => item.status === 'v1-removed');
+  const sample = migrated[0]
+    ? await client.workflow.getHandle(`${run.workflowId}/${migrated[0].v1FlowId}`).fetchHistory()
+    : undefined;
+  const counts = new Map<string, number>();
+  for (const item of result.items) counts.set(item.status, (counts.get(item.status) ?? 0) + 1);
+
+  console.log(
+    JSON.stringify(
+      {
+        sandboxes,
+        v1Dataflows: result.items.length,
+        statuses: Object.fromEntries(counts),
+        concurrency,
+        wallSeconds: Number(seconds.toFixed(1)),
+        migratedPerSecond: Number((migrated.length / seconds).toFixed(1)),
+        parentHistoryEvents: parent.events?.length,
+        childHistoryEvents: sample?.events?.length,
+        parentEventsPerMigratedDataflow: Number(
+          ((parent.events?.length ?? 0) / Math.max(1, migrated.length)).toFixed(1),
+        ),
+        simulatorRequests: simulator.requests.list().length,
+      },
+      null,
+      2,
+    ),
+  );
+  await connection.close();
+  await nativeConnection.close();
+  await server.stop();
+  await simulator.close();
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

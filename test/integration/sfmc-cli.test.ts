@@ -1,0 +1,85 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import YAML from 'yaml';
+import { main } from '../../src/cli/main';
+import { TEST_SECRETS, rawSimulatorConfig } from '../support/cutover-config';
+import { useSimulator } from '../support/simulator';
+
+const simulator = useSimulator();
+
+function writeConfig(mutate: (config: ReturnType<typeof rawSimulatorConfig>) => void = () => {}): string {
+  const config = rawSimulatorConfig(simulator(), 'cli-plan');
+  mutate(config);
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cutover-cli-')), 'cutover.yaml');
+  fs.writeFileSync(file, YAML.stringify(config));
+  return file;
+}
+
+async function runCli(argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  vi.spyOn(console, 'log').mockImplementation((...parts: unknown[]) => void out.push(parts.join(' ')));
+  vi.spyOn(console, 'error').mockImplementation((...parts: unknown[]) => void err.push(parts.join(' ')));
+  const code = await main(argv);
+  vi.restoreAllMocks();
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+describe('cutover sfmc plan', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+    vi.unstubAllEnvs();
+  });
+
+  it('prints the plan as a table and changes nothing', async () => {
+    for (const [name, value] of Object.entries(TEST_SECRETS)) vi.stubEnv(name, value);
+    const requestsBefore = simulator()
+      .requests.list({ method: 'POST' })
+      .filter((entry) => entry.module === 'flowService').length;
+    const { code, out } = await runCli(['sfmc', 'plan', '--config', writeConfig(), '--sandbox', 'prod']);
+    expect(code).toBe(0);
+    expect(out).toMatch(/prod\s+SFMC Subscriber to AEP\s+migrate\s+Subscribers \/ ModifiedDate/);
+    expect(out).toMatch(/SFMC LoyaltyTier__c to AEP\s+skip \(custom-object\)/);
+    expect(out).toContain('2 dataflow(s) to migrate, 3 reported and skipped.');
+    expect(
+      simulator()
+        .requests.list({ method: 'POST' })
+        .filter((entry) => entry.module === 'flowService'),
+    ).toHaveLength(requestsBefore);
+  });
+
+  it('prints JSON on request', async () => {
+    for (const [name, value] of Object.entries(TEST_SECRETS)) vi.stubEnv(name, value);
+    const { code, out } = await runCli(['sfmc', 'plan', '--config', writeConfig(), '--json']);
+    expect(code).toBe(0);
+    const parsed = JSON.parse(out) as {
+      plans: Array<{ sandbox: string; items: unknown[] }>;
+      blockers: string[];
+    };
+    expect(parsed.plans.map((plan) => [plan.sandbox, plan.items.length])).toEqual([
+      ['prod', 5],
+      ['dev', 2],
+    ]);
+    expect(parsed.blockers).toEqual([]);
+  });
+
+  it('exits non-zero and says why when the V2 base endpoint cannot be a prefix', async () => {
+    for (const [name, value] of Object.entries(TEST_SECRETS)) vi.stubEnv(name, value);
+    const file = writeConfig((config) => {
+      config.sfmc.baseEndpoint = 'https://mcdemo.rest.marketingcloudapis.com/';
+    });
+    const { code, err } = await runCli(['sfmc', 'plan', '--config', file, '--sandbox', 'prod']);
+    expect(code).toBe(1);
+    expect(err).toContain(
+      'BLOCKED: sfmc.baseEndpoint "https://mcdemo.rest.marketingcloudapis.com/" is not the authentication base URI',
+    );
+  });
+
+  it('rejects an unknown sandbox flag by name', async () => {
+    const { code, err } = await runCli(['sfmc', 'plan', '--config', writeConfig(), '--sandbox', 'nope']);
+    expect(code).toBe(1);
+    expect(err).toContain('--sandbox nope: not in adobe.sandboxes (prod, dev)');
+  });
+});
