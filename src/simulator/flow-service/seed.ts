@@ -21,7 +21,9 @@ export interface SeededSfmcFlow {
 function largeSeedObject(index: number): (typeof DEMO_SFMC_V1_OBJECTS)[number] {
   const migratable = DEMO_SFMC_V1_OBJECTS.filter((object) => object.dataExtension && object.deltaColumn);
   const unmigratable = DEMO_SFMC_V1_OBJECTS.filter((object) => !object.dataExtension || !object.deltaColumn);
-  return index % 10 === 9 ? unmigratable[Math.floor(index / 10) % unmigratable.length]! : migratable[index % migratable.length]!;
+  return index % 10 === 9
+    ? unmigratable[Math.floor(index / 10) % unmigratable.length]!
+    : migratable[index % migratable.length]!;
 }
 
 export function plannedSfmcV1Flows(options: SeedOptions): SeededSfmcFlow[] {
