@@ -8,6 +8,7 @@ import { projectRoot } from '../../src/project-root';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sfmcRunFromConfig } from '../../src/domain/sfmc/run-input';
 import { CutoverKind } from '../../src/temporal/search-attributes';
+import { startSfmcMigration } from '../../src/cli/commands/sfmc';
 import { createCutoverWorker } from '../../src/worker';
 import type { SfmcMigrationProgress } from '../../src/workflows/sfmc/messages';
 import {
@@ -280,5 +281,44 @@ describe('SFMC V1 -> V2 migration on the dev server', () => {
       histories,
     );
     for await (const result of results) expect(result.error, result.workflowId).toBeUndefined();
+  });
+
+  it('keeps every secret out of workflow histories, children included', async () => {
+    const executions = await collect(
+      env().client.workflow.list({ query: `WorkflowId STARTS_WITH 'sfmc-migration/'` }),
+    );
+    expect(executions.length).toBeGreaterThan(recordedWorkflowIds.length);
+    for (const execution of executions) {
+      const history = JSON.stringify(
+        await env().client.workflow.getHandle(execution.workflowId, execution.runId).fetchHistory(),
+      );
+      for (const secret of Object.values(TEST_SECRETS)) {
+        expect(
+          history.includes(secret) || history.includes(Buffer.from(secret).toString('base64')),
+          execution.workflowId,
+        ).toBe(false);
+      }
+    }
+  });
+
+  it('attaches a second start to the running migration, and a later run skips what is done', async () => {
+    const taskQueue = uniqueTaskQueue('sfmc-rerun');
+    const config = simulatorConfig(simulator(), taskQueue);
+    const first = await startSfmcMigration(env().client, config, ['prod']);
+    const again = await startSfmcMigration(env().client, config, ['prod']);
+    expect(again.firstExecutionRunId).toBe(first.firstExecutionRunId);
+    const done: SfmcMigrationProgress = await (
+      await cutoverWorker(taskQueue, config)
+    ).runUntil(first.result());
+    expect(done.items.filter((item) => item.status === 'v1-removed')).toHaveLength(2);
+
+    const rerun = await startSfmcMigration(env().client, config, ['prod']);
+    expect(rerun.firstExecutionRunId).not.toBe(first.firstExecutionRunId);
+    const second: SfmcMigrationProgress = await (
+      await cutoverWorker(taskQueue, config)
+    ).runUntil(rerun.result());
+    expect(second.items.map((item) => item.status)).toEqual(['skipped', 'skipped', 'skipped']);
+    const created = await createdPerV1('prod');
+    expect([...created.flows.values()]).toEqual([1, 1]);
   });
 });
