@@ -119,6 +119,28 @@ describe('the SFMC cut-over gate (time-skipping server)', () => {
     expect(flows.filter((flow) => (flow.description ?? '').includes('cutover:sfmc:'))).toEqual([]);
   });
 
+  it('rolls back when the migration is cancelled while it waits', async () => {
+    const taskQueue = uniqueTaskQueue('sfmc-cancel');
+    const { worker, handle } = await start(taskQueue, [{ name: 'prod', autoApprove: false }]);
+    const outcome = await worker.runUntil(async () => {
+      const waiting = await awaitingApproval(handle);
+      await handle.cancel();
+      return {
+        waiting,
+        error: await handle.result().then(
+          () => undefined,
+          (error: Error) => error,
+        ),
+      };
+    });
+    expect(outcome.error?.cause?.constructor.name).toBe('CancelledFailure');
+    const flows = await prodFlows();
+    for (const item of outcome.waiting.items.filter((candidate) => candidate.status === 'verified')) {
+      expect(flows.find((flow) => flow.id === item.v1FlowId)?.state).toBe('enabled');
+      expect(flows.some((flow) => flow.id === item.v2FlowId)).toBe(false);
+    }
+  });
+
   it('keeps V1 disabled for the retention period, a durable timer, before deleting it', async () => {
     const taskQueue = uniqueTaskQueue('sfmc-retention');
     const { worker, handle } = await start(taskQueue, [
