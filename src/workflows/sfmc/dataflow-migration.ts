@@ -8,29 +8,20 @@ import {
 import type { Duration } from '@temporalio/common';
 import { msToNumber } from '@temporalio/common/lib/time';
 import type { CutoverActivities } from '../../activities';
+import { CLEANUP_RETRY, WRITE_RETRY } from '../activity-retries';
 import type { FirstRunOutcome } from '../../activities/sfmc-migration';
 import { describeFailure } from '../failures';
 import type { CreatedV2Objects, SfmcDataflowInput, SfmcDataflowResult } from './messages';
 
 const create = proxyActivities<CutoverActivities>({
   startToCloseTimeout: '2 minutes',
-  retry: {
-    initialInterval: '1 second',
-    backoffCoefficient: 2,
-    maximumInterval: '1 minute',
-    maximumAttempts: 12,
-  },
+  retry: WRITE_RETRY,
   summary: 'Find or create a V2 object',
 });
 
 const switchV1 = proxyActivities<CutoverActivities>({
   startToCloseTimeout: '1 minute',
-  retry: {
-    initialInterval: '1 second',
-    backoffCoefficient: 2,
-    maximumInterval: '1 minute',
-    maximumAttempts: 12,
-  },
+  retry: WRITE_RETRY,
   summary: 'Enable or disable the V1 dataflow',
 });
 
@@ -45,15 +36,9 @@ const inspect = proxyActivities<CutoverActivities>({
   summary: 'Read the first V2 run',
 });
 
-/** Compensation keeps retrying longer: it is what keeps ingestion running when V2 fails. */
 const compensate = proxyActivities<CutoverActivities>({
   startToCloseTimeout: '2 minutes',
-  retry: {
-    initialInterval: '2 seconds',
-    backoffCoefficient: 2,
-    maximumInterval: '2 minutes',
-    maximumAttempts: 30,
-  },
+  retry: CLEANUP_RETRY,
   summary: 'Roll back: restore V1, remove V2',
 });
 

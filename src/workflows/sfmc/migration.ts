@@ -13,6 +13,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { CutoverActivities } from '../../activities';
+import { CLEANUP_RETRY, WRITE_RETRY } from '../activity-retries';
 import { planSfmcMigration } from '../../domain/sfmc/plan';
 import {
   CutoverItemsDone,
@@ -51,12 +52,7 @@ const discover = proxyActivities<CutoverActivities>({
 
 const prepare = proxyActivities<CutoverActivities>({
   startToCloseTimeout: '2 minutes',
-  retry: {
-    initialInterval: '1 second',
-    backoffCoefficient: 2,
-    maximumInterval: '1 minute',
-    maximumAttempts: 12,
-  },
+  retry: WRITE_RETRY,
   summary: 'Find or create the V2 account connection',
 });
 
@@ -69,12 +65,7 @@ const preflight = proxyActivities<CutoverActivities>({
 const cleanup = proxyActivities<CutoverActivities>({
   startToCloseTimeout: '10 minutes',
   heartbeatTimeout: '2 minutes',
-  retry: {
-    initialInterval: '2 seconds',
-    backoffCoefficient: 2,
-    maximumInterval: '2 minutes',
-    maximumAttempts: 30,
-  },
+  retry: CLEANUP_RETRY,
   summary: 'Remove objects that are no longer needed',
 });
 
