@@ -1,0 +1,56 @@
+/** A Marketo V1 destination dataflow as discovery finds it; plain data for Temporal. */
+export interface DiscoveredMarketoV1Flow {
+  sandbox: string;
+  flowId: string;
+  name: string;
+  state: string;
+  /** Audiences (segment selectors); V1 carried a Marketo static-list "mapping ID" for each. */
+  audiences: Array<{ id: string; name: string; mappingId?: string }>;
+  /** Identity mappings: XDM source path -> identity namespace (Email, ECID, …). */
+  identities: Array<{ namespace: string; source: string; primary: boolean }>;
+  /** Attribute mappings: XDM source path -> V1 Marketo field (firstName, lastName, companyName). */
+  attributes: Array<{ source: string; destination: string }>;
+}
+
+/** A Marketo lead field from the Describe Lead API: what V2 can map to. */
+export interface MarketoField {
+  restName: string;
+  displayName: string;
+  dataType: string;
+  readOnly: boolean;
+}
+
+export type PersonCreation = 'create-missing' | 'match-only';
+
+export type MarketoTargetCard = 'marketoV2' | 'marketoEngage';
+
+export interface MarketoPlanOptions {
+  /** Which destination card replaces V1; V2 by default (itself legacy since March 2026). */
+  target?: MarketoTargetCard;
+  personCreation?: PersonCreation;
+  /** Extra attributes to export, beyond what V1 mapped: XDM path -> Marketo REST field name. */
+  additionalAttributes?: Array<{ source: string; destination: string }>;
+  /** Destination dataflows the sandbox already has, for the 100-per-sandbox limit. */
+  existingDestinationsInSandbox: number;
+}
+
+export type MarketoSkipReason =
+  'no-identity' | 'unknown-marketo-field' | 'person-creation-needs-names' | 'destination-limit';
+
+export interface PlannedMarketoFlow {
+  target: MarketoTargetCard;
+  audiences: Array<{ id: string; name: string }>;
+  identities: Array<{ namespace: 'Email' | 'ECID'; source: string; primary: boolean }>;
+  attributes: Array<{ source: string; destination: string }>;
+  personCreation: PersonCreation;
+}
+
+export type MarketoPlanItem =
+  | { action: 'migrate'; v1: DiscoveredMarketoV1Flow; v2: PlannedMarketoFlow; warnings: string[] }
+  | { action: 'skip'; v1: DiscoveredMarketoV1Flow; reason: MarketoSkipReason; detail: string };
+
+export interface MarketoMigrationPlan {
+  sandbox: string;
+  items: MarketoPlanItem[];
+  blockers: string[];
+}
