@@ -33,8 +33,10 @@ export function toActivityFailure(error: unknown): unknown {
       nonRetryable: true,
     });
   }
-  if (error instanceof Error && !(error instanceof ApplicationFailure)) {
+  if (error instanceof Error) {
+    // Failures keep their stack in history, and a stack repeats the message.
     error.message = processRedactor.redact(error.message);
+    if (error.stack) error.stack = processRedactor.redact(error.stack);
   }
   return error;
 }

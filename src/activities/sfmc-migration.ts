@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { heartbeat } from './heartbeat';
-import { cutoverTag, v2Name } from '../domain/naming';
+import { cutoverTag, sfmcV2Names, v2Name } from '../domain/naming';
 import type {
   DiscoveredDataExtension,
   DiscoveredSandbox,
@@ -126,6 +126,7 @@ export function createSfmcMigrationActivities({ clients }: SfmcMigrationDependen
       const bases = await collect(flowService.connections.list([where('connectionSpec.id', '==', v1SpecId)]));
       const flows: DiscoveredV1Flow[] = [];
       for (const base of bases) {
+        heartbeat({ baseConnection: base.id });
         const explored = (await flowService
           .explore(base.id, { objectType: 'root' })
           .catch(() => [])) as Array<{ path?: string; isCustomObject?: boolean }>;
@@ -143,6 +144,7 @@ export function createSfmcMigrationActivities({ clients }: SfmcMigrationDependen
           ]),
         );
         for (const flow of readers) {
+          heartbeat({ flow: flow.id });
           const source = sources.find((candidate) => flow.sourceConnectionIds.includes(candidate.id))!;
           const path = String(source.params?.path ?? source.params?.tableName ?? '');
           const targetId = flow.targetConnectionIds[0]!;
@@ -274,7 +276,7 @@ export function createSfmcMigrationActivities({ clients }: SfmcMigrationDependen
       baseConnectionId: string;
     }): Promise<EnsuredObject> {
       const flowService = clients.flowService(input.sandbox);
-      const name = v2Name(`${input.v1.name} source`, input.v1.flowId);
+      const name = sfmcV2Names(input.v1).sourceConnection;
       const existing = await findByName(flowService, 'sourceConnections', name);
       if (existing) return { id: existing.id, created: false };
       const created = await flowService.sourceConnections.create({
@@ -294,7 +296,7 @@ export function createSfmcMigrationActivities({ clients }: SfmcMigrationDependen
     /** A new target connection to the same dataset and schema: Adobe advises a new pair per dataflow. */
     async ensureV2TargetConnection(input: { sandbox: string; v1: DiscoveredV1Flow }): Promise<EnsuredObject> {
       const flowService = clients.flowService(input.sandbox);
-      const name = v2Name(`${input.v1.name} dataset`, input.v1.flowId);
+      const name = sfmcV2Names(input.v1).targetConnection;
       const existing = await findByName(flowService, 'targetConnections', name);
       if (existing) return { id: existing.id, created: false };
       const created = await flowService.targetConnections.create({
@@ -322,7 +324,7 @@ export function createSfmcMigrationActivities({ clients }: SfmcMigrationDependen
       v2: PlannedV2Flow;
     }): Promise<EnsuredObject> {
       const dataPrep = clients.dataPrep(input.sandbox);
-      const name = cutoverTag('sfmc', input.v1.flowId);
+      const name = sfmcV2Names(input.v1).mappingSet;
       const existing = await dataPrep.findMappingSetByName(name);
       if (existing) return { id: existing.id, created: false };
       const created = await dataPrep.createMappingSet({
@@ -341,7 +343,7 @@ export function createSfmcMigrationActivities({ clients }: SfmcMigrationDependen
 
     async ensureV2Flow(input: V2FlowInput): Promise<EnsuredObject> {
       const flowService = clients.flowService(input.sandbox);
-      const name = v2Name(input.v1.name, input.v1.flowId);
+      const name = sfmcV2Names(input.v1).flow;
       const existing = await findByName(flowService, 'flows', name);
       if (existing) return { id: existing.id, created: false };
       const created = await flowService.flows.create({
@@ -366,6 +368,33 @@ export function createSfmcMigrationActivities({ clients }: SfmcMigrationDependen
         },
       });
       return { id: created.id, created: true };
+    },
+
+    /**
+     * Removes the V2 dataflow and connections made for one V1 dataflow, found
+     * by their deterministic names, so objects whose create response was lost
+     * are removed too. The flow goes first: connections in use cannot be deleted.
+     */
+    async removeSfmcV2Objects(input: {
+      sandbox: string;
+      v1: { name: string; flowId: string };
+    }): Promise<string[]> {
+      const flowService = clients.flowService(input.sandbox);
+      const names = sfmcV2Names(input.v1);
+      const removed: string[] = [];
+      for (const [collection, name] of [
+        ['flows', names.flow],
+        ['targetConnections', names.targetConnection],
+        ['sourceConnections', names.sourceConnection],
+      ] as const) {
+        const found = await findByName(flowService, collection, name);
+        if (found) {
+          await flowService[collection].delete(found.id);
+          removed.push(found.id);
+        }
+        heartbeat(removed.length);
+      }
+      return removed;
     },
 
     /** Idempotent: enabling an enabled flow changes nothing. */

@@ -1,15 +1,25 @@
 /**
- * Deterministic names for what cutover creates, so a retried activity finds
- * the object an earlier attempt made instead of creating a second one.
+ * Deterministic names for what cutover creates, so a retried activity (or a
+ * rollback after a lost response) finds the object an earlier attempt made.
+ * Names carry the full V1 id, so V1 objects with equal names never collide,
+ * and contain no quote or comma, so a `property=name=="…"` filter matches them.
  */
 export function cutoverTag(kind: string, v1Id: string): string {
   return `cutover:${kind}:${v1Id}`;
 }
 
-export function shortId(id: string): string {
-  return id.replace(/-/g, '').slice(0, 8);
-}
+const FILTER_UNSAFE = /["',\\]/g;
 
 export function v2Name(v1Name: string, v1Id: string): string {
-  return `${v1Name} (V2) [cutover ${shortId(v1Id)}]`;
+  return `${v1Name.replace(FILTER_UNSAFE, ' ').trim()} (V2) [cutover ${v1Id}]`;
+}
+
+/** The names an SFMC dataflow's V2 objects get, so creating and undoing agree. */
+export function sfmcV2Names(v1: { name: string; flowId: string }) {
+  return {
+    flow: v2Name(v1.name, v1.flowId),
+    sourceConnection: v2Name(`${v1.name} source`, v1.flowId),
+    targetConnection: v2Name(`${v1.name} dataset`, v1.flowId),
+    mappingSet: cutoverTag('sfmc', v1.flowId),
+  };
 }

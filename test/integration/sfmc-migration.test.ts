@@ -7,6 +7,7 @@ import YAML from 'yaml';
 import { projectRoot } from '../../src/project-root';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sfmcRunFromConfig } from '../../src/domain/sfmc/run-input';
+import { where } from '../../src/integrations/flow-service/property-filter';
 import { CutoverKind } from '../../src/temporal/search-attributes';
 import { startSfmcMigration } from '../../src/cli/commands/sfmc';
 import { createCutoverWorker } from '../../src/worker';
@@ -207,6 +208,9 @@ describe('SFMC V1 -> V2 migration on the dev server', () => {
   it('restores V1 and removes every V2 object when the first V2 run fails', async () => {
     const taskQueue = uniqueTaskQueue('sfmc-v2-fails');
     await adminPut(simulator(), '/__admin/flow-service/settings', { failRunsOfNewFlows: 1 });
+    const { flowService } = demoAdobeClients(simulator(), 'prod');
+    const [pausedV1] = await collect(flowService.flows.list([where('name', '==', '"SFMC Campaign to AEP"')]));
+    await flowService.disableFlow(pausedV1!.id);
     const result = await migrate(taskQueue, await cutoverWorker(taskQueue), ['prod']);
 
     const failed = result.items.filter((item) => item.status === 'failed');
@@ -216,7 +220,12 @@ describe('SFMC V1 -> V2 migration on the dev server', () => {
     ]);
     for (const item of failed) expect(item.reason).toMatch(/the first V2 run .* failed: CONNECTOR-2001-500/);
     const { flows } = await flowsIn('prod');
-    for (const item of failed) expect(flows.find((flow) => flow.id === item.v1FlowId)?.state).toBe('enabled');
+    // Each V1 is back in the state it was in: the one a person had paused stays paused.
+    for (const item of failed) {
+      expect(flows.find((flow) => flow.id === item.v1FlowId)?.state).toBe(
+        item.v1FlowId === pausedV1!.id ? 'disabled' : 'enabled',
+      );
+    }
     const created = await createdPerV1('prod');
     expect([created.flows.size, created.sources.size, created.targets.size, created.bases]).toEqual([
       0, 0, 0, 0,

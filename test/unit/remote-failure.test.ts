@@ -67,3 +67,16 @@ describe('toActivityFailure', () => {
     expect(new Redactor().redact('leaky-secret-value')).toBe('leaky-secret-value');
   });
 });
+
+describe('stack traces', () => {
+  it('are scrubbed too, since failures keep them in history', async () => {
+    processRedactor.remember('stack-secret-value');
+    const wrapped = withRemoteFailures({
+      async leak() {
+        throw new Error('bad stack-secret-value');
+      },
+    });
+    const error = (await wrapped.leak().catch((caught: unknown) => caught)) as Error;
+    expect(error.stack).not.toContain('stack-secret-value');
+  });
+});

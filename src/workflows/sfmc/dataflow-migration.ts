@@ -1,27 +1,34 @@
+import type { Duration } from '@temporalio/common';
+import { msToNumber } from '@temporalio/common/lib/time';
 import {
+  ActivityCancellationType,
   ApplicationFailure,
   CancellationScope,
   isCancellation,
   proxyActivities,
   sleep,
 } from '@temporalio/workflow';
-import type { Duration } from '@temporalio/common';
-import { msToNumber } from '@temporalio/common/lib/time';
 import type { CutoverActivities } from '../../activities';
-import { CLEANUP_RETRY, WRITE_RETRY } from '../activity-retries';
 import type { FirstRunOutcome } from '../../activities/sfmc-migration';
+import { CLEANUP_RETRY, WRITE_RETRY } from '../activity-retries';
 import { describeFailure } from '../failures';
 import type { CreatedV2Objects, SfmcDataflowInput, SfmcDataflowResult } from './messages';
+
+// A cancelled step still finishes (or fails) before the workflow moves on, so a
+// rollback never races a create or a disable that is still in flight.
+const WAIT_FOR_STEP = ActivityCancellationType.WAIT_CANCELLATION_COMPLETED;
 
 const create = proxyActivities<CutoverActivities>({
   startToCloseTimeout: '2 minutes',
   retry: WRITE_RETRY,
+  cancellationType: WAIT_FOR_STEP,
   summary: 'Find or create a V2 object',
 });
 
 const switchV1 = proxyActivities<CutoverActivities>({
   startToCloseTimeout: '1 minute',
   retry: WRITE_RETRY,
+  cancellationType: WAIT_FOR_STEP,
   summary: 'Enable or disable the V1 dataflow',
 });
 
@@ -57,21 +64,40 @@ async function waitForFirstRun(sandbox: string, flowId: string, timeoutMs: numbe
   }
 }
 
+/** Runs every undo, newest first, even when one fails; reports the ones that did not complete. */
+async function undoAll(
+  compensations: Array<{ what: string; undo: () => Promise<unknown> }>,
+): Promise<string[]> {
+  const failed: string[] = [];
+  await CancellationScope.nonCancellable(async () => {
+    for (const { what, undo } of compensations) {
+      try {
+        await undo();
+      } catch (error) {
+        failed.push(`${what}: ${describeFailure(error)}`);
+      }
+    }
+  });
+  return failed;
+}
+
 /**
  * One V1 SFMC dataflow replaced by a V2 one, as a saga: create the V2 objects,
  * disable V1, prove the first V2 run; on any failure (or cancellation) put V1
- * back and remove what this run created. V1 is never deleted here.
+ * back and remove what this run created. Each undo is registered before its
+ * step, and finds V2 objects by name, so even a step whose answer was lost is
+ * undone. V1 is never deleted here.
  */
 export async function sfmcDataflowMigrationWorkflow(input: SfmcDataflowInput): Promise<SfmcDataflowResult> {
   const { sandbox, item } = input;
-  const compensations: Array<() => Promise<unknown>> = [];
-  const created: CreatedV2Objects = { baseConnectionId: '' };
-  const removeOnRollback = (collection: 'flows' | 'sourceConnections' | 'targetConnections', id: string) =>
-    compensations.unshift(() =>
-      compensate.deleteFlowServiceObjects({ sandbox, objects: [{ collection, id }] }),
-    );
+  const compensations: Array<{ what: string; undo: () => Promise<unknown> }> = [];
+  const created: CreatedV2Objects = { baseConnectionId: input.v2BaseConnectionId };
   try {
-    created.baseConnectionId = input.v2BaseConnectionId;
+    compensations.unshift({
+      what: 'remove the V2 dataflow and connections',
+      undo: () =>
+        compensate.removeSfmcV2Objects({ sandbox, v1: { name: item.v1.name, flowId: item.v1.flowId } }),
+    });
     const source = await create.ensureV2SourceConnection({
       sandbox,
       v1: item.v1,
@@ -79,10 +105,8 @@ export async function sfmcDataflowMigrationWorkflow(input: SfmcDataflowInput): P
       baseConnectionId: input.v2BaseConnectionId,
     });
     created.sourceConnectionId = source.id;
-    removeOnRollback('sourceConnections', source.id);
     const target = await create.ensureV2TargetConnection({ sandbox, v1: item.v1 });
     created.targetConnectionId = target.id;
-    removeOnRollback('targetConnections', target.id);
     const mapping = await create.ensureV2MappingSet({ sandbox, v1: item.v1, v2: item.v2 });
     created.mappingSetId = mapping.id;
     const flow = await create.ensureV2Flow({
@@ -94,14 +118,14 @@ export async function sfmcDataflowMigrationWorkflow(input: SfmcDataflowInput): P
       mappingSetId: mapping.id,
     });
     created.flowId = flow.id;
-    removeOnRollback('flows', flow.id);
 
-    // V1 stops so the dataset is not ingested twice; the rollback turns it back on first of all.
+    // V1 stops so the dataset is not ingested twice; turning it back on is the first undo.
     if (item.v1.state === 'enabled') {
+      compensations.unshift({
+        what: `re-enable V1 dataflow ${item.v1.flowId}`,
+        undo: () => compensate.setFlowEnabled({ sandbox, flowId: item.v1.flowId, enabled: true }),
+      });
       await switchV1.setFlowEnabled({ sandbox, flowId: item.v1.flowId, enabled: false });
-      compensations.unshift(() =>
-        compensate.setFlowEnabled({ sandbox, flowId: item.v1.flowId, enabled: true }),
-      );
     }
 
     const outcome = await waitForFirstRun(sandbox, flow.id, msToNumber(input.firstRunTimeout as Duration));
@@ -126,11 +150,14 @@ export async function sfmcDataflowMigrationWorkflow(input: SfmcDataflowInput): P
     }
     return { status: 'verified', created, v2Records: outcome.inputRecordCount };
   } catch (error) {
-    await CancellationScope.nonCancellable(async () => {
-      for (const undo of compensations) {
-        await undo();
-      }
-    });
+    const incomplete = await undoAll(compensations);
+    if (incomplete.length) {
+      // A person must look: V1 may still be off. The parent reports this item as failed with the reason.
+      throw ApplicationFailure.nonRetryable(
+        `rollback incomplete after "${describeFailure(error)}": ${incomplete.join('; ')}`,
+        'RollbackIncomplete',
+      );
+    }
     if (isCancellation(error)) throw error;
     return { status: 'rolled-back', reason: describeFailure(error), created };
   }

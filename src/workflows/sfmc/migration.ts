@@ -4,6 +4,7 @@ import {
   CancellationScope,
   condition,
   executeChild,
+  ParentClosePolicy,
   isCancellation,
   proxyActivities,
   setCurrentDetails,
@@ -86,7 +87,15 @@ async function forEachBounded<T>(items: T[], limit: number, work: (item: T) => P
 interface VerifiedItem {
   progress: ItemProgress;
   created: CreatedV2Objects;
-  v1: { flowId: string; sourceConnectionId: string; targetConnectionId: string; baseConnectionId: string };
+  v1: {
+    flowId: string;
+    name: string;
+    /** Rollback restores this state, so a V1 dataflow that was off stays off. */
+    wasEnabled: boolean;
+    sourceConnectionId: string;
+    targetConnectionId: string;
+    baseConnectionId: string;
+  };
 }
 
 /**
@@ -213,18 +222,30 @@ export async function sfmcMigrationWorkflow(input: SfmcMigrationInput): Promise<
       await forEachBounded(migrations, input.concurrency ?? DEFAULT_CONCURRENCY, async (item) => {
         const itemProgress = progress.items.find((candidate) => candidate.v1FlowId === item.v1.flowId)!;
         itemProgress.status = 'migrating';
-        const result = await executeChild(sfmcDataflowMigrationWorkflow, {
-          workflowId: childWorkflowId(workflowInfo().workflowId, item.v1.flowId),
-          args: [
-            {
-              sandbox,
-              item,
-              v2BaseConnectionId: v2Bases.get(item.v1.baseConnection.id)!,
-              firstRunTimeout: input.firstRunTimeout ?? '2 hours',
-            },
-          ],
-          staticSummary: `SFMC V1 -> V2: ${item.v1.name}`.slice(0, 200),
-        });
+        let result: Awaited<ReturnType<typeof sfmcDataflowMigrationWorkflow>>;
+        try {
+          result = await executeChild(sfmcDataflowMigrationWorkflow, {
+            workflowId: childWorkflowId(workflowInfo().workflowId, item.v1.flowId),
+            args: [
+              {
+                sandbox,
+                item,
+                v2BaseConnectionId: v2Bases.get(item.v1.baseConnection.id)!,
+                firstRunTimeout: input.firstRunTimeout ?? '2 hours',
+              },
+            ],
+            // Should this run end abruptly, each child still gets to run its own rollback.
+            parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
+            staticSummary: `SFMC V1 -> V2: ${item.v1.name}`.slice(0, 200),
+          });
+        } catch (error) {
+          if (isCancellation(error)) throw error;
+          // One dataflow's failure is reported with it; the others carry on.
+          itemProgress.status = 'failed';
+          itemProgress.reason = describeFailure(error);
+          report('migrating');
+          return;
+        }
         if (result.status === 'verified') {
           itemProgress.status = 'verified';
           itemProgress.v2FlowId = result.created.flowId;
@@ -234,6 +255,8 @@ export async function sfmcMigrationWorkflow(input: SfmcMigrationInput): Promise<
             created: result.created,
             v1: {
               flowId: item.v1.flowId,
+              name: item.v1.name,
+              wasEnabled: item.v1.state === 'enabled',
               sourceConnectionId: item.v1.sourceConnection.id,
               targetConnectionId: item.v1.target.connectionId,
               baseConnectionId: item.v1.baseConnection.id,
@@ -292,19 +315,18 @@ export async function sfmcMigrationWorkflow(input: SfmcMigrationInput): Promise<
         : 'completed',
     );
   } catch (error) {
+    // Whatever stopped the run, no verified item is left with V1 disabled and nobody to approve it.
+    await CancellationScope.nonCancellable(async () => {
+      report('rolling-back');
+      for (const sandbox of input.sandboxes) {
+        await rollBack(
+          sandbox,
+          verified.filter((item) => item.progress.sandbox === sandbox && item.progress.status === 'verified'),
+        );
+      }
+    });
     if (isCancellation(error)) {
-      await CancellationScope.nonCancellable(async () => {
-        report('rolling-back');
-        for (const sandbox of input.sandboxes) {
-          await rollBack(
-            sandbox,
-            verified.filter(
-              (item) => item.progress.sandbox === sandbox && item.progress.status === 'verified',
-            ),
-          );
-        }
-        report('rolled-back');
-      });
+      report('rolled-back');
     } else {
       progress.phase = 'failed';
       upsert([{ key: CutoverPhase, value: 'failed' }]);
@@ -316,47 +338,46 @@ export async function sfmcMigrationWorkflow(input: SfmcMigrationInput): Promise<
   return progress;
 
   async function removeV1(sandbox: string, items: VerifiedItem[]): Promise<void> {
-    await cleanup.deleteFlowServiceObjects({
-      sandbox,
-      objects: items.map((item) => ({ collection: 'flows' as const, id: item.v1.flowId })),
-    });
-    await cleanup.deleteConnectionsIfUnused({
-      sandbox,
-      sourceOrTargetConnections: items.flatMap((item) => [
-        { collection: 'sourceConnections' as const, id: item.v1.sourceConnectionId },
-        { collection: 'targetConnections' as const, id: item.v1.targetConnectionId },
-      ]),
-      baseConnectionIds: [...new Set(items.map((item) => item.v1.baseConnectionId))],
-    });
-    for (const item of items) item.progress.status = 'v1-removed';
-    report('removing-v1');
-  }
-
-  async function rollBack(sandbox: string, items: VerifiedItem[]): Promise<void> {
-    for (const item of items) {
-      await cleanup.setFlowEnabled({ sandbox, flowId: item.v1.flowId, enabled: true });
-      const { flowId, sourceConnectionId, targetConnectionId } = item.created;
-      await cleanup.deleteFlowServiceObjects({
-        sandbox,
-        objects: [
-          ...(flowId ? [{ collection: 'flows' as const, id: flowId }] : []),
-          ...(sourceConnectionId
-            ? [{ collection: 'sourceConnections' as const, id: sourceConnectionId }]
-            : []),
-          ...(targetConnectionId
-            ? [{ collection: 'targetConnections' as const, id: targetConnectionId }]
-            : []),
-        ],
-      });
-      item.progress.status = 'rolled-back';
-      item.progress.reason = rejection ? `rejected: ${rejection}` : 'rolled back';
-    }
-    const bases = [...new Set(items.map((item) => item.created.baseConnectionId).filter(Boolean))];
-    if (bases.length)
+    // Once deleting V1 has begun it runs to the end: a cancellation must not roll back a V2 whose V1 is gone.
+    await CancellationScope.nonCancellable(async () => {
+      for (const item of items) {
+        await cleanup.deleteFlowServiceObjects({
+          sandbox,
+          objects: [{ collection: 'flows', id: item.v1.flowId }],
+        });
+        item.progress.status = 'v1-removed';
+      }
+      report('removing-v1');
       await cleanup.deleteConnectionsIfUnused({
         sandbox,
-        sourceOrTargetConnections: [],
-        baseConnectionIds: bases,
+        sourceOrTargetConnections: items.flatMap((item) => [
+          { collection: 'sourceConnections' as const, id: item.v1.sourceConnectionId },
+          { collection: 'targetConnections' as const, id: item.v1.targetConnectionId },
+        ]),
+        baseConnectionIds: [...new Set(items.map((item) => item.v1.baseConnectionId))],
       });
+    });
+  }
+
+  /** Restores V1 and removes V2 item by item; one item failing does not stop the others. */
+  async function rollBack(sandbox: string, items: VerifiedItem[]): Promise<void> {
+    for (const item of items) {
+      try {
+        if (item.v1.wasEnabled)
+          await cleanup.setFlowEnabled({ sandbox, flowId: item.v1.flowId, enabled: true });
+        await cleanup.removeSfmcV2Objects({ sandbox, v1: { name: item.v1.name, flowId: item.v1.flowId } });
+        item.progress.status = 'rolled-back';
+        item.progress.reason = rejection ? `rejected: ${rejection}` : 'rolled back';
+      } catch (error) {
+        item.progress.status = 'failed';
+        item.progress.reason = `rollback incomplete, V1 may still be disabled: ${describeFailure(error)}`;
+      }
+    }
+    const bases = [...new Set(items.map((item) => item.created.baseConnectionId).filter(Boolean))];
+    if (bases.length) {
+      await cleanup
+        .deleteConnectionsIfUnused({ sandbox, sourceOrTargetConnections: [], baseConnectionIds: bases })
+        .catch(() => undefined);
+    }
   }
 }
