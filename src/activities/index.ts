@@ -1,4 +1,5 @@
 import { createDoctorActivities, type DoctorDependencies } from './doctor';
+import { withLiveness } from './liveness';
 import { createRemoteClients, type RemoteClients } from './remote-clients';
 import { createSfmcMigrationActivities } from './sfmc-migration';
 
@@ -12,7 +13,7 @@ export function createActivities(deps: ActivityDependencies) {
   const clients = deps.clients ?? createRemoteClients(deps.config, deps.secrets);
   return {
     ...createDoctorActivities(deps),
-    ...createSfmcMigrationActivities({ clients }),
+    ...withLiveness(createSfmcMigrationActivities({ clients })),
   };
 }
 

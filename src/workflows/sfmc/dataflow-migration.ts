@@ -19,6 +19,7 @@ import type { CreatedV2Objects, SfmcDataflowInput, SfmcDataflowResult } from './
 const WAIT_FOR_STEP = ActivityCancellationType.WAIT_CANCELLATION_COMPLETED;
 
 const create = proxyActivities<CutoverActivities>({
+  heartbeatTimeout: '10 seconds',
   startToCloseTimeout: '2 minutes',
   retry: WRITE_RETRY,
   cancellationType: WAIT_FOR_STEP,
@@ -26,6 +27,7 @@ const create = proxyActivities<CutoverActivities>({
 });
 
 const switchV1 = proxyActivities<CutoverActivities>({
+  heartbeatTimeout: '10 seconds',
   startToCloseTimeout: '1 minute',
   retry: WRITE_RETRY,
   cancellationType: WAIT_FOR_STEP,
@@ -33,6 +35,7 @@ const switchV1 = proxyActivities<CutoverActivities>({
 });
 
 const inspect = proxyActivities<CutoverActivities>({
+  heartbeatTimeout: '10 seconds',
   startToCloseTimeout: '1 minute',
   retry: {
     initialInterval: '1 second',
@@ -44,6 +47,7 @@ const inspect = proxyActivities<CutoverActivities>({
 });
 
 const compensate = proxyActivities<CutoverActivities>({
+  heartbeatTimeout: '10 seconds',
   startToCloseTimeout: '2 minutes',
   retry: CLEANUP_RETRY,
   summary: 'Roll back: restore V1, remove V2',

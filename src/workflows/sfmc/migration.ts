@@ -42,7 +42,7 @@ import {
 const discover = proxyActivities<CutoverActivities>({
   startToCloseTimeout: '10 minutes',
   scheduleToCloseTimeout: '1 hour',
-  heartbeatTimeout: '2 minutes',
+  heartbeatTimeout: '20 seconds',
   retry: {
     initialInterval: '1 second',
     backoffCoefficient: 1.5,
@@ -52,12 +52,14 @@ const discover = proxyActivities<CutoverActivities>({
 });
 
 const prepare = proxyActivities<CutoverActivities>({
+  heartbeatTimeout: '10 seconds',
   startToCloseTimeout: '2 minutes',
   retry: WRITE_RETRY,
   summary: 'Find or create the V2 account connection',
 });
 
 const preflight = proxyActivities<CutoverActivities>({
+  heartbeatTimeout: '10 seconds',
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '2 seconds', maximumAttempts: 5 },
   summary: 'Prove the SFMC V2 credentials',
@@ -65,7 +67,7 @@ const preflight = proxyActivities<CutoverActivities>({
 
 const cleanup = proxyActivities<CutoverActivities>({
   startToCloseTimeout: '10 minutes',
-  heartbeatTimeout: '2 minutes',
+  heartbeatTimeout: '20 seconds',
   retry: CLEANUP_RETRY,
   summary: 'Remove objects that are no longer needed',
 });
