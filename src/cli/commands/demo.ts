@@ -65,10 +65,13 @@ export async function demoCommand(argv: string[]): Promise<number> {
   installRuntime({ logLevel: 'INFO', metricsAddress: undefined }, (line) => workerLog.write(`${line}\n`));
 
   for (const name of PLACEHOLDER_SECRETS) process.env[name] ??= 'simulator-placeholder-secret';
+  // Every demo starts from the demo seed, as its dev server starts empty; the file stays for inspection afterwards.
+  const simulatorState = path.join(DEMO_DIR, 'simulator.json');
+  fs.rmSync(simulatorState, { force: true });
   const simulator = await startSimulator({
     port: await preferredOrFreePort(args['simulator-port']),
     seed: { profile: 'demo' },
-    stateFile: path.join(DEMO_DIR, 'simulator.json'),
+    stateFile: simulatorState,
     // Thirty simulated seconds per second: first runs finish in about a second.
     speed: 30,
   });
