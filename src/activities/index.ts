@@ -1,5 +1,6 @@
 import { createDoctorActivities, type DoctorDependencies } from './doctor';
 import { withLiveness } from './liveness';
+import { createMarketoMigrationActivities } from './marketo-migration';
 import { createRemoteClients, type RemoteClients } from './remote-clients';
 import { createSfmcMigrationActivities } from './sfmc-migration';
 
@@ -14,6 +15,7 @@ export function createActivities(deps: ActivityDependencies) {
   return {
     ...createDoctorActivities(deps),
     ...withLiveness(createSfmcMigrationActivities({ clients })),
+    ...withLiveness(createMarketoMigrationActivities({ clients })),
   };
 }
 

@@ -6,6 +6,7 @@ import type { PlatformTokenSource } from '../integrations/adobe-platform/authori
 import { DataPrepClient } from '../integrations/data-prep/data-prep-client';
 import { FlowServiceClient } from '../integrations/flow-service/flow-service-client';
 import { retryingFetch } from '../integrations/http/retrying-fetch';
+import { MarketoClient, marketoBaseUrl, normaliseMarketoCredentials } from '../integrations/marketo';
 import { SfmcClient, sfmcAuthBaseUrl } from '../integrations/sfmc';
 
 /** The remote clients activities use, built lazily so secrets are resolved inside activities only. */
@@ -15,6 +16,8 @@ export interface RemoteClients {
   /** Undefined when the config has no SFMC section. */
   sfmc(): Promise<SfmcClient | undefined>;
   sfmcCredentials(): Promise<{ prefix: string; clientId: string; clientSecret: string } | undefined>;
+  /** Undefined when the config has no Marketo section; credentials are normalised (a bad one throws). */
+  marketo(): Promise<MarketoClient | undefined>;
 }
 
 export function createRemoteClients(
@@ -49,6 +52,7 @@ export function createRemoteClients(
   const flowServices = new Map<string, FlowServiceClient>();
 
   let sfmc: Promise<SfmcClient | undefined> | undefined;
+  let marketo: Promise<MarketoClient | undefined> | undefined;
   const sfmcCredentials = async () => {
     if (!config.sfmc) return undefined;
     const endpoint = normaliseSfmcBaseEndpoint(config.sfmc.baseEndpoint);
@@ -94,5 +98,20 @@ export function createRemoteClients(
           : undefined,
       )),
     sfmcCredentials,
+    marketo: () =>
+      (marketo ??= (async () => {
+        if (!config.marketo) return undefined;
+        const credentials = normaliseMarketoCredentials({
+          munchkinId: config.marketo.munchkinId,
+          clientId: config.marketo.clientId,
+          clientSecret: await secrets.resolve(config.marketo.clientSecret),
+        });
+        return new MarketoClient({
+          baseUrl: config.marketo.baseUrl ?? marketoBaseUrl(credentials.munchkinId),
+          clientId: credentials.clientId,
+          clientSecret: credentials.clientSecret,
+          fetch: fetchImpl,
+        });
+      })()),
   };
 }
