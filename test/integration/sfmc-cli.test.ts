@@ -5,7 +5,15 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import YAML from 'yaml';
 import { main } from '../../src/cli/main';
 import { TEST_SECRETS, rawSimulatorConfig } from '../support/cutover-config';
+import { startSfmcMigration } from '../../src/cli/commands/sfmc';
+import { loadConfigFile } from '../../src/config/load';
+import { createCutoverWorker } from '../../src/worker';
+import { progressQuery } from '../../src/workflows/sfmc/messages';
+import { adminPut, testSecrets } from '../support/cutover-config';
 import { useSimulator } from '../support/simulator';
+import { useTemporalEnvironment } from '../support/temporal-env';
+import { waitFor } from '../support/wait-for';
+import { uniqueTaskQueue, workflowBundle } from '../support/worker';
 
 const simulator = useSimulator();
 
@@ -81,5 +89,44 @@ describe('cutover sfmc plan', () => {
     const { code, err } = await runCli(['sfmc', 'plan', '--config', writeConfig(), '--sandbox', 'nope']);
     expect(code).toBe(1);
     expect(err).toContain('--sandbox nope: not in adobe.sandboxes (prod, dev)');
+  });
+});
+
+describe('cutover status and approve', () => {
+  const env = useTemporalEnvironment();
+
+  it('show the progress of a waiting migration and approve it', async () => {
+    for (const [name, value] of Object.entries(TEST_SECRETS)) vi.stubEnv(name, value);
+    await adminPut(simulator(), '/__admin/flow-service/settings', { runDurationMs: 0 });
+    const taskQueue = uniqueTaskQueue('cli-approve');
+    const file = writeConfig((config) => {
+      Object.assign(config, { temporal: { address: env().address, taskQueue } });
+      config.adobe.sandboxes = [{ name: 'prod', autoApprove: false }];
+    });
+    const config = loadConfigFile(file);
+    const worker = await createCutoverWorker({
+      config,
+      connection: env().nativeConnection,
+      namespace: env().namespace ?? 'default',
+      secrets: testSecrets(),
+      workflowBundle: await workflowBundle(path.join(__dirname, '../../src/workflows/index.ts')),
+    });
+    const handle = await startSfmcMigration(env().client, config);
+    const result = await worker.runUntil(async () => {
+      await waitFor(async () => (await handle.query(progressQuery)).phase === 'awaiting-approval', {
+        timeoutMs: 30_000,
+        what: 'the approval gate',
+      });
+      // Other files migrate the same demo org on the shared server at the same time, so the run is named.
+      const status = await runCli(['status', '--config', file, '--workflow-id', handle.workflowId]);
+      expect(status.code).toBe(0);
+      expect(status.out).toContain(
+        `${handle.workflowId}: RUNNING, phase awaiting-approval: 2 verified, 3 skipped`,
+      );
+      const approved = await runCli(['approve', '--config', file, '--workflow-id', handle.workflowId]);
+      expect(approved).toMatchObject({ code: 0, out: 'Approved V1 deletion in prod.' });
+      return handle.result();
+    });
+    expect(result.phase).toBe('completed');
   });
 });

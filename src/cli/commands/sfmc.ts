@@ -201,6 +201,33 @@ const controlArgs = z.object({
   reason: z.string().min(3, { error: 'say why, in a few words' }).optional(),
 });
 
+/**
+ * The running SFMC migration of this organisation, found through visibility;
+ * with none running, the id a run over all configured sandboxes would have.
+ */
+async function findRunningMigration(client: Client, config: CutoverConfig): Promise<string> {
+  const fallback = sfmcMigrationWorkflowId(
+    config.adobe.orgId,
+    config.adobe.sandboxes.map((sandbox) => sandbox.name),
+  );
+  const running: string[] = [];
+  try {
+    const query = `CutoverKind = 'sfmc-migration' AND CutoverOrg = '${config.adobe.orgId}' AND ExecutionStatus = 'Running'`;
+    for await (const execution of client.workflow.list({ query })) {
+      if (!execution.parentExecution) running.push(execution.workflowId);
+    }
+  } catch {
+    // Without cutover's search attributes on the server, only the default id can be tried.
+    return fallback;
+  }
+  if (running.length > 1) {
+    throw new UsageError(
+      `Several SFMC migrations are running (${running.join(', ')}); choose one with --workflow-id.`,
+    );
+  }
+  return running[0] ?? fallback;
+}
+
 async function withRun<T>(
   command: string,
   argv: string[],
@@ -208,13 +235,8 @@ async function withRun<T>(
 ) {
   const args = parseCommandArgs(command, argv, controlFlags, controlArgs);
   const config = loadConfigFile(configPathFrom(args.config));
-  const workflowId =
-    args['workflow-id'] ??
-    sfmcMigrationWorkflowId(
-      config.adobe.orgId,
-      config.adobe.sandboxes.map((sandbox) => sandbox.name),
-    );
   const temporal = await connectClient(config);
+  const workflowId = args['workflow-id'] ?? (await findRunningMigration(temporal.client, config));
   try {
     return await act(temporal.client, workflowId, args);
   } catch (error) {
