@@ -1,6 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { SecretResolutionError, processRedactor } from '../config/secrets';
 import { RemoteApiError } from '../integrations/http/errors';
+import { wrapEach, type AsyncFunction } from './wrap-each';
 
 /**
  * Converts what a client threw into the failure Temporal should see:
@@ -41,20 +42,13 @@ export function toActivityFailure(error: unknown): unknown {
   return error;
 }
 
-type AsyncFunction = (...args: never[]) => Promise<unknown>;
-
 /** Wraps every activity of a factory so remote errors reach Temporal classified. */
 export function withRemoteFailures<T extends Record<string, AsyncFunction>>(activities: T): T {
-  return Object.fromEntries(
-    Object.entries(activities).map(([name, activity]) => [
-      name,
-      async (...args: never[]) => {
-        try {
-          return await activity(...args);
-        } catch (error) {
-          throw toActivityFailure(error);
-        }
-      },
-    ]),
-  ) as T;
+  return wrapEach(activities, async (run) => {
+    try {
+      return await run();
+    } catch (error) {
+      throw toActivityFailure(error);
+    }
+  });
 }
