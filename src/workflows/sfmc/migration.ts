@@ -342,13 +342,12 @@ export async function sfmcMigrationWorkflow(input: SfmcMigrationInput): Promise<
   async function removeV1(sandbox: string, items: VerifiedItem[]): Promise<void> {
     // Once deleting V1 has begun it runs to the end: a cancellation must not roll back a V2 whose V1 is gone.
     await CancellationScope.nonCancellable(async () => {
-      for (const item of items) {
-        await cleanup.deleteFlowServiceObjects({
-          sandbox,
-          objects: [{ collection: 'flows', id: item.v1.flowId }],
-        });
-        item.progress.status = 'v1-removed';
-      }
+      // One idempotent, heartbeating activity per sandbox keeps the history small at thousands of dataflows.
+      await cleanup.deleteFlowServiceObjects({
+        sandbox,
+        objects: items.map((item) => ({ collection: 'flows' as const, id: item.v1.flowId })),
+      });
+      for (const item of items) item.progress.status = 'v1-removed';
       report('removing-v1');
       await cleanup.deleteConnectionsIfUnused({
         sandbox,
