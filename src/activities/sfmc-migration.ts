@@ -100,6 +100,18 @@ export function createSfmcMigrationActivities({ clients }: SfmcMigrationDependen
     return found;
   }
 
+  /** Finds the object an earlier attempt made by its deterministic name, or creates it. */
+  async function findOrCreate(
+    flowService: FlowServiceClient,
+    collection: FlowServiceCollection,
+    name: string,
+    create: () => Promise<{ id: string }>,
+  ): Promise<EnsuredObject> {
+    const existing = await findByName(flowService, collection, name);
+    if (existing) return { id: existing.id, created: false };
+    return { id: (await create()).id, created: true };
+  }
+
   return withRemoteFailures({
     /** Proves the V2 credentials work and carry "Data Extensions: Read"; errors say what to fix. */
     async verifySfmcV2Access(): Promise<{ scopes: string[] }> {
@@ -242,31 +254,30 @@ export function createSfmcMigrationActivities({ clients }: SfmcMigrationDependen
     }): Promise<EnsuredObject> {
       const flowService = clients.flowService(input.sandbox);
       const name = v2Name(input.v1BaseConnection.name, input.v1BaseConnection.id);
-      const existing = await findByName(flowService, 'connections', name);
-      if (existing) return { id: existing.id, created: false };
-      const credentials = await clients.sfmcCredentials();
-      if (!credentials)
-        throw ApplicationFailure.nonRetryable(
-          'SFMC V2 credentials are missing from the config',
-          'SfmcCredentialsMissing',
-        );
-      const created = await flowService.connections.create({
-        name,
-        description: `Replaces V1 connection ${input.v1BaseConnection.id} [${cutoverTag('sfmc-base', input.v1BaseConnection.id)}]`,
-        auth: {
-          specName: 'OAuth2 Client Credential',
-          params: {
-            baseEndpoint: credentials.prefix,
-            clientId: credentials.clientId,
-            clientSecret: credentials.clientSecret,
+      return findOrCreate(flowService, 'connections', name, async () => {
+        const credentials = await clients.sfmcCredentials();
+        if (!credentials)
+          throw ApplicationFailure.nonRetryable(
+            'SFMC V2 credentials are missing from the config',
+            'SfmcCredentialsMissing',
+          );
+        return flowService.connections.create({
+          name,
+          description: `Replaces V1 connection ${input.v1BaseConnection.id} [${cutoverTag('sfmc-base', input.v1BaseConnection.id)}]`,
+          auth: {
+            specName: 'OAuth2 Client Credential',
+            params: {
+              baseEndpoint: credentials.prefix,
+              clientId: credentials.clientId,
+              clientSecret: credentials.clientSecret,
+            },
           },
-        },
-        connectionSpec: {
-          id: await specId(flowService, CONNECTION_SPECS.sfmcV2, 'connection'),
-          version: '1.0',
-        },
+          connectionSpec: {
+            id: await specId(flowService, CONNECTION_SPECS.sfmcV2, 'connection'),
+            version: '1.0',
+          },
+        });
       });
-      return { id: created.id, created: true };
     },
 
     async ensureV2SourceConnection(input: {
@@ -277,45 +288,43 @@ export function createSfmcMigrationActivities({ clients }: SfmcMigrationDependen
     }): Promise<EnsuredObject> {
       const flowService = clients.flowService(input.sandbox);
       const name = sfmcV2Names(input.v1).sourceConnection;
-      const existing = await findByName(flowService, 'sourceConnections', name);
-      if (existing) return { id: existing.id, created: false };
-      const created = await flowService.sourceConnections.create({
-        name,
-        description: `Data extension ${input.v2.dataExtension.name} [${cutoverTag('sfmc', input.v1.flowId)}]`,
-        baseConnectionId: input.baseConnectionId,
-        connectionSpec: {
-          id: await specId(flowService, CONNECTION_SPECS.sfmcV2, 'connection'),
-          version: '1.0',
-        },
-        data: { format: 'tabular' },
-        params: { path: input.v2.dataExtension.key },
+      return findOrCreate(flowService, 'sourceConnections', name, async () => {
+        return flowService.sourceConnections.create({
+          name,
+          description: `Data extension ${input.v2.dataExtension.name} [${cutoverTag('sfmc', input.v1.flowId)}]`,
+          baseConnectionId: input.baseConnectionId,
+          connectionSpec: {
+            id: await specId(flowService, CONNECTION_SPECS.sfmcV2, 'connection'),
+            version: '1.0',
+          },
+          data: { format: 'tabular' },
+          params: { path: input.v2.dataExtension.key },
+        });
       });
-      return { id: created.id, created: true };
     },
 
     /** A new target connection to the same dataset and schema: Adobe advises a new pair per dataflow. */
     async ensureV2TargetConnection(input: { sandbox: string; v1: DiscoveredV1Flow }): Promise<EnsuredObject> {
       const flowService = clients.flowService(input.sandbox);
       const name = sfmcV2Names(input.v1).targetConnection;
-      const existing = await findByName(flowService, 'targetConnections', name);
-      if (existing) return { id: existing.id, created: false };
-      const created = await flowService.targetConnections.create({
-        name,
-        description: `[${cutoverTag('sfmc', input.v1.flowId)}]`,
-        connectionSpec: {
-          id: await specId(flowService, CONNECTION_SPECS.dataLake, 'connection'),
-          version: '1.0',
-        },
-        data: {
-          format: 'parquet_xdm',
-          schema: {
-            id: input.v1.target.schemaId,
-            version: input.v1.target.schemaVersion ?? 'application/vnd.adobe.xed-full+json;version=1',
+      return findOrCreate(flowService, 'targetConnections', name, async () => {
+        return flowService.targetConnections.create({
+          name,
+          description: `[${cutoverTag('sfmc', input.v1.flowId)}]`,
+          connectionSpec: {
+            id: await specId(flowService, CONNECTION_SPECS.dataLake, 'connection'),
+            version: '1.0',
           },
-        },
-        params: { dataSetId: input.v1.target.dataSetId },
+          data: {
+            format: 'parquet_xdm',
+            schema: {
+              id: input.v1.target.schemaId,
+              version: input.v1.target.schemaVersion ?? 'application/vnd.adobe.xed-full+json;version=1',
+            },
+          },
+          params: { dataSetId: input.v1.target.dataSetId },
+        });
       });
-      return { id: created.id, created: true };
     },
 
     async ensureV2MappingSet(input: {
@@ -344,30 +353,29 @@ export function createSfmcMigrationActivities({ clients }: SfmcMigrationDependen
     async ensureV2Flow(input: V2FlowInput): Promise<EnsuredObject> {
       const flowService = clients.flowService(input.sandbox);
       const name = sfmcV2Names(input.v1).flow;
-      const existing = await findByName(flowService, 'flows', name);
-      if (existing) return { id: existing.id, created: false };
-      const created = await flowService.flows.create({
-        name,
-        description: `Replaces V1 dataflow ${input.v1.flowId} [${cutoverTag('sfmc', input.v1.flowId)}]`,
-        flowSpec: { id: await specId(flowService, FLOW_SPECS.crmToAep, 'flow'), version: '1.0' },
-        sourceConnectionIds: [input.sourceConnectionId],
-        targetConnectionIds: [input.targetConnectionId],
-        transformations: [
-          {
-            name: 'Copy',
-            params: {
-              deltaColumn: { name: input.v2.deltaColumn, dateFormat: 'YYYY-MM-DD', timezone: 'UTC' },
+      return findOrCreate(flowService, 'flows', name, async () => {
+        return flowService.flows.create({
+          name,
+          description: `Replaces V1 dataflow ${input.v1.flowId} [${cutoverTag('sfmc', input.v1.flowId)}]`,
+          flowSpec: { id: await specId(flowService, FLOW_SPECS.crmToAep, 'flow'), version: '1.0' },
+          sourceConnectionIds: [input.sourceConnectionId],
+          targetConnectionIds: [input.targetConnectionId],
+          transformations: [
+            {
+              name: 'Copy',
+              params: {
+                deltaColumn: { name: input.v2.deltaColumn, dateFormat: 'YYYY-MM-DD', timezone: 'UTC' },
+              },
             },
+            { name: 'Mapping', params: { mappingId: input.mappingSetId, mappingVersion: 0 } },
+          ],
+          scheduleParams: {
+            startTime: Math.floor(Date.now() / 1000),
+            frequency: input.v2.schedule.frequency,
+            ...(input.v2.schedule.frequency === 'once' ? {} : { interval: input.v2.schedule.interval }),
           },
-          { name: 'Mapping', params: { mappingId: input.mappingSetId, mappingVersion: 0 } },
-        ],
-        scheduleParams: {
-          startTime: Math.floor(Date.now() / 1000),
-          frequency: input.v2.schedule.frequency,
-          ...(input.v2.schedule.frequency === 'once' ? {} : { interval: input.v2.schedule.interval }),
-        },
+        });
       });
-      return { id: created.id, created: true };
     },
 
     /**
