@@ -14,7 +14,7 @@ import { DEMO_IMS_CLIENT_ID, DEMO_ORG_ID, DEMO_SFMC } from '../src/simulator/see
 import { startSimulator } from '../src/simulator/server';
 import { startDevServer } from '../src/temporal/dev-server';
 import { createCutoverWorker } from '../src/worker';
-import type { SfmcMigrationProgress } from '../src/workflows/sfmc/messages';
+import type { MigrationProgress } from '../src/workflows/migration/messages';
 
 async function main() {
   const { values } = parseArgs({
@@ -71,7 +71,7 @@ async function main() {
   });
   const run = sfmcRunFromConfig(config);
   const started = Date.now();
-  const result: SfmcMigrationProgress = await worker.runUntil(
+  const result: MigrationProgress = await worker.runUntil(
     client.workflow.execute('sfmcMigrationWorkflow', {
       taskQueue: 'bench',
       workflowId: run.workflowId,

@@ -1,4 +1,5 @@
 import { createDoctorActivities, type DoctorDependencies } from './doctor';
+import { createFlowServiceActivities } from './flow-service-steps';
 import { withLiveness } from './liveness';
 import { createMarketoMigrationActivities } from './marketo-migration';
 import { createRemoteClients, type RemoteClients } from './remote-clients';
@@ -14,6 +15,7 @@ export function createActivities(deps: ActivityDependencies) {
   const clients = deps.clients ?? createRemoteClients(deps.config, deps.secrets);
   return {
     ...createDoctorActivities(deps),
+    ...withLiveness(createFlowServiceActivities({ clients })),
     ...withLiveness(createSfmcMigrationActivities({ clients })),
     ...withLiveness(createMarketoMigrationActivities({ clients })),
   };

@@ -7,22 +7,22 @@ import type {
   DiscoveredV1Flow,
   PlannedV2Flow,
 } from '../domain/sfmc/types';
-import { CONNECTION_SPECS, FLOW_SPECS, type KnownSpec } from '../integrations/flow-service/catalog';
-import type { FlowServiceClient } from '../integrations/flow-service/flow-service-client';
+import { CONNECTION_SPECS, FLOW_SPECS } from '../integrations/flow-service/catalog';
 import { where } from '../integrations/flow-service/property-filter';
-import type { Flow, Run } from '../integrations/flow-service/schemas';
 import { missingDataExtensionsReadError } from '../integrations/sfmc';
+import {
+  collect,
+  findByName,
+  findOrCreate,
+  runOutcome,
+  specId,
+  type EnsuredObject,
+} from './flow-service-lookup';
 import type { RemoteClients } from './remote-clients';
 import { withRemoteFailures } from './remote-failure';
 
 export interface SfmcMigrationDependencies {
   clients: RemoteClients;
-}
-
-export interface EnsuredObject {
-  id: string;
-  /** False when an earlier attempt (or run) had already made it. */
-  created: boolean;
 }
 
 export interface V2FlowInput {
@@ -34,56 +34,7 @@ export interface V2FlowInput {
   mappingSetId: string;
 }
 
-export type FirstRunOutcome =
-  | { state: 'pending' }
-  | { state: 'success'; runId: string; inputRecordCount: number }
-  | { state: 'failed'; runId: string; errors: string[] };
-
-export type FlowServiceCollection = 'flows' | 'sourceConnections' | 'targetConnections' | 'connections';
-
 const V1_TAG = /cutover:sfmc:([\w-]+)/;
-
-async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
-  const all: T[] = [];
-  for await (const item of items) all.push(item);
-  return all;
-}
-
-async function specId(
-  flowService: FlowServiceClient,
-  spec: KnownSpec,
-  kind: 'connection' | 'flow',
-): Promise<string> {
-  const found =
-    kind === 'connection'
-      ? await flowService.findConnectionSpecByName(spec.name)
-      : await flowService.findFlowSpecByName(spec.name);
-  if (!found) {
-    throw ApplicationFailure.nonRetryable(
-      `Experience Platform has no ${kind} spec named "${spec.name}" (${spec.label}); check the catalogue of this organisation`,
-      'SpecNotFound',
-    );
-  }
-  return found.id;
-}
-
-function runOutcome(run: Run): FirstRunOutcome {
-  const status = (run.metrics?.statusSummary?.status ?? '').toLowerCase();
-  if (['success', 'completed'].includes(status)) {
-    return {
-      state: 'success',
-      runId: run.id,
-      inputRecordCount: run.metrics?.recordSummary?.inputRecordCount ?? 0,
-    };
-  }
-  if (['failed', 'partial_failure', 'partial_success'].includes(status)) {
-    const errors = (run.metrics?.statusSummary?.errors ?? []).map((error) =>
-      `${error.code ?? 'error'}: ${error.message ?? ''}`.trim(),
-    );
-    return { state: 'failed', runId: run.id, errors };
-  }
-  return { state: 'pending' };
-}
 
 /**
  * The steps of the SFMC V1 -> V2 migration. Every create first looks for the
@@ -91,27 +42,6 @@ function runOutcome(run: Run): FirstRunOutcome {
  * so a retry after a lost response creates nothing twice.
  */
 export function createSfmcMigrationActivities({ clients }: SfmcMigrationDependencies) {
-  async function findByName(flowService: FlowServiceClient, collection: FlowServiceCollection, name: string) {
-    // Every collection's objects have an id; the union of their generator types is not iterable as one.
-    const matches = flowService[collection].list([where('name', '==', `"${name}"`)]) as AsyncIterable<{
-      id: string;
-    }>;
-    const [found] = await collect(matches);
-    return found;
-  }
-
-  /** Finds the object an earlier attempt made by its deterministic name, or creates it. */
-  async function findOrCreate(
-    flowService: FlowServiceClient,
-    collection: FlowServiceCollection,
-    name: string,
-    create: () => Promise<{ id: string }>,
-  ): Promise<EnsuredObject> {
-    const existing = await findByName(flowService, collection, name);
-    if (existing) return { id: existing.id, created: false };
-    return { id: (await create()).id, created: true };
-  }
-
   return withRemoteFailures({
     /** Proves the V2 credentials work and carry "Data Extensions: Read"; errors say what to fix. */
     async verifySfmcV2Access(): Promise<{ scopes: string[] }> {
@@ -403,72 +333,6 @@ export function createSfmcMigrationActivities({ clients }: SfmcMigrationDependen
         heartbeat(removed.length);
       }
       return removed;
-    },
-
-    /** Idempotent: enabling an enabled flow changes nothing. */
-    async setFlowEnabled(input: { sandbox: string; flowId: string; enabled: boolean }): Promise<void> {
-      const flowService = clients.flowService(input.sandbox);
-      const flow: Flow | undefined = await flowService.flows.get(input.flowId);
-      if (!flow)
-        throw ApplicationFailure.nonRetryable(`Dataflow ${input.flowId} no longer exists`, 'FlowNotFound');
-      if ((flow.state === 'enabled') === input.enabled) return;
-      await (input.enabled ? flowService.enableFlow(input.flowId) : flowService.disableFlow(input.flowId));
-    },
-
-    async firstRunOutcome(input: { sandbox: string; flowId: string }): Promise<FirstRunOutcome> {
-      const runs = await collect(clients.flowService(input.sandbox).listRuns(input.flowId));
-      const first = runs.sort((a, b) => (a.createdAt ?? 0) - (b.createdAt ?? 0))[0];
-      return first ? runOutcome(first) : { state: 'pending' };
-    },
-
-    /** Deletes in the given order; what is already gone counts as deleted. */
-    async deleteFlowServiceObjects(input: {
-      sandbox: string;
-      objects: Array<{ collection: FlowServiceCollection; id: string }>;
-    }): Promise<number> {
-      const flowService = clients.flowService(input.sandbox);
-      let deleted = 0;
-      for (const object of input.objects) {
-        await flowService[object.collection].delete(object.id);
-        deleted += 1;
-        heartbeat(deleted);
-      }
-      return deleted;
-    },
-
-    /** Removes connections only when no remaining dataflow or connection uses them. */
-    async deleteConnectionsIfUnused(input: {
-      sandbox: string;
-      sourceOrTargetConnections: Array<{ collection: 'sourceConnections' | 'targetConnections'; id: string }>;
-      baseConnectionIds: string[];
-    }): Promise<{ deleted: string[]; kept: string[] }> {
-      const flowService = clients.flowService(input.sandbox);
-      const deleted: string[] = [];
-      const kept: string[] = [];
-      for (const connection of input.sourceOrTargetConnections) {
-        const field =
-          connection.collection === 'sourceConnections' ? 'sourceConnectionIds[]' : 'targetConnectionIds[]';
-        const users = await collect(flowService.flows.list([where(field, '==', connection.id)]));
-        if (users.length) kept.push(connection.id);
-        else {
-          await flowService[connection.collection].delete(connection.id);
-          deleted.push(connection.id);
-        }
-      }
-      for (const id of input.baseConnectionIds) {
-        const sources = await collect(
-          flowService.sourceConnections.list([where('baseConnectionId', '==', id)]),
-        );
-        const targets = await collect(
-          flowService.targetConnections.list([where('baseConnectionId', '==', id)]),
-        );
-        if (sources.length || targets.length) kept.push(id);
-        else {
-          await flowService.connections.delete(id);
-          deleted.push(id);
-        }
-      }
-      return { deleted, kept };
     },
   });
 }

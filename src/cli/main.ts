@@ -6,7 +6,8 @@ import { demoCommand } from './commands/demo';
 import { doctorCommand } from './commands/doctor';
 import { searchAttributesCommand } from './commands/search-attributes';
 import { simulatorCommand } from './commands/simulator';
-import { approveCommand, rejectCommand, sfmcCommand, statusCommand } from './commands/sfmc';
+import { approveCommand, rejectCommand, statusCommand } from './commands/migration';
+import { sfmcCommand } from './commands/sfmc';
 import { workerCommand } from './commands/worker';
 
 export const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; help: string }> = {

@@ -10,8 +10,8 @@ import {
   approveUpdate,
   progressQuery,
   rejectUpdate,
-  type SfmcMigrationProgress,
-} from '../../src/workflows/sfmc/messages';
+  type MigrationProgress,
+} from '../../src/workflows/migration/messages';
 import { adminPut, simulatorConfig, testSecrets } from '../support/cutover-config';
 import { collect, demoAdobeClients } from '../support/simulator';
 import { timeSkippingEnvironment, useTemporalEnvironment } from '../support/temporal-env';
@@ -100,7 +100,7 @@ describe('the SFMC cut-over gate (time-skipping server)', () => {
   it('rolls back on reject: V1 enabled again, V2 removed', async () => {
     const taskQueue = uniqueTaskQueue('sfmc-reject');
     const { worker, handle } = await start(taskQueue, [{ name: 'prod', autoApprove: false }]);
-    const result: SfmcMigrationProgress = await worker.runUntil(async () => {
+    const result: MigrationProgress = await worker.runUntil(async () => {
       await awaitingApproval(handle);
       await handle.executeUpdate(rejectUpdate, {
         args: [{ reason: 'numbers look off', by: 'ops@example.com' }],

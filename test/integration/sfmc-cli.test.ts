@@ -8,7 +8,7 @@ import { TEST_SECRETS, rawSimulatorConfig } from '../support/cutover-config';
 import { startSfmcMigration } from '../../src/cli/commands/sfmc';
 import { loadConfigFile } from '../../src/config/load';
 import { createCutoverWorker } from '../../src/worker';
-import { progressQuery } from '../../src/workflows/sfmc/messages';
+import { progressQuery } from '../../src/workflows/migration/messages';
 import { adminPut, testSecrets } from '../support/cutover-config';
 import { useSimulator } from '../support/simulator';
 import { useTemporalEnvironment } from '../support/temporal-env';

@@ -11,7 +11,7 @@ import { where } from '../../src/integrations/flow-service/property-filter';
 import { CutoverKind } from '../../src/temporal/search-attributes';
 import { startSfmcMigration } from '../../src/cli/commands/sfmc';
 import { createCutoverWorker } from '../../src/worker';
-import type { SfmcMigrationProgress } from '../../src/workflows/sfmc/messages';
+import type { MigrationProgress } from '../../src/workflows/migration/messages';
 import {
   TEST_SECRETS,
   adminPut,
@@ -75,7 +75,7 @@ describe('SFMC V1 -> V2 migration on the dev server', () => {
     const v1Names = new Map(before.flows.map((flow) => [flow.id, flow.name]));
 
     const worker = await cutoverWorker(taskQueue, config);
-    const result: SfmcMigrationProgress = await worker.runUntil(
+    const result: MigrationProgress = await worker.runUntil(
       env().client.workflow.execute('sfmcMigrationWorkflow', {
         taskQueue,
         workflowId: `${run.workflowId}/${taskQueue}`,
@@ -146,7 +146,7 @@ describe('SFMC V1 -> V2 migration on the dev server', () => {
   async function migrate(taskQueue: string, worker: Worker, sandboxes?: string[]) {
     const run = sfmcRunFromConfig(simulatorConfig(simulator(), taskQueue), sandboxes);
     const workflowId = `${run.workflowId}/${taskQueue}`;
-    const result: SfmcMigrationProgress = await worker.runUntil(
+    const result: MigrationProgress = await worker.runUntil(
       env().client.workflow.execute('sfmcMigrationWorkflow', { taskQueue, workflowId, args: [run.input] }),
     );
     recordedWorkflowIds.push(workflowId);
@@ -258,9 +258,7 @@ describe('SFMC V1 -> V2 migration on the dev server', () => {
     });
     await waitFor(
       async () =>
-        (await handle.query<SfmcMigrationProgress>('progress')).items.some(
-          (item) => item.status === 'migrating',
-        ),
+        (await handle.query<MigrationProgress>('progress')).items.some((item) => item.status === 'migrating'),
       { timeoutMs: 45_000, what: 'a dataflow to be mid-migration' },
     );
     child.kill('SIGKILL');
@@ -268,7 +266,7 @@ describe('SFMC V1 -> V2 migration on the dev server', () => {
     simulator().faults.configure({});
 
     const replacement = await cutoverWorker(taskQueue, config);
-    const result: SfmcMigrationProgress = await replacement.runUntil(handle.result());
+    const result: MigrationProgress = await replacement.runUntil(handle.result());
     recordedWorkflowIds.push(workflowId);
     expect(result.items.filter((item) => item.status === 'v1-removed')).toHaveLength(2);
     const created = await createdPerV1('prod');
@@ -316,16 +314,12 @@ describe('SFMC V1 -> V2 migration on the dev server', () => {
     const first = await startSfmcMigration(env().client, config, ['prod']);
     const again = await startSfmcMigration(env().client, config, ['prod']);
     expect(again.firstExecutionRunId).toBe(first.firstExecutionRunId);
-    const done: SfmcMigrationProgress = await (
-      await cutoverWorker(taskQueue, config)
-    ).runUntil(first.result());
+    const done: MigrationProgress = await (await cutoverWorker(taskQueue, config)).runUntil(first.result());
     expect(done.items.filter((item) => item.status === 'v1-removed')).toHaveLength(2);
 
     const rerun = await startSfmcMigration(env().client, config, ['prod']);
     expect(rerun.firstExecutionRunId).not.toBe(first.firstExecutionRunId);
-    const second: SfmcMigrationProgress = await (
-      await cutoverWorker(taskQueue, config)
-    ).runUntil(rerun.result());
+    const second: MigrationProgress = await (await cutoverWorker(taskQueue, config)).runUntil(rerun.result());
     expect(second.items.map((item) => item.status)).toEqual(['skipped', 'skipped', 'skipped']);
     const created = await createdPerV1('prod');
     expect([...created.flows.values()]).toEqual([1, 1]);

@@ -12,8 +12,9 @@ import { preferredOrFreePort } from '../../temporal/free-port';
 import { createCutoverWorker, installRuntime } from '../../worker';
 import { parseCommandArgs, portSchema } from '../args';
 import { formatInspection, runDoctor } from './doctor';
-import { followSfmcMigration, startSfmcMigration } from './sfmc';
-import { progressSummary, progressTable } from './sfmc-progress';
+import { followMigration } from './migration';
+import { startSfmcMigration } from './sfmc';
+import { progressSummary, progressTable } from './migration-progress';
 
 const DEMO_DIR = path.join(projectRoot, '.cutover', 'demo');
 const DEMO_CONFIG = path.join(projectRoot, 'examples', 'cutover.simulator.yaml');
@@ -131,7 +132,7 @@ export async function demoCommand(argv: string[]): Promise<number> {
     console.log('SFMC source V1 -> V2 migration of the demo organisation (automatic approval):');
     const migration = await startSfmcMigration(client, config);
     const result = await Promise.race([
-      followSfmcMigration(client, migration.workflowId),
+      followMigration(client, migration.workflowId),
       running.then(() => {
         throw new Error('The worker stopped before the migration finished.');
       }),

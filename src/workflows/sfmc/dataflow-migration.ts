@@ -3,15 +3,13 @@ import { msToNumber } from '@temporalio/common/lib/time';
 import {
   ActivityCancellationType,
   ApplicationFailure,
-  CancellationScope,
   isCancellation,
   proxyActivities,
-  sleep,
 } from '@temporalio/workflow';
 import type { CutoverActivities } from '../../activities';
-import type { FirstRunOutcome } from '../../activities/sfmc-migration';
 import { CLEANUP_RETRY, WRITE_RETRY } from '../activity-retries';
 import { describeFailure } from '../failures';
+import { pollUntilSettled, undoAll, type Compensation } from '../migration/saga';
 import type { CreatedV2Objects, SfmcDataflowInput, SfmcDataflowResult } from './messages';
 
 // A cancelled step still finishes (or fails) before the workflow moves on, so a
@@ -53,38 +51,6 @@ const compensate = proxyActivities<CutoverActivities>({
   summary: 'Roll back: restore V1, remove V2',
 });
 
-const FIRST_POLL = 2_000;
-const MAX_POLL = 5 * 60_000;
-
-async function waitForFirstRun(sandbox: string, flowId: string, timeoutMs: number): Promise<FirstRunOutcome> {
-  const deadline = Date.now() + timeoutMs;
-  let delay = FIRST_POLL;
-  for (;;) {
-    const outcome = await inspect.firstRunOutcome({ sandbox, flowId });
-    if (outcome.state !== 'pending') return outcome;
-    if (Date.now() + delay > deadline) return outcome;
-    await sleep(delay, { summary: 'Wait for the first V2 run' });
-    delay = Math.min(delay * 2, MAX_POLL);
-  }
-}
-
-/** Runs every undo, newest first, even when one fails; reports the ones that did not complete. */
-async function undoAll(
-  compensations: Array<{ what: string; undo: () => Promise<unknown> }>,
-): Promise<string[]> {
-  const failed: string[] = [];
-  await CancellationScope.nonCancellable(async () => {
-    for (const { what, undo } of compensations) {
-      try {
-        await undo();
-      } catch (error) {
-        failed.push(`${what}: ${describeFailure(error)}`);
-      }
-    }
-  });
-  return failed;
-}
-
 /**
  * One V1 SFMC dataflow replaced by a V2 one, as a saga: create the V2 objects,
  * disable V1, prove the first V2 run; on any failure (or cancellation) put V1
@@ -94,7 +60,7 @@ async function undoAll(
  */
 export async function sfmcDataflowMigrationWorkflow(input: SfmcDataflowInput): Promise<SfmcDataflowResult> {
   const { sandbox, item } = input;
-  const compensations: Array<{ what: string; undo: () => Promise<unknown> }> = [];
+  const compensations: Compensation[] = [];
   const created: CreatedV2Objects = { baseConnectionId: input.v2BaseConnectionId };
   try {
     compensations.unshift({
@@ -132,7 +98,11 @@ export async function sfmcDataflowMigrationWorkflow(input: SfmcDataflowInput): P
       await switchV1.setFlowEnabled({ sandbox, flowId: item.v1.flowId, enabled: false });
     }
 
-    const outcome = await waitForFirstRun(sandbox, flow.id, msToNumber(input.firstRunTimeout as Duration));
+    const outcome = await pollUntilSettled(
+      () => inspect.firstRunOutcome({ sandbox, flowId: flow.id }),
+      msToNumber(input.firstRunTimeout as Duration),
+      'Wait for the first V2 run',
+    );
     if (outcome.state === 'pending') {
       throw ApplicationFailure.nonRetryable(
         `the first V2 run did not finish within ${input.firstRunTimeout}`,

@@ -1,4 +1,4 @@
-import type { ItemProgress, SfmcMigrationProgress } from '../../workflows/sfmc/messages';
+import type { ItemProgress, MigrationProgress } from '../../workflows/migration/messages';
 import { formatTable } from '../table';
 
 export function progressTable(items: ItemProgress[]): string {
@@ -17,7 +17,7 @@ export function progressTable(items: ItemProgress[]): string {
   );
 }
 
-export function progressSummary(progress: SfmcMigrationProgress): string {
+export function progressSummary(progress: MigrationProgress): string {
   const counts = new Map<string, number>();
   for (const item of progress.items) counts.set(item.status, (counts.get(item.status) ?? 0) + 1);
   const parts = [...counts].map(([status, count]) => `${count} ${status}`);

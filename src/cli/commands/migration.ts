@@ -1,0 +1,268 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { z } from 'zod';
+import { loadConfigFile } from '../../config/load';
+import type { CutoverConfig } from '../../config/schema';
+import { CutoverKind, CutoverOrg, CutoverSandboxes } from '../../temporal/search-attributes';
+import {
+  approveUpdate,
+  progressQuery,
+  rejectUpdate,
+  type MigrationKind,
+  type MigrationProgress,
+  type MigrationRunInput,
+} from '../../workflows/migration/messages';
+import { configFlag, configPathFrom, parseCommandArgs, UsageError } from '../args';
+import { connectClient } from '../temporal-client';
+import { progressSummary, progressTable } from './migration-progress';
+
+/** What the shared run/plan/status commands need to know about one kind of migration. */
+export interface MigrationCommandSpec<I extends MigrationRunInput> {
+  kind: MigrationKind;
+  /** The CLI word, e.g. "sfmc". */
+  command: string;
+  /** Human name, e.g. "SFMC source V1 -> V2". */
+  title: string;
+  workflowType: string;
+  runFromConfig(
+    config: CutoverConfig,
+    sandboxes?: string[],
+  ): { workflowId: string; input: I; problems: string[] };
+  /** A dry run from this machine: the plan table or JSON, and what would block a run. */
+  plan(
+    config: CutoverConfig,
+    sandboxes?: string[],
+  ): Promise<{ table: string; summary: string; json: unknown; blockers: string[] }>;
+}
+
+const runFlags = {
+  ...configFlag,
+  sandbox: { type: 'string', multiple: true },
+  json: { type: 'boolean' },
+  detach: { type: 'boolean' },
+} as const;
+const runArgs = z.object({
+  config: z.string().optional(),
+  sandbox: z.array(z.string()).optional(),
+  json: z.boolean().default(false),
+  detach: z.boolean().default(false),
+});
+
+/** Starts the migration, or attaches to the one already running for the same org and sandboxes. */
+export async function startMigration<I extends MigrationRunInput>(
+  client: Client,
+  config: CutoverConfig,
+  spec: MigrationCommandSpec<I>,
+  sandboxes?: string[],
+) {
+  const run = spec.runFromConfig(config, sandboxes);
+  if (run.problems.length)
+    throw new UsageError(`Cannot start the ${spec.title} migration:\n  - ${run.problems.join('\n  - ')}`);
+  return client.workflow.start(spec.workflowType, {
+    taskQueue: config.temporal.taskQueue,
+    workflowId: run.workflowId,
+    args: [run.input],
+    workflowIdConflictPolicy: 'USE_EXISTING',
+    typedSearchAttributes: [
+      { key: CutoverKind, value: spec.kind },
+      { key: CutoverOrg, value: run.input.orgId },
+      { key: CutoverSandboxes, value: run.input.sandboxes },
+    ],
+    staticSummary: `${spec.title} for ${run.input.sandboxes.join(', ')}`.slice(0, 200),
+    staticDetails: [
+      `**Organisation:** ${run.input.orgId}`,
+      `**Sandboxes:** ${run.input.sandboxes.map((name) => `${name} (${run.input.approval[name]?.autoApprove ? 'auto-approve' : 'needs approval'})`).join(', ')}`,
+      'Use the `progress` query for per-dataflow state; `approve` / `reject` updates decide the cut-over.',
+    ].join('\n\n'),
+  });
+}
+
+/** Prints progress as it changes until the workflow ends; Ctrl-C detaches without stopping it. */
+export async function followMigration(
+  client: Client,
+  workflowId: string,
+  pollMs = 1_000,
+): Promise<MigrationProgress | undefined> {
+  const handle = client.workflow.getHandle(workflowId);
+  let detached = false;
+  const detach = () => (detached = true);
+  process.once('SIGINT', detach);
+  let last = '';
+  try {
+    const finished = handle.result().then(
+      (result: MigrationProgress) => ({ result }),
+      (error: Error) => ({ error }),
+    );
+    while (!detached) {
+      const done = await Promise.race([finished, delay(pollMs).then(() => undefined)]);
+      if (done) {
+        if ('error' in done) throw done.error;
+        return done.result;
+      }
+      const progress = await handle.query(progressQuery).catch(() => undefined);
+      if (!progress) continue;
+      const summary = progressSummary(progress);
+      if (summary !== last) {
+        console.log(`[${new Date().toISOString().slice(11, 19)}] ${summary}`);
+        if (progress.phase === 'awaiting-approval') {
+          console.log(
+            `  waiting: cutover approve --workflow-id '${workflowId}'   (or: cutover reject --workflow-id '${workflowId}' --reason "...")`,
+          );
+        }
+        last = summary;
+      }
+    }
+    console.log(`Detached; the migration continues in Temporal (workflow ${workflowId}).`);
+    return undefined;
+  } finally {
+    process.off('SIGINT', detach);
+  }
+}
+
+/** `cutover <kind> plan|run`. */
+export function migrationCommand<I extends MigrationRunInput>(spec: MigrationCommandSpec<I>) {
+  return async (argv: string[]): Promise<number> => {
+    const [sub, ...rest] = argv;
+    if (sub === 'plan') return planCommand(spec, rest);
+    if (sub === 'run') return runCommand(spec, rest);
+    throw new UsageError(
+      `cutover ${spec.command}: expected "plan" or "run", got "${sub ?? ''}". Run \`cutover help\` for usage.`,
+    );
+  };
+}
+
+async function planCommand<I extends MigrationRunInput>(
+  spec: MigrationCommandSpec<I>,
+  argv: string[],
+): Promise<number> {
+  const args = parseCommandArgs(`${spec.command} plan`, argv, runFlags, runArgs);
+  const config = loadConfigFile(configPathFrom(args.config));
+  const plan = await spec.plan(config, args.sandbox);
+  if (args.json) console.log(JSON.stringify(plan.json, null, 2));
+  else {
+    console.log(`${plan.table}\n\n${plan.summary}`);
+    for (const blocker of plan.blockers) console.error(`BLOCKED: ${blocker}`);
+  }
+  return plan.blockers.length ? 1 : 0;
+}
+
+async function runCommand<I extends MigrationRunInput>(
+  spec: MigrationCommandSpec<I>,
+  argv: string[],
+): Promise<number> {
+  const args = parseCommandArgs(`${spec.command} run`, argv, runFlags, runArgs);
+  const config = loadConfigFile(configPathFrom(args.config));
+  const temporal = await connectClient(config);
+  try {
+    const handle = await startMigration(temporal.client, config, spec, args.sandbox);
+    console.log(
+      `${spec.title} migration ${handle.workflowId} (run ${handle.firstExecutionRunId}) on ${temporal.address}, namespace ${temporal.namespace}`,
+    );
+    if (args.detach) return 0;
+    const result = await followMigration(temporal.client, handle.workflowId);
+    if (!result) return 0;
+    console.log(`\n${progressTable(result.items)}\n\n${progressSummary(result)}`);
+    return result.phase === 'completed' ? 0 : 1;
+  } finally {
+    await temporal.close();
+  }
+}
+
+const MIGRATION_KINDS: Record<string, MigrationKind> = {
+  sfmc: 'sfmc-migration',
+  marketo: 'marketo-migration',
+};
+
+const controlFlags = {
+  ...configFlag,
+  'workflow-id': { type: 'string' },
+  kind: { type: 'string' },
+  sandbox: { type: 'string', multiple: true },
+  reason: { type: 'string' },
+} as const;
+const controlArgs = z.object({
+  config: z.string().optional(),
+  'workflow-id': z.string().optional(),
+  kind: z.enum(['sfmc', 'marketo'], { error: 'expected sfmc or marketo' }).optional(),
+  sandbox: z.array(z.string()).optional(),
+  reason: z.string().min(3, { error: 'say why, in a few words' }).optional(),
+});
+
+/** The running migration of this organisation (of one kind, if given), found through visibility. */
+async function findRunningMigration(client: Client, config: CutoverConfig, kind?: string): Promise<string> {
+  const kinds = kind ? [MIGRATION_KINDS[kind]!] : Object.values(MIGRATION_KINDS);
+  const running: string[] = [];
+  try {
+    const query = `CutoverKind IN (${kinds.map((value) => `'${value}'`).join(', ')}) AND CutoverOrg = '${config.adobe.orgId}' AND ExecutionStatus = 'Running'`;
+    for await (const execution of client.workflow.list({ query })) {
+      if (!execution.parentExecution) running.push(execution.workflowId);
+    }
+  } catch {
+    throw new UsageError(
+      'Cannot search for running migrations (are cutover search attributes registered? see `cutover search-attributes`); give --workflow-id.',
+    );
+  }
+  if (running.length > 1) {
+    throw new UsageError(
+      `Several migrations are running (${running.join(', ')}); choose one with --workflow-id or --kind.`,
+    );
+  }
+  if (!running[0])
+    throw new UsageError(
+      `No ${kind ? `${kind} ` : ''}migration of ${config.adobe.orgId} is running; give --workflow-id for a finished one.`,
+    );
+  return running[0];
+}
+
+async function withRun<T>(
+  command: string,
+  argv: string[],
+  act: (client: Client, workflowId: string, args: z.output<typeof controlArgs>) => Promise<T>,
+) {
+  const args = parseCommandArgs(command, argv, controlFlags, controlArgs);
+  const config = loadConfigFile(configPathFrom(args.config));
+  const temporal = await connectClient(config);
+  try {
+    const workflowId =
+      args['workflow-id'] ?? (await findRunningMigration(temporal.client, config, args.kind));
+    return await act(temporal.client, workflowId, args);
+  } catch (error) {
+    if (error instanceof WorkflowUpdateFailedError)
+      throw new UsageError(
+        `cutover ${command}: ${(error.cause as Error | undefined)?.message ?? error.message}`,
+      );
+    throw error;
+  } finally {
+    await temporal.close();
+  }
+}
+
+export const statusCommand = (argv: string[]) =>
+  withRun('status', argv, async (client, workflowId) => {
+    const handle = client.workflow.getHandle(workflowId);
+    const description = await handle.describe();
+    const progress = await handle.query(progressQuery);
+    console.log(`${workflowId}: ${description.status.name}, ${progressSummary(progress)}\n`);
+    console.log(progressTable(progress.items));
+    return 0;
+  });
+
+export const approveCommand = (argv: string[]) =>
+  withRun('approve', argv, async (client, workflowId, args) => {
+    const approved = await client.workflow
+      .getHandle(workflowId)
+      .executeUpdate(approveUpdate, { args: [{ sandboxes: args.sandbox, by: process.env.USER }] });
+    console.log(`Approved V1 deletion in ${approved.join(', ')}.`);
+    return 0;
+  });
+
+export const rejectCommand = (argv: string[]) =>
+  withRun('reject', argv, async (client, workflowId, args) => {
+    if (!args.reason)
+      throw new UsageError('cutover reject: --reason is required (it is kept with the rolled-back items)');
+    const rejected = await client.workflow
+      .getHandle(workflowId)
+      .executeUpdate(rejectUpdate, { args: [{ reason: args.reason, by: process.env.USER }] });
+    console.log(`Rejected: rolling back ${rejected.join(', ')}.`);
+    return 0;
+  });

@@ -1,0 +1,67 @@
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
+
+/** The migrations cutover runs; each is indexed under this CutoverKind. */
+export type MigrationKind = 'sfmc-migration' | 'marketo-migration';
+
+export type MigrationPhase =
+  | 'preflight'
+  | 'discovering'
+  | 'migrating'
+  | 'awaiting-approval'
+  | 'retaining-v1'
+  | 'removing-v1'
+  | 'rolling-back'
+  | 'completed'
+  | 'rolled-back'
+  | 'failed';
+
+export interface SandboxApproval {
+  /** Delete V1 without a person once its V2 replacement is verified. */
+  autoApprove: boolean;
+  /** Keep V1 this long (e.g. "14 days") after approval before deleting it. */
+  retention?: string;
+}
+
+/** What every migration run needs, whatever it migrates. */
+export interface MigrationRunInput {
+  orgId: string;
+  sandboxes: string[];
+  approval: Record<string, SandboxApproval>;
+  /** How many dataflows migrate at once. */
+  concurrency?: number;
+  /** How long a V2 dataflow may take to finish its first run. */
+  firstRunTimeout?: string;
+  /**
+   * Index the run under cutover's search attributes (default). Off for servers
+   * where they are not registered, e.g. the time-skipping test server.
+   */
+  useSearchAttributes?: boolean;
+}
+
+export type ItemStatus =
+  'planned' | 'skipped' | 'migrating' | 'verified' | 'failed' | 'v1-removed' | 'rolled-back';
+
+export interface ItemProgress {
+  sandbox: string;
+  v1FlowId: string;
+  name: string;
+  status: ItemStatus;
+  reason?: string;
+  v2FlowId?: string;
+  v2Records?: number;
+  v1Records?: number;
+  warnings?: string[];
+}
+
+export interface MigrationProgress {
+  phase: MigrationPhase;
+  items: ItemProgress[];
+  /** Sandboxes whose V1 deletion waits for `approve`. */
+  awaitingApproval: string[];
+}
+
+export const progressQuery = defineQuery<MigrationProgress>('progress');
+/** Accepted only while the run waits for approval; approves the given sandboxes, or all that wait. */
+export const approveUpdate = defineUpdate<string[], [{ sandboxes?: string[]; by?: string }]>('approve');
+/** Accepted only while the run waits for approval; rolls the waiting sandboxes back. */
+export const rejectUpdate = defineUpdate<string[], [{ reason: string; by?: string }]>('reject');

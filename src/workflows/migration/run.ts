@@ -1,0 +1,290 @@
+import type { Duration } from '@temporalio/common';
+import {
+  allHandlersFinished,
+  ApplicationFailure,
+  CancellationScope,
+  condition,
+  isCancellation,
+  setCurrentDetails,
+  setHandler,
+  sleep,
+  upsertSearchAttributes,
+} from '@temporalio/workflow';
+import {
+  CutoverItemsDone,
+  CutoverItemsFailed,
+  CutoverItemsTotal,
+  CutoverKind,
+  CutoverOrg,
+  CutoverPhase,
+  CutoverSandboxes,
+} from '../../temporal/search-attributes';
+import { describeFailure } from '../failures';
+import {
+  approveUpdate,
+  progressQuery,
+  rejectUpdate,
+  type ItemProgress,
+  type MigrationKind,
+  type MigrationPhase,
+  type MigrationProgress,
+  type MigrationRunInput,
+} from './messages';
+
+const DEFAULT_CONCURRENCY = 10;
+const STATUS_ORDER = ['planned', 'skipped', 'migrating', 'verified', 'failed', 'v1-removed', 'rolled-back'];
+
+/** Runs `work` over `items` with at most `limit` at once; deterministic because only Temporal APIs wait. */
+export async function forEachBounded<T>(
+  items: T[],
+  limit: number,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const item = items[next++]!;
+      await work(item);
+    }
+  });
+  await Promise.all(lanes);
+}
+
+/** A V2 replacement proven to work, waiting for its V1 to be deleted or for a rollback. */
+export interface VerifiedItem {
+  progress: ItemProgress;
+}
+
+export interface SandboxPlan<W> {
+  /** Every V1 dataflow found, as progress entries (planned or skipped with the reason). */
+  items: ItemProgress[];
+  /** What to migrate, one entry per planned item. */
+  work: W[];
+  /** Why nothing may be created in this sandbox; any blocker stops the run before the first write. */
+  blockers: string[];
+}
+
+/** What one item's migration reports back to the run. */
+export type ItemOutcome<V extends VerifiedItem> =
+  | { status: 'verified'; item: Omit<V, 'progress'>; v2FlowId?: string; v2Records?: number }
+  | { status: 'failed'; reason: string };
+
+/** The steps that differ between migrations; the run supplies phases, approval, progress and rollback order. */
+export interface MigrationSteps<W, V extends VerifiedItem> {
+  kind: MigrationKind;
+  preflight(): Promise<void>;
+  plan(sandbox: string): Promise<SandboxPlan<W>>;
+  /** Migrates a sandbox's planned work; `migrateEach` bounds concurrency and records each outcome. */
+  migrate(
+    sandbox: string,
+    work: W[],
+    migrateEach: (migrateOne: (work: W, progress: ItemProgress) => Promise<ItemOutcome<V>>) => Promise<V[]>,
+  ): Promise<V[]>;
+  /** Deletes V1 for approved items; runs to the end once begun. */
+  removeV1(sandbox: string, items: V[], report: () => void): Promise<void>;
+  /** Removes V2 (and restores V1 where it was changed), marking each item rolled-back or failed. */
+  rollBack(sandbox: string, items: V[], reason: string): Promise<void>;
+  /** The key that pairs a work entry with its progress entry. */
+  v1FlowIdOf(work: W): string;
+}
+
+/**
+ * The shape every V1 -> V2 migration shares: preflight, discover and plan all
+ * sandboxes before the first write, migrate item by item, wait for approval
+ * (or auto-approve), keep V1 for a retention period, then delete it; a
+ * rejection, cancellation or failure rolls back every item not yet cut over.
+ */
+export async function runMigration<W, V extends VerifiedItem>(
+  input: MigrationRunInput,
+  steps: MigrationSteps<W, V>,
+): Promise<MigrationProgress> {
+  const progress: MigrationProgress = { phase: 'preflight', items: [], awaitingApproval: [] };
+  const decisions = new Map<string, 'approved' | 'rejected'>();
+  const verified: V[] = [];
+  let rejection = '';
+
+  setHandler(progressQuery, () => progress);
+  const validateDecision = (sandboxes?: string[]) => {
+    if (progress.phase !== 'awaiting-approval' || progress.awaitingApproval.length === 0) {
+      throw new Error(`Nothing is waiting for approval: the migration is in phase "${progress.phase}".`);
+    }
+    const unknown = (sandboxes ?? []).filter((sandbox) => !progress.awaitingApproval.includes(sandbox));
+    if (unknown.length)
+      throw new Error(
+        `Not waiting for approval: ${unknown.join(', ')}. Waiting: ${progress.awaitingApproval.join(', ')}.`,
+      );
+  };
+  const decide = (decision: 'approved' | 'rejected', sandboxes?: string[]) => {
+    const chosen = sandboxes?.length ? sandboxes : [...progress.awaitingApproval];
+    for (const sandbox of chosen) decisions.set(sandbox, decision);
+    progress.awaitingApproval = progress.awaitingApproval.filter((sandbox) => !chosen.includes(sandbox));
+    return chosen;
+  };
+  setHandler(approveUpdate, (request) => decide('approved', request.sandboxes), {
+    validator: (request) => validateDecision(request.sandboxes),
+    description: 'Approve deleting the V1 dataflows whose V2 replacement is verified.',
+  });
+  setHandler(
+    rejectUpdate,
+    (request) => {
+      rejection = `${request.reason}${request.by ? ` (by ${request.by})` : ''}`;
+      return decide('rejected');
+    },
+    {
+      validator: (_request) => validateDecision(),
+      description: 'Reject the cut-over: remove V2 (and restore V1) in the waiting sandboxes.',
+    },
+  );
+
+  const upsert: typeof upsertSearchAttributes = (attributes) => {
+    if (input.useSearchAttributes !== false) upsertSearchAttributes(attributes);
+  };
+  const count = (statuses: string[]) =>
+    progress.items.filter((item) => statuses.includes(item.status)).length;
+  const report = (phase: MigrationPhase = progress.phase) => {
+    progress.phase = phase;
+    upsert([
+      { key: CutoverPhase, value: phase },
+      { key: CutoverItemsTotal, value: progress.items.length },
+      { key: CutoverItemsDone, value: count(['verified', 'v1-removed']) },
+      { key: CutoverItemsFailed, value: count(['failed']) },
+    ]);
+    setCurrentDetails(
+      [
+        `**Phase:** ${phase}`,
+        '',
+        '| status | dataflows |',
+        '| --- | --- |',
+        ...STATUS_ORDER.filter((status) => count([status]) > 0).map(
+          (status) => `| ${status} | ${count([status])} |`,
+        ),
+        ...(progress.awaitingApproval.length
+          ? ['', `Waiting for \`approve\` or \`reject\`: ${progress.awaitingApproval.join(', ')}`]
+          : []),
+      ].join('\n'),
+    );
+  };
+
+  const migrateEach =
+    (sandbox: string) =>
+    async (migrateOne: (work: W, progress: ItemProgress) => Promise<ItemOutcome<V>>): Promise<V[]> => {
+      const done: V[] = [];
+      const work = planned.get(sandbox) ?? [];
+      await forEachBounded(work, input.concurrency ?? DEFAULT_CONCURRENCY, async (entry) => {
+        const itemProgress = progress.items.find(
+          (candidate) => candidate.sandbox === sandbox && candidate.v1FlowId === steps.v1FlowIdOf(entry),
+        )!;
+        itemProgress.status = 'migrating';
+        let outcome: ItemOutcome<V>;
+        try {
+          outcome = await migrateOne(entry, itemProgress);
+        } catch (error) {
+          if (isCancellation(error)) throw error;
+          // One dataflow's failure is reported with it; the others carry on.
+          outcome = { status: 'failed', reason: describeFailure(error) };
+        }
+        if (outcome.status === 'verified') {
+          itemProgress.status = 'verified';
+          if (outcome.v2FlowId) itemProgress.v2FlowId = outcome.v2FlowId;
+          if (outcome.v2Records !== undefined) itemProgress.v2Records = outcome.v2Records;
+          done.push({ ...outcome.item, progress: itemProgress } as V);
+        } else {
+          itemProgress.status = 'failed';
+          itemProgress.reason = outcome.reason;
+        }
+        report('migrating');
+      });
+      return done;
+    };
+
+  const planned = new Map<string, W[]>();
+  upsert([
+    { key: CutoverKind, value: steps.kind },
+    { key: CutoverOrg, value: input.orgId },
+    { key: CutoverSandboxes, value: input.sandboxes },
+  ]);
+
+  try {
+    report('preflight');
+    await steps.preflight();
+
+    report('discovering');
+    const blockers: string[] = [];
+    for (const sandbox of input.sandboxes) {
+      const plan = await steps.plan(sandbox);
+      progress.items.push(...plan.items);
+      planned.set(sandbox, plan.work);
+      blockers.push(...plan.blockers.map((blocker) => `${sandbox}: ${blocker}`));
+      report('discovering');
+    }
+    if (blockers.length) {
+      throw ApplicationFailure.nonRetryable(
+        `Nothing was changed. Blocked: ${blockers.join(' ')}`,
+        'MigrationBlocked',
+      );
+    }
+
+    report('migrating');
+    for (const sandbox of input.sandboxes) {
+      verified.push(...(await steps.migrate(sandbox, planned.get(sandbox) ?? [], migrateEach(sandbox))));
+    }
+
+    const sandboxesWithVerified = input.sandboxes.filter((sandbox) =>
+      verified.some((item) => item.progress.sandbox === sandbox),
+    );
+    for (const sandbox of sandboxesWithVerified) {
+      if (input.approval[sandbox]?.autoApprove) decisions.set(sandbox, 'approved');
+      else progress.awaitingApproval.push(sandbox);
+    }
+    if (progress.awaitingApproval.length) {
+      report('awaiting-approval');
+      await condition(() => progress.awaitingApproval.length === 0);
+    }
+
+    for (const sandbox of sandboxesWithVerified) {
+      const items = verified.filter((item) => item.progress.sandbox === sandbox);
+      if (decisions.get(sandbox) === 'rejected') {
+        report('rolling-back');
+        await steps.rollBack(sandbox, items, `rejected: ${rejection}`);
+        continue;
+      }
+      const retention = input.approval[sandbox]?.retention;
+      if (retention) {
+        report('retaining-v1');
+        await sleep(retention as Duration, {
+          summary: `Keep V1 in ${sandbox} for ${retention} before deleting it`,
+        });
+      }
+      report('removing-v1');
+      // Once deleting V1 has begun it runs to the end: a cancellation must not roll back a V2 whose V1 is gone.
+      await CancellationScope.nonCancellable(() => steps.removeV1(sandbox, items, () => report()));
+    }
+    report(
+      progress.items.some((item) => item.status === 'rolled-back') &&
+        !progress.items.some((item) => item.status === 'v1-removed')
+        ? 'rolled-back'
+        : 'completed',
+    );
+  } catch (error) {
+    // Whatever stopped the run, no verified item is left half cut over with nobody to approve it.
+    await CancellationScope.nonCancellable(async () => {
+      report('rolling-back');
+      for (const sandbox of input.sandboxes) {
+        const items = verified.filter(
+          (item) => item.progress.sandbox === sandbox && item.progress.status === 'verified',
+        );
+        if (items.length) await steps.rollBack(sandbox, items, 'rolled back');
+      }
+    });
+    if (isCancellation(error)) {
+      report('rolled-back');
+    } else {
+      progress.phase = 'failed';
+      upsert([{ key: CutoverPhase, value: 'failed' }]);
+      setCurrentDetails(`**Failed:** ${describeFailure(error)}`);
+    }
+    throw error;
+  }
+  await condition(allHandlersFinished);
+  return progress;
+}

@@ -1,0 +1,46 @@
+import { CancellationScope, sleep } from '@temporalio/workflow';
+import { describeFailure } from '../failures';
+
+export interface Compensation {
+  what: string;
+  undo: () => Promise<unknown>;
+}
+
+/** Runs every undo, newest first, even when one fails; reports the ones that did not complete. */
+export async function undoAll(compensations: Compensation[]): Promise<string[]> {
+  const failed: string[] = [];
+  await CancellationScope.nonCancellable(async () => {
+    for (const { what, undo } of compensations) {
+      try {
+        await undo();
+      } catch (error) {
+        failed.push(`${what}: ${describeFailure(error)}`);
+      }
+    }
+  });
+  return failed;
+}
+
+const FIRST_POLL = 2_000;
+const MAX_POLL = 5 * 60_000;
+
+/**
+ * Reads until the outcome is no longer pending or the deadline passes, with
+ * durable timers in between (doubling up to five minutes), so a long wait
+ * holds no worker slot and costs a few events per poll.
+ */
+export async function pollUntilSettled<T extends { state: string }>(
+  read: () => Promise<T>,
+  timeoutMs: number,
+  summary: string,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let delay = FIRST_POLL;
+  for (;;) {
+    const outcome = await read();
+    if (outcome.state !== 'pending') return outcome;
+    if (Date.now() + delay > deadline) return outcome;
+    await sleep(delay, { summary });
+    delay = Math.min(delay * 2, MAX_POLL);
+  }
+}
