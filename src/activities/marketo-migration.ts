@@ -1,9 +1,32 @@
 import { ApplicationFailure } from '@temporalio/common';
-import type { DiscoveredMarketoV1Flow, MarketoField } from '../domain/marketo/types';
-import { CONNECTION_SPECS } from '../integrations/flow-service/catalog';
+import { activationOperations, missingAudiences, type DestinationParams } from '../domain/marketo/activation';
+import {
+  missingPermissionMessage,
+  PERMISSIONS_FOR_STEP,
+  type DestinationStep,
+} from '../domain/marketo/permissions';
+import { TARGET_CARDS } from '../domain/marketo/plan';
+import type {
+  DiscoveredMarketoV1Flow,
+  MarketoField,
+  MarketoTargetCard,
+  PlannedMarketoFlow,
+} from '../domain/marketo/types';
+import { cutoverTag, marketoV2Names, v2Name } from '../domain/naming';
+import { CONNECTION_SPECS, FLOW_SPECS } from '../integrations/flow-service/catalog';
+import type { FlowServiceClient } from '../integrations/flow-service/flow-service-client';
 import { where } from '../integrations/flow-service/property-filter';
 import type { Flow } from '../integrations/flow-service/schemas';
+import { RemoteApiError } from '../integrations/http/errors';
 import { MarketoCredentialError } from '../integrations/marketo';
+import {
+  collect,
+  findByName,
+  findOrCreate,
+  runOutcome,
+  specId,
+  type EnsuredObject,
+} from './flow-service-lookup';
 import { heartbeat } from './heartbeat';
 import type { RemoteClients } from './remote-clients';
 import { withRemoteFailures } from './remote-failure';
@@ -21,7 +44,11 @@ interface SegmentSelector {
 }
 
 /** Reads audiences, identities and attributes out of a destination dataflow's GeneralTransform. */
-export function readDestinationFlow(flow: Flow, sandbox: string): DiscoveredMarketoV1Flow {
+export function readDestinationFlow(
+  flow: Flow,
+  sandbox: string,
+  baseConnection: { id: string; name: string },
+): DiscoveredMarketoV1Flow {
   const params = (flow.transformations[0]?.params ?? {}) as {
     segmentSelectors?: { selectors?: SegmentSelector[] };
     profileSelectors?: { selectors?: ProfileSelector[] };
@@ -34,6 +61,10 @@ export function readDestinationFlow(flow: Flow, sandbox: string): DiscoveredMark
     flowId: flow.id,
     name: flow.name,
     state: flow.state,
+    sourceConnectionId: flow.sourceConnectionIds[0] ?? '',
+    targetConnectionId: flow.targetConnectionIds[0] ?? '',
+    baseConnection,
+    ...(flow.lastRunDetails?.state ? { lastRunState: flow.lastRunDetails.state } : {}),
     audiences: (params.segmentSelectors?.selectors ?? []).flatMap((selector) =>
       selector.value?.id
         ? [
@@ -68,8 +99,44 @@ export function readDestinationFlow(flow: Flow, sandbox: string): DiscoveredMark
   };
 }
 
-/** Discovery and preflight for the Marketo destination V1 -> V2 migration. */
+export type ActivationOutcome =
+  | { state: 'pending'; detail: string }
+  | { state: 'success'; runId: string; records: number }
+  | { state: 'failed'; detail: string };
+
+/** How often an activation PATCH re-reads the dataflow after a 412 before leaving it to Temporal's retry. */
+const STALE_ETAG_ATTEMPTS = 3;
+
+/** Turns a 403 from Experience Platform into a non-retryable failure naming the permissions the step needs. */
+async function naming403<T>(step: DestinationStep, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof RemoteApiError && error.kind === 'forbidden' && error.api === 'flow-service') {
+      throw ApplicationFailure.nonRetryable(
+        missingPermissionMessage(step, error.endpoint),
+        'PermissionMissing',
+        { step, permissions: PERMISSIONS_FOR_STEP[step] },
+      );
+    }
+    throw error;
+  }
+}
+
+interface V2FlowRef {
+  sandbox: string;
+  v1: Pick<DiscoveredMarketoV1Flow, 'flowId' | 'name'>;
+}
+
+/**
+ * The Marketo destination V1 -> V2 steps. Creates find what an earlier
+ * attempt made by its deterministic name, and activation adds only what is
+ * missing, so any step can be retried after a lost response.
+ */
 export function createMarketoMigrationActivities({ clients }: { clients: RemoteClients }) {
+  const marketoSpec = (flowService: FlowServiceClient, target: MarketoTargetCard) =>
+    specId(flowService, CONNECTION_SPECS[target], 'connection');
+
   return withRemoteFailures({
     /** Proves the Marketo credentials (trimmed, no inner spaces, valid Munchkin ID) by requesting a token. */
     async verifyMarketoCredentials(): Promise<{ apiUser: string }> {
@@ -100,22 +167,33 @@ export function createMarketoMigrationActivities({ clients }: { clients: RemoteC
       existingDestinationsInSandbox: number;
     }> {
       const flowService = clients.flowService(input.sandbox);
-      const v1Spec = await flowService.findConnectionSpecByName(CONNECTION_SPECS.marketoV1.name);
       const flows: DiscoveredMarketoV1Flow[] = [];
-      if (v1Spec) {
-        for await (const flow of flowService.flows.list([
-          where('inheritedAttributes.targetConnections[].connectionSpec.id', '==', v1Spec.id),
-        ])) {
-          flows.push(readDestinationFlow(flow, input.sandbox));
-          heartbeat(flows.length);
-        }
-      }
       let existingDestinationsInSandbox = 0;
-      for await (const _flow of flowService.flows.list([
-        where('inheritedAttributes.properties.isDestinationFlow', '==', true),
-      ])) {
-        existingDestinationsInSandbox += 1;
-      }
+      await naming403('discover', async () => {
+        const v1Spec = await flowService.findConnectionSpecByName(CONNECTION_SPECS.marketoV1.name);
+        const bases = new Map<string, { id: string; name: string }>();
+        if (v1Spec) {
+          for await (const flow of flowService.flows.list([
+            where('inheritedAttributes.targetConnections[].connectionSpec.id', '==', v1Spec.id),
+          ])) {
+            const target = (
+              flow.inheritedAttributes as { targetConnections?: Array<{ baseConnection?: { id?: string } }> }
+            )?.targetConnections?.[0];
+            const baseId = target?.baseConnection?.id ?? '';
+            if (baseId && !bases.has(baseId)) {
+              const base = await flowService.connections.get(baseId);
+              bases.set(baseId, { id: baseId, name: base?.name ?? baseId });
+            }
+            flows.push(readDestinationFlow(flow, input.sandbox, bases.get(baseId) ?? { id: '', name: '' }));
+            heartbeat(flows.length);
+          }
+        }
+        for await (const _flow of flowService.flows.list([
+          where('inheritedAttributes.properties.isDestinationFlow', '==', true),
+        ])) {
+          existingDestinationsInSandbox += 1;
+        }
+      });
       const marketo = await clients.marketo();
       const fields = marketo
         ? (await marketo.describeLeadFields()).flatMap((field) =>
@@ -133,5 +211,174 @@ export function createMarketoMigrationActivities({ clients }: { clients: RemoteC
         : [];
       return { flows, fields, existingDestinationsInSandbox };
     },
+
+    /** One V2 account connection per V1 one, authenticated with the configured Marketo credentials. */
+    async ensureMarketoBaseConnection(input: {
+      sandbox: string;
+      target: MarketoTargetCard;
+      v1BaseConnection: { id: string; name: string };
+    }): Promise<EnsuredObject> {
+      const flowService = clients.flowService(input.sandbox);
+      const name = v2Name(input.v1BaseConnection.name || 'Marketo Engage', input.v1BaseConnection.id);
+      return naming403('connect', () =>
+        findOrCreate(flowService, 'connections', name, async () => {
+          const credentials = await clients.marketoCredentials();
+          if (!credentials)
+            throw ApplicationFailure.nonRetryable(
+              'The config has no marketo section',
+              'MarketoCredentialsMissing',
+            );
+          return flowService.connections.create({
+            name,
+            description: `Replaces V1 connection ${input.v1BaseConnection.id} [${cutoverTag('marketo-base', input.v1BaseConnection.id)}]`,
+            auth: { specName: 'OAuth2 Client Credential', params: credentials },
+            connectionSpec: { id: await marketoSpec(flowService, input.target), version: '1.0' },
+          });
+        }),
+      );
+    },
+
+    async ensureMarketoTargetConnection(
+      input: V2FlowRef & { v2: PlannedMarketoFlow; baseConnectionId: string },
+    ): Promise<EnsuredObject> {
+      const flowService = clients.flowService(input.sandbox);
+      const name = marketoV2Names(input.v1).targetConnection;
+      return naming403('connect', () =>
+        findOrCreate(flowService, 'targetConnections', name, async () => {
+          const credentials = await clients.marketoCredentials();
+          return flowService.targetConnections.create({
+            name,
+            description: `[${cutoverTag('marketo', input.v1.flowId)}]`,
+            baseConnectionId: input.baseConnectionId,
+            connectionSpec: { id: await marketoSpec(flowService, input.v2.target), version: '1.0' },
+            data: { format: 'json' },
+            params: TARGET_CARDS[input.v2.target].targetParams(input.v2, {
+              munchkinId: credentials?.munchkinId ?? '',
+            }),
+          });
+        }),
+      );
+    },
+
+    /** The V2 dataflow, created with no audience: activation is a separate, idempotent PATCH. */
+    async ensureMarketoV2Flow(
+      input: V2FlowRef & { sourceConnectionId: string; targetConnectionId: string },
+    ): Promise<EnsuredObject> {
+      const flowService = clients.flowService(input.sandbox);
+      const name = marketoV2Names(input.v1).flow;
+      return naming403('connect', () =>
+        findOrCreate(flowService, 'flows', name, async () =>
+          flowService.flows.create({
+            name,
+            description: `Replaces V1 dataflow ${input.v1.flowId} [${cutoverTag('marketo', input.v1.flowId)}]`,
+            flowSpec: {
+              id: await specId(flowService, FLOW_SPECS.profileToDestination, 'flow'),
+              version: '1.0',
+            },
+            sourceConnectionIds: [input.sourceConnectionId],
+            targetConnectionIds: [input.targetConnectionId],
+            transformations: [
+              {
+                name: 'GeneralTransform',
+                params: { profileSelectors: { selectors: [] }, segmentSelectors: { selectors: [] } },
+              },
+            ],
+          }),
+        ),
+      );
+    },
+
+    /**
+     * Adds the planned identities, attributes and audiences the dataflow lacks,
+     * with If-Match; a 412 (someone else changed it) re-reads and recomputes.
+     */
+    async activateMarketoV2Flow(input: {
+      sandbox: string;
+      flowId: string;
+      v2: PlannedMarketoFlow;
+    }): Promise<{ added: number }> {
+      const flowService = clients.flowService(input.sandbox);
+      return naming403('activate', async () => {
+        for (let attempt = 1; ; attempt += 1) {
+          const flow = await flowService.flows.get(input.flowId);
+          if (!flow)
+            throw ApplicationFailure.nonRetryable(
+              `V2 dataflow ${input.flowId} no longer exists`,
+              'FlowNotFound',
+            );
+          const operations = activationOperations(paramsOf(flow), input.v2);
+          if (operations.length === 0) return { added: 0 };
+          if (!flow.etag)
+            throw ApplicationFailure.nonRetryable(
+              `V2 dataflow ${input.flowId} came back without an etag, so it cannot be updated safely`,
+              'EtagMissing',
+            );
+          try {
+            await flowService.flows.update(input.flowId, flow.etag, operations);
+            return { added: operations.length };
+          } catch (error) {
+            const stale = error instanceof RemoteApiError && error.kind === 'precondition-failed';
+            if (!stale || attempt >= STALE_ETAG_ATTEMPTS) throw stale ? retryableStaleEtag(error) : error;
+          }
+        }
+      });
+    },
+
+    /** Whether the V2 dataflow is live: enabled, exporting every planned audience, first activation run done. */
+    async marketoActivationOutcome(input: {
+      sandbox: string;
+      flowId: string;
+      v2: PlannedMarketoFlow;
+    }): Promise<ActivationOutcome> {
+      const flowService = clients.flowService(input.sandbox);
+      const flow = await flowService.flows.get(input.flowId);
+      if (!flow) return { state: 'failed', detail: `V2 dataflow ${input.flowId} no longer exists` };
+      if (flow.state !== 'enabled') return { state: 'failed', detail: `V2 dataflow is ${flow.state}` };
+      const missing = missingAudiences(paramsOf(flow), input.v2);
+      if (missing.length) return { state: 'failed', detail: `V2 does not export ${missing.join(', ')}` };
+      const runs = await collect(flowService.listRuns(input.flowId));
+      const first = runs.sort((a, b) => (a.createdAt ?? 0) - (b.createdAt ?? 0))[0];
+      if (!first) return { state: 'pending', detail: 'no activation run yet' };
+      const outcome = runOutcome(first);
+      if (outcome.state === 'pending') return { state: 'pending', detail: `run ${first.id} in progress` };
+      if (outcome.state === 'failed')
+        return {
+          state: 'failed',
+          detail: `the first activation run ${outcome.runId} failed: ${outcome.errors.join('; ') || 'no details'}`,
+        };
+      return { state: 'success', runId: outcome.runId, records: outcome.inputRecordCount };
+    },
+
+    /** Removes the V2 dataflow and target connection made for one V1 dataflow, found by name; flow first. */
+    async removeMarketoV2Objects(input: V2FlowRef): Promise<string[]> {
+      const flowService = clients.flowService(input.sandbox);
+      const names = marketoV2Names(input.v1);
+      const removed: string[] = [];
+      for (const [collection, name] of [
+        ['flows', names.flow],
+        ['targetConnections', names.targetConnection],
+      ] as const) {
+        const found = await findByName(flowService, collection, name);
+        if (found) {
+          await flowService[collection].delete(found.id);
+          removed.push(found.id);
+        }
+        heartbeat(removed.length);
+      }
+      return removed;
+    },
   });
 }
+
+function paramsOf(flow: Flow): DestinationParams {
+  return (flow.transformations[0]?.params ?? {}) as DestinationParams;
+}
+
+function retryableStaleEtag(error: RemoteApiError): ApplicationFailure {
+  return ApplicationFailure.retryable(
+    `${error.message} (the V2 dataflow kept changing while audiences were being added; retrying)`,
+    'StaleEtag',
+  );
+}
+
+export type MarketoMigrationActivities = ReturnType<typeof createMarketoMigrationActivities>;

@@ -18,6 +18,7 @@ export interface RemoteClients {
   sfmcCredentials(): Promise<{ prefix: string; clientId: string; clientSecret: string } | undefined>;
   /** Undefined when the config has no Marketo section; credentials are normalised (a bad one throws). */
   marketo(): Promise<MarketoClient | undefined>;
+  marketoCredentials(): Promise<{ munchkinId: string; clientId: string; clientSecret: string } | undefined>;
 }
 
 export function createRemoteClients(
@@ -53,6 +54,14 @@ export function createRemoteClients(
 
   let sfmc: Promise<SfmcClient | undefined> | undefined;
   let marketo: Promise<MarketoClient | undefined> | undefined;
+  const marketoCredentials = async () =>
+    config.marketo
+      ? normaliseMarketoCredentials({
+          munchkinId: config.marketo.munchkinId,
+          clientId: config.marketo.clientId,
+          clientSecret: await secrets.resolve(config.marketo.clientSecret),
+        })
+      : undefined;
   const sfmcCredentials = async () => {
     if (!config.sfmc) return undefined;
     const endpoint = normaliseSfmcBaseEndpoint(config.sfmc.baseEndpoint);
@@ -98,20 +107,17 @@ export function createRemoteClients(
           : undefined,
       )),
     sfmcCredentials,
+    marketoCredentials,
     marketo: () =>
-      (marketo ??= (async () => {
-        if (!config.marketo) return undefined;
-        const credentials = normaliseMarketoCredentials({
-          munchkinId: config.marketo.munchkinId,
-          clientId: config.marketo.clientId,
-          clientSecret: await secrets.resolve(config.marketo.clientSecret),
-        });
-        return new MarketoClient({
-          baseUrl: config.marketo.baseUrl ?? marketoBaseUrl(credentials.munchkinId),
-          clientId: credentials.clientId,
-          clientSecret: credentials.clientSecret,
-          fetch: fetchImpl,
-        });
-      })()),
+      (marketo ??= marketoCredentials().then((credentials) =>
+        credentials && config.marketo
+          ? new MarketoClient({
+              baseUrl: config.marketo.baseUrl ?? marketoBaseUrl(credentials.munchkinId),
+              clientId: credentials.clientId,
+              clientSecret: credentials.clientSecret,
+              fetch: fetchImpl,
+            })
+          : undefined,
+      )),
   };
 }

@@ -4,6 +4,7 @@ import { TemporalBinaryNotFoundError } from '../temporal/binaries';
 import { UsageError } from './args';
 import { demoCommand } from './commands/demo';
 import { doctorCommand } from './commands/doctor';
+import { marketoCommand } from './commands/marketo';
 import { searchAttributesCommand } from './commands/search-attributes';
 import { simulatorCommand } from './commands/simulator';
 import { approveCommand, rejectCommand, statusCommand } from './commands/migration';
@@ -19,17 +20,21 @@ export const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>
     run: sfmcCommand,
     help: 'sfmc plan|run [--config F] [--sandbox S]... [--json] [--detach]   SFMC source V1 -> V2: dry-run plan, or run it',
   },
+  marketo: {
+    run: marketoCommand,
+    help: 'marketo plan|run [--config F] [--sandbox S]... [--json] [--detach]   Marketo destination V1 -> V2',
+  },
   status: {
     run: statusCommand,
-    help: 'status [--workflow-id ID]                      progress of a migration run',
+    help: 'status [--workflow-id ID | --kind sfmc|marketo]   progress of a migration run',
   },
   approve: {
     run: approveCommand,
-    help: 'approve [--workflow-id ID] [--sandbox S]...     approve deleting V1 where V2 is verified',
+    help: 'approve [--workflow-id ID | --kind K] [--sandbox S]...   approve deleting V1 where V2 is verified',
   },
   reject: {
     run: rejectCommand,
-    help: 'reject --reason "..." [--workflow-id ID]       roll the waiting sandboxes back',
+    help: 'reject --reason "..." [--workflow-id ID | --kind K]   roll the waiting sandboxes back',
   },
   worker: {
     run: workerCommand,

@@ -115,6 +115,18 @@ export const marketoConfigSchema = z
     clientSecret: secretRefSchema,
     /** Override for the REST/identity host; defaults to https://{munchkinId}.mktorest.com. */
     baseUrl: httpUrlSchema.optional(),
+    /** The destination card that replaces V1: V2 (itself legacy since March 2026) or the new Marketo Engage card. */
+    target: z.enum(['marketoV2', 'marketoEngage']).default('marketoV2'),
+    /** V2's person creation mode; create-missing needs first and last name mapped. */
+    personCreation: z.enum(['match-only', 'create-missing']).default('match-only'),
+    /** Attributes to export beyond what V1 mapped: XDM source path -> Marketo REST field name. */
+    additionalAttributes: z
+      .array(z.object({ source: z.string().min(1), destination: z.string().min(1) }).strict())
+      .default([]),
+    /** Destination dataflows replaced at once per run. */
+    concurrency: z.number().int().min(1).max(50).default(5),
+    /** How long a new V2 dataflow may take to report its first activation before the item is rolled back. */
+    firstActivationTimeout: durationSchema.default('2 hours'),
   })
   .strict();
 

@@ -23,3 +23,11 @@ export function sfmcV2Names(v1: { name: string; flowId: string }) {
     mappingSet: cutoverTag('sfmc', v1.flowId),
   };
 }
+
+/** The names a Marketo destination dataflow's V2 objects get, so creating and undoing agree. */
+export function marketoV2Names(v1: { name: string; flowId: string }) {
+  return {
+    flow: v2Name(v1.name, v1.flowId),
+    targetConnection: v2Name(`${v1.name} Marketo target`, v1.flowId),
+  };
+}

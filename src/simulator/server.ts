@@ -160,6 +160,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
           writeResponse(outgoing, result);
           return;
         }
+        if (faults.concurrentEdit(owner.module.name, method, url.pathname)) {
+          owner.module.simulateConcurrentEdit?.(states[owner.module.name] as never, url.pathname);
+        }
       }
       if (!match) {
         log(404);

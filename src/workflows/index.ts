@@ -1,3 +1,5 @@
 export { doctorWorkflow } from './doctor';
+export { marketoDataflowMigrationWorkflow } from './marketo/dataflow-migration';
+export { marketoMigrationWorkflow } from './marketo/migration';
 export { sfmcDataflowMigrationWorkflow } from './sfmc/dataflow-migration';
 export { sfmcMigrationWorkflow } from './sfmc/migration';

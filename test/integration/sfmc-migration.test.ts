@@ -1,10 +1,5 @@
 import path from 'node:path';
-import { spawn } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
 import { Worker } from '@temporalio/worker';
-import YAML from 'yaml';
-import { projectRoot } from '../../src/project-root';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sfmcRunFromConfig } from '../../src/domain/sfmc/run-input';
 import { where } from '../../src/integrations/flow-service/property-filter';
@@ -23,6 +18,7 @@ import { startSimulator, type RunningSimulator } from '../../src/simulator/serve
 import { collect, demoAdobeClients } from '../support/simulator';
 import { useTemporalEnvironment } from '../support/temporal-env';
 import { waitFor } from '../support/wait-for';
+import { spawnWorkerProcess } from '../support/worker-process';
 import { uniqueTaskQueue, workflowBundle } from '../support/worker';
 
 const workflowsPath = path.join(__dirname, '../../src/workflows/index.ts');
@@ -236,19 +232,7 @@ describe('SFMC V1 -> V2 migration on the dev server', () => {
     const taskQueue = uniqueTaskQueue('sfmc-kill');
     const config = simulatorConfig(simulator(), taskQueue);
     simulator().faults.configure({ latencyMs: 150 });
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cutover-kill-'));
-    const configFile = path.join(dir, 'cutover.yaml');
-    fs.writeFileSync(configFile, YAML.stringify(rawConfig(taskQueue)));
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', path.join(projectRoot, 'src', 'worker.ts'), configFile],
-      {
-        cwd: projectRoot,
-        env: { ...process.env, ...TEST_SECRETS, TEMPORAL_ADDRESS: env().address },
-        stdio: 'ignore',
-      },
-    );
-    const exited = new Promise((resolve) => child.on('exit', resolve));
+    const workerProcess = spawnWorkerProcess(rawConfig(taskQueue), env().address);
     const run = sfmcRunFromConfig(config, ['prod']);
     const workflowId = `${run.workflowId}/${taskQueue}`;
     const handle = await env().client.workflow.start('sfmcMigrationWorkflow', {
@@ -261,8 +245,7 @@ describe('SFMC V1 -> V2 migration on the dev server', () => {
         (await handle.query<MigrationProgress>('progress')).items.some((item) => item.status === 'migrating'),
       { timeoutMs: 45_000, what: 'a dataflow to be mid-migration' },
     );
-    child.kill('SIGKILL');
-    await exited;
+    await workerProcess.kill();
     simulator().faults.configure({});
 
     const replacement = await cutoverWorker(taskQueue, config);

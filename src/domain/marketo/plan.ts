@@ -32,11 +32,30 @@ export interface TargetCardRules {
   label: string;
   /** Marketo fields that must be mapped when missing people are created. */
   fieldsForPersonCreation: string[];
+  /** The card's target-connection params for a planned dataflow (names assumed: the card's API is undocumented). */
+  targetParams(flow: PlannedMarketoFlow, account: { munchkinId: string }): Record<string, unknown>;
 }
 
 export const TARGET_CARDS: Record<MarketoTargetCard, TargetCardRules> = {
-  marketoV2: { label: '(Legacy) (V2) Marketo Engage', fieldsForPersonCreation: ['firstName', 'lastName'] },
-  marketoEngage: { label: 'Marketo Engage', fieldsForPersonCreation: ['firstName', 'lastName', 'email'] },
+  marketoV2: {
+    label: '(Legacy) (V2) Marketo Engage',
+    fieldsForPersonCreation: ['firstName', 'lastName'],
+    targetParams: (flow) => ({
+      personCreation: flow.personCreation === 'create-missing' ? 'MATCH_AND_CREATE' : 'MATCH_ONLY',
+    }),
+  },
+  marketoEngage: {
+    label: 'Marketo Engage',
+    fieldsForPersonCreation: ['firstName', 'lastName', 'email'],
+    targetParams: (flow, account) => ({
+      munchkinId: account.munchkinId,
+      syncType: 'Audience and profile',
+      personAction:
+        flow.personCreation === 'create-missing'
+          ? 'Update existing and create new persons'
+          : 'Update existing persons only',
+    }),
+  },
 };
 
 function skip(

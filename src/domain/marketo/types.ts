@@ -4,6 +4,13 @@ export interface DiscoveredMarketoV1Flow {
   flowId: string;
   name: string;
   state: string;
+  /** The Profile source connection the dataflow reads; V2 reads the same one. */
+  sourceConnectionId: string;
+  targetConnectionId: string;
+  /** The V1 Marketo account connection its target connection hangs off. */
+  baseConnection: { id: string; name: string };
+  /** State of the newest activation run, if any. */
+  lastRunState?: string;
   /** Audiences (segment selectors); V1 carried a Marketo static-list "mapping ID" for each. */
   audiences: Array<{ id: string; name: string; mappingId?: string }>;
   /** Identity mappings: XDM source path -> identity namespace (Email, ECID, …). */

@@ -1,5 +1,6 @@
 import type { CutoverConfig } from '../../config/schema';
 import type { SfmcMigrationInput } from '../../workflows/sfmc/messages';
+import { migrationWorkflowId, runScope } from '../run-scope';
 import { normaliseSfmcBaseEndpoint } from './base-endpoint';
 
 export interface SfmcRun {
@@ -9,44 +10,27 @@ export interface SfmcRun {
   problems: string[];
 }
 
-/** One migration per org and set of sandboxes: the same request always names the same workflow. */
 export function sfmcMigrationWorkflowId(orgId: string, sandboxes: string[]): string {
-  return `sfmc-migration/${orgId}/${[...sandboxes].sort().join('+')}`;
+  return migrationWorkflowId('sfmc-migration', orgId, sandboxes);
 }
 
 /** The workflow input for a config; carries secret references' absence, never secrets. */
 export function sfmcRunFromConfig(config: CutoverConfig, onlySandboxes?: string[]): SfmcRun {
-  const problems: string[] = [];
-  const known = config.adobe.sandboxes.map((sandbox) => sandbox.name);
-  const unknown = (onlySandboxes ?? []).filter((name) => !known.includes(name));
-  if (unknown.length)
-    problems.push(`--sandbox ${unknown.join(', ')}: not in adobe.sandboxes (${known.join(', ')})`);
-  const sandboxes = config.adobe.sandboxes.filter(
-    (sandbox) => !onlySandboxes?.length || onlySandboxes.includes(sandbox.name),
-  );
-
+  const scope = runScope(config, onlySandboxes);
+  const problems = [...scope.problems];
   let v2BaseEndpoint: string | undefined;
   if (config.sfmc) {
     const endpoint = normaliseSfmcBaseEndpoint(config.sfmc.baseEndpoint);
     if (endpoint.ok) v2BaseEndpoint = endpoint.prefix;
     else problems.push(endpoint.error);
   }
-  const names = sandboxes.map((sandbox) => sandbox.name);
   return {
-    workflowId: sfmcMigrationWorkflowId(config.adobe.orgId, names),
+    workflowId: sfmcMigrationWorkflowId(config.adobe.orgId, scope.sandboxes),
     problems,
     input: {
       orgId: config.adobe.orgId,
-      sandboxes: names,
-      approval: Object.fromEntries(
-        sandboxes.map((sandbox) => [
-          sandbox.name,
-          {
-            autoApprove: sandbox.autoApprove,
-            ...(sandbox.retention ? { retention: sandbox.retention } : {}),
-          },
-        ]),
-      ),
+      sandboxes: scope.sandboxes,
+      approval: scope.approval,
       plan: {
         ...(v2BaseEndpoint ? { v2BaseEndpoint } : {}),
         ...(config.sfmc?.dataExtensionFor ? { dataExtensionFor: config.sfmc.dataExtensionFor } : {}),

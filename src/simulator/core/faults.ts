@@ -5,7 +5,7 @@ const moduleNameSchema = z.enum(['ims', 'flowService', 'dataPrep', 'sfmc', 'mark
 
 const scriptedFaultSchema = z
   .object({
-    kind: z.enum(['server-error', 'rate-limited', 'drop-after-commit']),
+    kind: z.enum(['server-error', 'rate-limited', 'drop-after-commit', 'concurrent-edit']),
     count: z.number().int().positive().default(1),
     method: z.string().toUpperCase().optional(),
     pathContains: z.string().optional(),
@@ -138,6 +138,11 @@ export class FaultInjector {
       return { type: 'respond', kind: 'server-error', retryAfterSeconds: 1 };
     }
     return { type: 'pass' };
+  }
+
+  /** Whether another client should change the addressed object just before this request (a scripted race). */
+  concurrentEdit(module: SimulatorModuleName, method: string, path: string): boolean {
+    return this.applies(module) && this.takeScripted('concurrent-edit', method, path);
   }
 
   /** After a write was committed: whether to drop the response on the floor. */

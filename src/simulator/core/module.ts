@@ -48,4 +48,6 @@ export interface SimulatorModule<S> {
   faultResponse(kind: FaultResponseKind, retryAfterSeconds: number): SimResponse;
   /** Human-readable base URLs printed at start-up. */
   describeBaseUrls(baseUrl: string): Record<string, string>;
+  /** Another client updates the object at `path` (new etag), so the next conditional write meets a real 412. */
+  simulateConcurrentEdit?(state: S, path: string): void;
 }

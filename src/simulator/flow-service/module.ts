@@ -11,6 +11,7 @@ import type { Router, SimRequest, SimResponse } from '../core/router';
 import { badRequest, flowError, notFound } from './errors';
 import { applyJsonPatch, type PatchOperation } from './json-patch';
 import { listAnswer } from './lists';
+import { permissionsFor } from './permissions';
 import {
   newEtag,
   publicView,
@@ -125,6 +126,20 @@ export const flowServiceSimulatorModule: SimulatorModule<FlowServiceState> = {
       }
       return { status: 404, body: { error: 'no such flow' } };
     });
+    router.put('/__admin/flow-service/permissions', (request) => {
+      const body = z
+        .object({ orgId: z.string().min(1), denied: z.array(z.string().min(1)) })
+        .strict()
+        .safeParse(request.body);
+      if (!body.success)
+        return {
+          status: 400,
+          body: { error: 'expected {"orgId": "...", "denied": ["Activate Destinations", ...]}' },
+        };
+      (state().deniedPermissions ??= {})[body.data.orgId] = body.data.denied;
+      context.changed();
+      return { status: 200, body: body.data };
+    });
     router.put('/__admin/flow-service/settings', (request) => {
       const settings = z
         .object({
@@ -147,6 +162,16 @@ export const flowServiceSimulatorModule: SimulatorModule<FlowServiceState> = {
   },
   tenantOf: platformTenant,
   faultResponse: platformFaultResponse,
+  simulateConcurrentEdit(state, path) {
+    const [collection, id] = path.slice(BASE.length + 1).split('/') as [Collection, string];
+    for (const org of Object.values(state.orgs)) {
+      for (const sandbox of Object.values(org.sandboxes)) {
+        const record =
+          sandbox[collection] && Object.hasOwn(sandbox[collection], id) ? sandbox[collection][id] : undefined;
+        if (record) record.etag = newEtag(`${record.etag.replaceAll('"', '')}-edited`);
+      }
+    }
+  },
   describeBaseUrls: (baseUrl) => ({ 'Adobe Experience Platform (adobe.platformUrl)': `${baseUrl}/platform` }),
 };
 
@@ -165,7 +190,18 @@ function registerFlowServiceRoutes(
     (request: SimRequest): SimResponse => {
       const auth = authenticatePlatformCall(request, context.tokens, hasSandbox);
       if ('response' in auth) return auth.response;
-      return handler(auth.caller, sandboxOf(auth.caller)!, request);
+      const sandbox = sandboxOf(auth.caller)!;
+      const denied = state().deniedPermissions?.[auth.caller.orgId] ?? [];
+      if (denied.length && permissionsFor(request, sandbox).some((name) => denied.includes(name))) {
+        return flowError(
+          403,
+          '2120',
+          'Forbidden',
+          `Client ${auth.caller.clientId} is not allowed to ${request.method} this resource`,
+          request.path.split('/')[5] ?? 'flows',
+        );
+      }
+      return handler(auth.caller, sandbox, request);
     };
   const now = () => context.clock.now();
   const visible = (record: StoredRecord) => record.createdAt <= now() - context.listVisibilityDelayMs();

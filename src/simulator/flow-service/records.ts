@@ -43,6 +43,8 @@ export interface FlowServiceState {
   runDurationMs: number;
   /** Dataflows created from now on fail this many first runs (to rehearse a failing V2). */
   failRunsOfNewFlows?: number;
+  /** Access-control permissions withheld from each org's API credential (e.g. "Activate Destinations"). */
+  deniedPermissions?: Record<string, string[]>;
 }
 
 export function emptySandbox(sandboxId: string): SandboxData {

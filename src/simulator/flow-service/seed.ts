@@ -1,3 +1,4 @@
+import { profileSelector } from '../../domain/marketo/activation';
 import { CONNECTION_SPECS, FLOW_SPECS } from '../../integrations/flow-service/catalog';
 import { seededSandboxes } from '../adobe-platform/orgs';
 import type { SeedOptions } from '../core/module';
@@ -236,42 +237,16 @@ const ATTRIBUTE_SOURCE: Record<string, string> = {
   companyName: 'b2b.companyName',
 };
 
-/** One profile selector of a destination flow: an XDM path mapped to a Marketo field or identity. */
-function mappedSelector(
-  source: string,
-  destination: string,
-  identity?: { namespace: string; primary: boolean },
-) {
-  return {
-    type: 'JSON_PATH',
-    value: {
-      operator: 'EXISTS',
-      path: source,
-      ...(identity ? { identity: { namespace: identity.namespace } } : {}),
-      mapping: {
-        sourceType: 'text/x.schema-path',
-        source,
-        destination,
-        identity: Boolean(identity),
-        primaryIdentity: identity?.primary ?? false,
-        functionVersion: 0,
-        sourceAttribute: source,
-        destinationXdmPath: destination,
-      },
-    },
-  };
-}
-
 function profileSelectors(flow: DemoMarketoFlow) {
   return [
     ...flow.identities.map((namespace, index) =>
-      mappedSelector(IDENTITY_SOURCE[namespace], `identityMap.${namespace}`, {
+      profileSelector(IDENTITY_SOURCE[namespace], `identityMap.${namespace}`, {
         namespace,
         primary: index === 0,
       }),
     ),
     ...flow.attributes.map((attribute) =>
-      mappedSelector(ATTRIBUTE_SOURCE[attribute] ?? attribute, attribute),
+      profileSelector(ATTRIBUTE_SOURCE[attribute] ?? attribute, attribute),
     ),
   ];
 }

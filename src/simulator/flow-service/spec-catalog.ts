@@ -34,6 +34,11 @@ const CATEGORY: Record<ConnectionSpecKey, { category: string; isSource: boolean;
   profileSource: { category: 'profile', isSource: true, isDestination: false },
 };
 
+export function isDestinationConnectionSpec(id: string | undefined): boolean {
+  const key = id ? connectionSpecKey(id) : undefined;
+  return key ? CATEGORY[key].isDestination : false;
+}
+
 export function authSpecsFor(connectionSpecId: string): AuthSpecDefinition[] | undefined {
   const key = connectionSpecKey(connectionSpecId);
   return key ? (AUTH_SPECS[key] ?? []) : undefined;

@@ -50,6 +50,11 @@ export async function forEachBounded<T>(
   await Promise.all(lanes);
 }
 
+/** Children are named after their parent and V1 dataflow, so a retried start finds the same child. */
+export function childWorkflowId(parentWorkflowId: string, v1FlowId: string): string {
+  return `${parentWorkflowId}/${v1FlowId}`;
+}
+
 /** A V2 replacement proven to work, waiting for its V1 to be deleted or for a rollback. */
 export interface VerifiedItem {
   progress: ItemProgress;

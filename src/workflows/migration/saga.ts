@@ -1,4 +1,4 @@
-import { CancellationScope, sleep } from '@temporalio/workflow';
+import { ApplicationFailure, CancellationScope, isCancellation, sleep } from '@temporalio/workflow';
 import { describeFailure } from '../failures';
 
 export interface Compensation {
@@ -19,6 +19,23 @@ export async function undoAll(compensations: Compensation[]): Promise<string[]> 
     }
   });
   return failed;
+}
+
+/**
+ * After a saga step failed (or was cancelled): undo everything, then return
+ * the reason for the parent to report. A cancellation is rethrown once undone;
+ * an incomplete undo fails the saga, because a person must look.
+ */
+export async function undoAndExplain(error: unknown, compensations: Compensation[]): Promise<string> {
+  const incomplete = await undoAll(compensations);
+  if (incomplete.length) {
+    throw ApplicationFailure.nonRetryable(
+      `rollback incomplete after "${describeFailure(error)}": ${incomplete.join('; ')}`,
+      'RollbackIncomplete',
+    );
+  }
+  if (isCancellation(error)) throw error;
+  return describeFailure(error);
 }
 
 const FIRST_POLL = 2_000;

@@ -1,15 +1,9 @@
 import type { Duration } from '@temporalio/common';
 import { msToNumber } from '@temporalio/common/lib/time';
-import {
-  ActivityCancellationType,
-  ApplicationFailure,
-  isCancellation,
-  proxyActivities,
-} from '@temporalio/workflow';
+import { ActivityCancellationType, ApplicationFailure, proxyActivities } from '@temporalio/workflow';
 import type { CutoverActivities } from '../../activities';
 import { CLEANUP_RETRY, WRITE_RETRY } from '../activity-retries';
-import { describeFailure } from '../failures';
-import { pollUntilSettled, undoAll, type Compensation } from '../migration/saga';
+import { pollUntilSettled, undoAndExplain, type Compensation } from '../migration/saga';
 import type { CreatedV2Objects, SfmcDataflowInput, SfmcDataflowResult } from './messages';
 
 // A cancelled step still finishes (or fails) before the workflow moves on, so a
@@ -124,19 +118,6 @@ export async function sfmcDataflowMigrationWorkflow(input: SfmcDataflowInput): P
     }
     return { status: 'verified', created, v2Records: outcome.inputRecordCount };
   } catch (error) {
-    const incomplete = await undoAll(compensations);
-    if (incomplete.length) {
-      // A person must look: V1 may still be off. The parent reports this item as failed with the reason.
-      throw ApplicationFailure.nonRetryable(
-        `rollback incomplete after "${describeFailure(error)}": ${incomplete.join('; ')}`,
-        'RollbackIncomplete',
-      );
-    }
-    if (isCancellation(error)) throw error;
-    return { status: 'rolled-back', reason: describeFailure(error), created };
+    return { status: 'rolled-back', reason: await undoAndExplain(error, compensations), created };
   }
-}
-
-export function childWorkflowId(parentWorkflowId: string, v1FlowId: string): string {
-  return `${parentWorkflowId}/${v1FlowId}`;
 }

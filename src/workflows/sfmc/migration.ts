@@ -5,8 +5,8 @@ import type { PlanItem } from '../../domain/sfmc/types';
 import { CLEANUP_RETRY, WRITE_RETRY } from '../activity-retries';
 import { describeFailure } from '../failures';
 import type { ItemProgress, MigrationProgress } from '../migration/messages';
-import { runMigration, type VerifiedItem } from '../migration/run';
-import { childWorkflowId, sfmcDataflowMigrationWorkflow } from './dataflow-migration';
+import { childWorkflowId, runMigration, type VerifiedItem } from '../migration/run';
+import { sfmcDataflowMigrationWorkflow } from './dataflow-migration';
 import type { CreatedV2Objects, SfmcMigrationInput } from './messages';
 
 // Discovery only reads, and makes many calls: it retries until its deadline rather than a count.

@@ -17,6 +17,9 @@ function v1(overrides: Partial<DiscoveredMarketoV1Flow> = {}): DiscoveredMarketo
     flowId: 'flow-1',
     name: 'Newsletter audiences',
     state: 'enabled',
+    sourceConnectionId: 'profile-source',
+    targetConnectionId: 'v1-target',
+    baseConnection: { id: 'v1-base', name: 'Marketo Engage (V1)' },
     audiences: [
       { id: 'aud-1', name: 'Subscribers', mappingId: '1001' },
       { id: 'aud-2', name: 'Trials', mappingId: '1002' },

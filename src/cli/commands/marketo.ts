@@ -1,0 +1,104 @@
+import type { Client } from '@temporalio/client';
+import { createMarketoMigrationActivities } from '../../activities/marketo-migration';
+import { createRemoteClients } from '../../activities/remote-clients';
+import type { CutoverConfig } from '../../config/schema';
+import { SecretResolver } from '../../config/secrets';
+import { planMarketoMigration, TARGET_CARDS } from '../../domain/marketo/plan';
+import { marketoRunFromConfig } from '../../domain/marketo/run-input';
+import type { MarketoMigrationPlan } from '../../domain/marketo/types';
+import type { MarketoMigrationInput } from '../../workflows/marketo/messages';
+import { formatTable } from '../table';
+import { migrationCommand, startMigration, type MigrationCommandSpec } from './migration';
+
+/** Discovers and plans without changing anything, from this machine; the same activities the worker runs. */
+export async function planMarketo(
+  config: CutoverConfig,
+  sandboxes?: string[],
+): Promise<{ plans: MarketoMigrationPlan[]; blockers: string[] }> {
+  const run = marketoRunFromConfig(config, sandboxes);
+  const blockers = [...run.problems];
+  if (blockers.length) return { plans: [], blockers };
+  const activities = createMarketoMigrationActivities({
+    clients: createRemoteClients(config, new SecretResolver()),
+  });
+  await activities
+    .verifyMarketoCredentials()
+    .catch((error: Error) => blockers.push(`Marketo credentials: ${error.message}`));
+  const plans: MarketoMigrationPlan[] = [];
+  for (const sandbox of run.input.sandboxes) {
+    const { flows, fields, existingDestinationsInSandbox } = await activities.discoverMarketoSandbox({
+      sandbox,
+    });
+    const plan = planMarketoMigration(sandbox, flows, fields, {
+      ...run.input.plan,
+      existingDestinationsInSandbox,
+    });
+    plans.push(plan);
+    blockers.push(...plan.blockers.map((blocker) => `${sandbox}: ${blocker}`));
+  }
+  return { plans, blockers };
+}
+
+function planTable(plans: MarketoMigrationPlan[]): string {
+  return formatTable(
+    [
+      'sandbox',
+      'V1 dataflow',
+      'action',
+      'target card',
+      'audiences',
+      'identities',
+      'attributes',
+      'reason or warnings',
+    ],
+    plans.flatMap((plan) =>
+      plan.items.map((item) =>
+        item.action === 'migrate'
+          ? [
+              plan.sandbox,
+              item.v1.name,
+              'migrate',
+              TARGET_CARDS[item.v2.target].label,
+              String(item.v2.audiences.length),
+              item.v2.identities.map((identity) => identity.namespace).join('+'),
+              item.v2.attributes.map((attribute) => attribute.destination).join(', '),
+              item.warnings.join('; '),
+            ]
+          : [
+              plan.sandbox,
+              item.v1.name,
+              `skip (${item.reason})`,
+              '',
+              String(item.v1.audiences.length),
+              '',
+              '',
+              item.detail,
+            ],
+      ),
+    ),
+  );
+}
+
+export const marketoMigration: MigrationCommandSpec<MarketoMigrationInput> = {
+  kind: 'marketo-migration',
+  command: 'marketo',
+  title: 'Marketo destination V1 -> V2',
+  workflowType: 'marketoMigrationWorkflow',
+  runFromConfig: marketoRunFromConfig,
+  async plan(config, sandboxes) {
+    const { plans, blockers } = await planMarketo(config, sandboxes);
+    const items = plans.flatMap((plan) => plan.items);
+    const migrate = items.filter((item) => item.action === 'migrate').length;
+    return {
+      table: planTable(plans),
+      summary: `${migrate} destination dataflow(s) to replace, ${items.length - migrate} reported and skipped.`,
+      json: { plans, blockers },
+      blockers,
+    };
+  },
+};
+
+export const marketoCommand = migrationCommand(marketoMigration);
+
+export const startMarketoMigration = (client: Client, config: CutoverConfig, sandboxes?: string[]) =>
+  startMigration(client, config, marketoMigration, sandboxes);

@@ -1,0 +1,97 @@
+import type { Duration } from '@temporalio/common';
+import { msToNumber } from '@temporalio/common/lib/time';
+import { ActivityCancellationType, ApplicationFailure, proxyActivities } from '@temporalio/workflow';
+import type { CutoverActivities } from '../../activities';
+import { CLEANUP_RETRY, WRITE_RETRY } from '../activity-retries';
+import { pollUntilSettled, undoAndExplain, type Compensation } from '../migration/saga';
+import type { MarketoDataflowInput, MarketoDataflowResult } from './messages';
+
+// A cancelled step still finishes (or fails) before the workflow moves on, so a
+// rollback never races a create or a PATCH that is still in flight.
+const WAIT_FOR_STEP = ActivityCancellationType.WAIT_CANCELLATION_COMPLETED;
+
+const create = proxyActivities<CutoverActivities>({
+  heartbeatTimeout: '10 seconds',
+  startToCloseTimeout: '2 minutes',
+  retry: WRITE_RETRY,
+  cancellationType: WAIT_FOR_STEP,
+  summary: 'Find or create a V2 destination object',
+});
+
+const activate = proxyActivities<CutoverActivities>({
+  heartbeatTimeout: '10 seconds',
+  startToCloseTimeout: '2 minutes',
+  retry: WRITE_RETRY,
+  cancellationType: WAIT_FOR_STEP,
+  summary: 'Activate the audiences on the V2 dataflow (JSON-patch with If-Match)',
+});
+
+const inspect = proxyActivities<CutoverActivities>({
+  heartbeatTimeout: '10 seconds',
+  startToCloseTimeout: '1 minute',
+  retry: {
+    initialInterval: '1 second',
+    backoffCoefficient: 2,
+    maximumInterval: '30 seconds',
+    maximumAttempts: 8,
+  },
+  summary: 'Read the V2 dataflow and its first activation run',
+});
+
+const compensate = proxyActivities<CutoverActivities>({
+  heartbeatTimeout: '10 seconds',
+  startToCloseTimeout: '2 minutes',
+  retry: CLEANUP_RETRY,
+  summary: 'Roll back: remove the V2 dataflow',
+});
+
+/**
+ * One Marketo V1 destination dataflow replaced by a V2 one, as a saga: create
+ * the V2 target connection and dataflow, activate the same audiences with the
+ * translated mapping, and prove the first activation. V1 keeps exporting the
+ * whole time (it is neither disabled nor deleted here), so no audience is ever
+ * without an export; any failure removes what this run created.
+ */
+export async function marketoDataflowMigrationWorkflow(
+  input: MarketoDataflowInput,
+): Promise<MarketoDataflowResult> {
+  const { sandbox, item } = input;
+  const v1 = { flowId: item.v1.flowId, name: item.v1.name };
+  // Registered before the first create, and finding V2 by name, so even a create whose answer was lost is undone.
+  const compensations: Compensation[] = [
+    {
+      what: 'remove the V2 dataflow and target connection',
+      undo: () => compensate.removeMarketoV2Objects({ sandbox, v1 }),
+    },
+  ];
+  try {
+    const target = await create.ensureMarketoTargetConnection({
+      sandbox,
+      v1,
+      v2: item.v2,
+      baseConnectionId: input.v2BaseConnectionId,
+    });
+    const flow = await create.ensureMarketoV2Flow({
+      sandbox,
+      v1,
+      sourceConnectionId: item.v1.sourceConnectionId,
+      targetConnectionId: target.id,
+    });
+    await activate.activateMarketoV2Flow({ sandbox, flowId: flow.id, v2: item.v2 });
+    const outcome = await pollUntilSettled(
+      () => inspect.marketoActivationOutcome({ sandbox, flowId: flow.id, v2: item.v2 }),
+      msToNumber(input.firstActivationTimeout as Duration),
+      'Wait for the first V2 activation run',
+    );
+    if (outcome.state === 'pending') {
+      throw ApplicationFailure.nonRetryable(
+        `the V2 dataflow reported no finished activation within ${input.firstActivationTimeout} (${outcome.detail})`,
+        'FirstActivationTimeout',
+      );
+    }
+    if (outcome.state === 'failed') throw ApplicationFailure.nonRetryable(outcome.detail, 'ActivationFailed');
+    return { status: 'verified', flowId: flow.id, records: outcome.records };
+  } catch (error) {
+    return { status: 'rolled-back', reason: await undoAndExplain(error, compensations) };
+  }
+}

@@ -1,0 +1,20 @@
+import type { MarketoPlanItem, MarketoPlanOptions } from '../../domain/marketo/types';
+import type { MigrationRunInput } from '../migration/messages';
+
+/** The Marketo destination V1 -> V2 run over a set of sandboxes. */
+export interface MarketoMigrationInput extends MigrationRunInput {
+  plan: Omit<MarketoPlanOptions, 'existingDestinationsInSandbox'>;
+}
+
+export type MarketoMigrateItem = Extract<MarketoPlanItem, { action: 'migrate' }>;
+
+export interface MarketoDataflowInput {
+  sandbox: string;
+  item: MarketoMigrateItem;
+  /** The V2 account connection the parent made for this item's V1 base connection. */
+  v2BaseConnectionId: string;
+  firstActivationTimeout: string;
+}
+
+export type MarketoDataflowResult =
+  { status: 'verified'; flowId: string; records: number } | { status: 'rolled-back'; reason: string };

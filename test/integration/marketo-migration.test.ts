@@ -1,0 +1,303 @@
+import path from 'node:path';
+import { Worker } from '@temporalio/worker';
+import { WorkflowFailedError } from '@temporalio/client';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { marketoRunFromConfig } from '../../src/domain/marketo/run-input';
+import type { Flow } from '../../src/integrations/flow-service/schemas';
+import { startSimulator, type RunningSimulator } from '../../src/simulator/server';
+import { DEMO_ORG_ID } from '../../src/simulator/seeds/demo-catalog';
+import { CutoverKind } from '../../src/temporal/search-attributes';
+import { createCutoverWorker } from '../../src/worker';
+import type { MigrationProgress } from '../../src/workflows/migration/messages';
+import {
+  TEST_SECRETS,
+  adminPut,
+  rawSimulatorConfig,
+  simulatorConfig,
+  testSecrets,
+} from '../support/cutover-config';
+import { collect, demoAdobeClients } from '../support/simulator';
+import { useTemporalEnvironment } from '../support/temporal-env';
+import { waitFor } from '../support/wait-for';
+import { uniqueTaskQueue, workflowBundle } from '../support/worker';
+import { spawnWorkerProcess } from '../support/worker-process';
+
+const workflowsPath = path.join(__dirname, '../../src/workflows/index.ts');
+const env = useTemporalEnvironment();
+let current: RunningSimulator | undefined;
+/** Each test migrates a freshly seeded demo organisation. */
+const simulator = () => current!;
+beforeEach(async () => {
+  current = await startSimulator({ port: 0, seed: { profile: 'demo' } });
+  await adminPut(current, '/__admin/flow-service/settings', { runDurationMs: 0 });
+});
+afterEach(async () => {
+  await current?.close();
+});
+
+const recordedWorkflowIds: string[] = [];
+
+async function cutoverWorker(taskQueue: string, config = simulatorConfig(simulator(), taskQueue)) {
+  return createCutoverWorker({
+    config,
+    connection: env().nativeConnection,
+    namespace: env().namespace ?? 'default',
+    secrets: testSecrets(),
+    workflowBundle: await workflowBundle(workflowsPath),
+  });
+}
+
+async function migrate(taskQueue: string, sandboxes?: string[]): Promise<MigrationProgress> {
+  const run = marketoRunFromConfig(simulatorConfig(simulator(), taskQueue), sandboxes);
+  expect(run.problems).toEqual([]);
+  const workflowId = `${run.workflowId}/${taskQueue}`;
+  recordedWorkflowIds.push(workflowId);
+  return (await cutoverWorker(taskQueue)).runUntil(
+    env().client.workflow.execute('marketoMigrationWorkflow', { taskQueue, workflowId, args: [run.input] }),
+  );
+}
+
+interface DestinationParams {
+  segmentSelectors: { selectors: Array<{ value: { id: string } }> };
+  profileSelectors: { selectors: Array<{ value: { identity?: { namespace: string } } }> };
+}
+const audiencesOf = (flow: Flow) =>
+  (flow.transformations[0]!.params as unknown as DestinationParams).segmentSelectors.selectors
+    .map((selector) => selector.value.id)
+    .sort();
+const identitiesOf = (flow: Flow) =>
+  (flow.transformations[0]!.params as unknown as DestinationParams).profileSelectors.selectors
+    .flatMap((selector) => selector.value.identity?.namespace ?? [])
+    .sort();
+
+/** Destination flows of a sandbox: V1 ones by id, and the V2 ones cutover made per V1 flow they replace. */
+async function destinations(sandbox: string) {
+  const flows = await collect(demoAdobeClients(simulator(), sandbox).flowService.flows.list());
+  const v2ByV1 = new Map<string, Flow[]>();
+  for (const flow of flows) {
+    const v1 = /cutover:marketo:([\w-]+)/.exec(flow.description ?? '')?.[1];
+    if (v1) v2ByV1.set(v1, [...(v2ByV1.get(v1) ?? []), flow]);
+  }
+  return { flows, v2ByV1 };
+}
+
+/** V2 objects this migration left behind: dataflows, target connections and account connections. */
+async function v2Leftovers(sandbox: string) {
+  const { flowService } = demoAdobeClients(simulator(), sandbox);
+  const tagged = (items: Array<{ name: string }>) =>
+    items.filter((item) => item.name.includes('[cutover ')).length;
+  return {
+    flows: tagged(await collect(flowService.flows.list())),
+    targets: tagged(await collect(flowService.targetConnections.list())),
+    bases: tagged(await collect(flowService.connections.list())),
+  };
+}
+
+describe('Marketo destination V1 -> V2 migration on the dev server', () => {
+  it('replaces each migratable V1 dataflow by one V2 with the same audiences and identities, V1 deleted after V2 was verified', async () => {
+    const before = { prod: await destinations('prod'), dev: await destinations('dev') };
+    const taskQueue = uniqueTaskQueue('marketo-happy');
+    const result = await migrate(taskQueue);
+
+    expect(result.phase).toBe('completed');
+    expect(result.items.map((item) => [item.sandbox, item.name, item.status])).toEqual([
+      ['prod', 'Marketo V1 - Newsletter audiences', 'v1-removed'],
+      ['prod', 'Marketo V1 - Web visitors', 'v1-removed'],
+      ['prod', 'Marketo V1 - Legacy import (no identity)', 'skipped'],
+      ['dev', 'Marketo V1 - Newsletter audiences', 'v1-removed'],
+    ]);
+    expect(result.items[2]!.reason).toMatch(/^no-identity: it maps neither an Email nor an ECID identity/);
+    expect(result.items[0]!.warnings?.join()).toMatch(/V1 mapping IDs .*1001, 1002.* are dropped/);
+
+    const log = simulator().requests;
+    for (const sandbox of ['prod', 'dev'] as const) {
+      const after = await destinations(sandbox);
+      for (const item of result.items.filter(
+        (entry) => entry.sandbox === sandbox && entry.status === 'v1-removed',
+      )) {
+        const v1 = before[sandbox].flows.find((flow) => flow.id === item.v1FlowId)!;
+        const v2 = after.v2ByV1.get(item.v1FlowId) ?? [];
+        expect(
+          v2.map((flow) => flow.id),
+          `${item.name}: exactly one V2`,
+        ).toEqual([item.v2FlowId]);
+        expect(
+          after.flows.some((flow) => flow.id === v1.id),
+          `${item.name}: V1 deleted`,
+        ).toBe(false);
+        expect(audiencesOf(v2[0]!)).toEqual(audiencesOf(v1));
+        expect(identitiesOf(v2[0]!)).toEqual(identitiesOf(v1));
+        expect(v2[0]!.state).toBe('enabled');
+        // V2's first activation run was read as a success before V1's delete went out.
+        const [firstRun] = await collect(
+          demoAdobeClients(simulator(), sandbox).flowService.listRuns(v2[0]!.id),
+        );
+        expect(firstRun?.metrics?.statusSummary?.status).toBe('success');
+        const deletedAt = log.list({ method: 'DELETE', pathContains: `/flows/${v1.id}` })[0]!.at;
+        const activatedAt = log.list({ method: 'PATCH', pathContains: `/flows/${v2[0]!.id}` }).at(-1)!.at;
+        expect(deletedAt).toBeGreaterThanOrEqual(activatedAt);
+      }
+    }
+    // The flow the plan skipped is untouched.
+    const legacy = (await destinations('prod')).flows.find((flow) => flow.name.includes('Legacy import'));
+    expect(legacy?.state).toBe('enabled');
+
+    const listed = await waitFor(async () => {
+      for await (const execution of env().client.workflow.list({
+        query: `CutoverKind = 'marketo-migration' AND TaskQueue = '${taskQueue}'`,
+      })) {
+        return execution;
+      }
+      return undefined;
+    });
+    expect(listed.typedSearchAttributes.get(CutoverKind)).toBe('marketo-migration');
+  });
+
+  it('creates nothing twice under dropped responses, 429s, 5xx, early-expiring tokens and a stale etag', async () => {
+    const taskQueue = uniqueTaskQueue('marketo-faults');
+    simulator().faults.configure({
+      seed: 11,
+      modules: ['flowService', 'ims', 'marketo'],
+      dropAfterCommitRate: 0.35,
+      serverErrorRate: 0.05,
+      rateLimit: { requestsPerSecond: 40, burst: 15 },
+      tokenLifetimeSeconds: 3,
+      // Another client edits the first V2 dataflow between cutover's read and its If-Match PATCH.
+      script: [{ kind: 'concurrent-edit', method: 'PATCH', pathContains: '/flows/' }],
+    });
+    const result = await migrate(taskQueue, ['prod']);
+    simulator().faults.configure({});
+
+    expect(result.phase).toBe('completed');
+    const migrated = result.items.filter((item) => item.status === 'v1-removed');
+    expect(migrated).toHaveLength(2);
+    const stale = simulator()
+      .requests.list({ method: 'PATCH', pathContains: '/flows/' })
+      .filter((entry) => entry.status === 412);
+    expect(stale).toHaveLength(1);
+    const { v2ByV1 } = await destinations('prod');
+    for (const item of migrated) expect(v2ByV1.get(item.v1FlowId), item.name).toHaveLength(1);
+    expect(await v2Leftovers('prod')).toEqual({ flows: 2, targets: 2, bases: 1 });
+  });
+
+  it('removes V2 and leaves V1 exporting when the first activation fails', async () => {
+    const taskQueue = uniqueTaskQueue('marketo-activation-fails');
+    await adminPut(simulator(), '/__admin/flow-service/settings', { failRunsOfNewFlows: 1 });
+    const before = await destinations('prod');
+    const result = await migrate(taskQueue, ['prod']);
+
+    const failed = result.items.filter((item) => item.status === 'failed');
+    expect(failed).toHaveLength(2);
+    for (const item of failed)
+      expect(item.reason).toMatch(/the first activation run .* failed: CONNECTOR-2001-500/);
+    const after = await destinations('prod');
+    for (const item of failed) {
+      const v1Before = before.flows.find((flow) => flow.id === item.v1FlowId)!;
+      const v1After = after.flows.find((flow) => flow.id === item.v1FlowId);
+      expect(v1After?.state).toBe('enabled');
+      expect(audiencesOf(v1After!)).toEqual(audiencesOf(v1Before));
+    }
+    expect(await v2Leftovers('prod')).toEqual({ flows: 0, targets: 0, bases: 0 });
+  });
+
+  it('names the missing Experience Platform permission and leaves nothing behind', async () => {
+    await adminPut(simulator(), '/__admin/flow-service/permissions', {
+      orgId: DEMO_ORG_ID,
+      denied: ['Activate Destinations'],
+    });
+    const result = await migrate(uniqueTaskQueue('marketo-no-activate'), ['prod']);
+    const failed = result.items.filter((item) => item.status === 'failed');
+    expect(failed).toHaveLength(2);
+    for (const item of failed) {
+      expect(item.reason).toContain(
+        'needs the permissions "Activate Destinations", "View Profiles", "View Segments"',
+      );
+    }
+    expect(await v2Leftovers('prod')).toEqual({ flows: 0, targets: 0, bases: 0 });
+
+    await adminPut(simulator(), '/__admin/flow-service/permissions', {
+      orgId: DEMO_ORG_ID,
+      denied: ['Manage Destinations'],
+    });
+    const failure = await migrate(uniqueTaskQueue('marketo-no-manage'), ['prod']).catch(
+      (error: unknown) => error,
+    );
+    expect(failure).toBeInstanceOf(WorkflowFailedError);
+    expect(JSON.stringify((failure as WorkflowFailedError).cause)).toContain(
+      'needs the permission \\"Manage Destinations\\"',
+    );
+    expect(await v2Leftovers('prod')).toEqual({ flows: 0, targets: 0, bases: 0 });
+    expect(
+      (await destinations('prod')).flows.filter((flow) => flow.name.startsWith('Marketo V1')),
+    ).toHaveLength(3);
+  });
+
+  it('finishes after its worker is killed mid-run and replaced, with no duplicate V2', async () => {
+    const taskQueue = uniqueTaskQueue('marketo-kill');
+    simulator().faults.configure({ latencyMs: 150 });
+    const workerProcess = spawnWorkerProcess(rawSimulatorConfig(simulator(), taskQueue), env().address);
+    const run = marketoRunFromConfig(simulatorConfig(simulator(), taskQueue), ['prod']);
+    const workflowId = `${run.workflowId}/${taskQueue}`;
+    const handle = await env().client.workflow.start('marketoMigrationWorkflow', {
+      taskQueue,
+      workflowId,
+      args: [run.input],
+    });
+    await waitFor(
+      async () =>
+        (await handle.query<MigrationProgress>('progress')).items.some((item) => item.status === 'migrating'),
+      { timeoutMs: 45_000, what: 'a dataflow to be mid-migration' },
+    );
+    await workerProcess.kill();
+    simulator().faults.configure({});
+
+    const result: MigrationProgress = await (await cutoverWorker(taskQueue)).runUntil(handle.result());
+    recordedWorkflowIds.push(workflowId);
+    expect(result.items.filter((item) => item.status === 'v1-removed')).toHaveLength(2);
+    expect(await v2Leftovers('prod')).toEqual({ flows: 2, targets: 2, bases: 1 });
+  });
+
+  it('stops before creating anything when the sandbox would exceed 100 destinations', async () => {
+    await current?.close();
+    current = await startSimulator({
+      port: 0,
+      seed: { profile: 'large', sandboxes: 1, flowsPerSandbox: 90 },
+    });
+    const failure = await migrate(uniqueTaskQueue('marketo-guardrail'), ['prod']).catch(
+      (error: unknown) => error,
+    );
+    expect(failure).toBeInstanceOf(WorkflowFailedError);
+    expect(JSON.stringify((failure as WorkflowFailedError).cause)).toMatch(
+      /Nothing was changed. Blocked: prod: prod has 90 destination dataflows; adding 60 V2 ones would exceed Adobe's limit of 100 per sandbox/,
+    );
+    expect(await v2Leftovers('prod')).toEqual({ flows: 0, targets: 0, bases: 0 });
+  });
+
+  it('replays every recorded history and keeps every secret out of them', async () => {
+    const histories = await Promise.all(
+      recordedWorkflowIds.map(async (workflowId) => ({
+        workflowId,
+        history: await env().client.workflow.getHandle(workflowId).fetchHistory(),
+      })),
+    );
+    for await (const replay of Worker.runReplayHistories(
+      { workflowBundle: await workflowBundle(workflowsPath) },
+      histories,
+    )) {
+      expect(replay.error, replay.workflowId).toBeUndefined();
+    }
+    const executions = await collect(
+      env().client.workflow.list({ query: `WorkflowId STARTS_WITH 'marketo-migration/'` }),
+    );
+    expect(executions.length).toBeGreaterThan(recordedWorkflowIds.length);
+    for (const execution of executions) {
+      const history = JSON.stringify(
+        await env().client.workflow.getHandle(execution.workflowId, execution.runId).fetchHistory(),
+      );
+      for (const secret of Object.values(TEST_SECRETS)) {
+        expect(history.includes(secret), execution.workflowId).toBe(false);
+        expect(history.includes(Buffer.from(secret).toString('base64')), execution.workflowId).toBe(false);
+      }
+    }
+  });
+});
