@@ -18,7 +18,7 @@ import type { FlowServiceClient } from '../integrations/flow-service/flow-servic
 import { where } from '../integrations/flow-service/property-filter';
 import type { Flow } from '../integrations/flow-service/schemas';
 import { RemoteApiError } from '../integrations/http/errors';
-import { MarketoCredentialError } from '../integrations/marketo';
+import { MarketoCredentialError, type MarketoClient } from '../integrations/marketo';
 import {
   collect,
   findByName,
@@ -137,27 +137,29 @@ export function createMarketoMigrationActivities({ clients }: { clients: RemoteC
   const marketoSpec = (flowService: FlowServiceClient, target: MarketoTargetCard) =>
     specId(flowService, CONNECTION_SPECS[target], 'connection');
 
+  /** The Marketo client, or a non-retryable failure naming the config field that is wrong. */
+  async function marketoClient(): Promise<MarketoClient> {
+    let marketo: MarketoClient | undefined;
+    try {
+      marketo = await clients.marketo();
+    } catch (error) {
+      if (error instanceof MarketoCredentialError) {
+        throw ApplicationFailure.nonRetryable(
+          `marketo.${error.field}: ${error.message}`,
+          'MarketoCredentialsInvalid',
+        );
+      }
+      throw error;
+    }
+    if (!marketo)
+      throw ApplicationFailure.nonRetryable('The config has no marketo section', 'MarketoCredentialsMissing');
+    return marketo;
+  }
+
   return withRemoteFailures({
     /** Proves the Marketo credentials (trimmed, no inner spaces, valid Munchkin ID) by requesting a token. */
     async verifyMarketoCredentials(): Promise<{ apiUser: string }> {
-      let marketo;
-      try {
-        marketo = await clients.marketo();
-      } catch (error) {
-        if (error instanceof MarketoCredentialError) {
-          throw ApplicationFailure.nonRetryable(
-            `marketo.${error.field}: ${error.message}`,
-            'MarketoCredentialsInvalid',
-          );
-        }
-        throw error;
-      }
-      if (!marketo)
-        throw ApplicationFailure.nonRetryable(
-          'The config has no marketo section',
-          'MarketoCredentialsMissing',
-        );
-      return marketo.verifyCredentials();
+      return (await marketoClient()).verifyCredentials();
     },
 
     /** Marketo V1 destination dataflows of a sandbox, the lead fields V2 can map to, and the destination count. */
@@ -194,21 +196,18 @@ export function createMarketoMigrationActivities({ clients }: { clients: RemoteC
           existingDestinationsInSandbox += 1;
         }
       });
-      const marketo = await clients.marketo();
-      const fields = marketo
-        ? (await marketo.describeLeadFields()).flatMap((field) =>
-            field.rest
-              ? [
-                  {
-                    restName: field.rest.name,
-                    displayName: field.displayName,
-                    dataType: field.dataType,
-                    readOnly: field.rest.readOnly,
-                  },
-                ]
-              : [],
-          )
-        : [];
+      const fields = (await (await marketoClient()).describeLeadFields()).flatMap((field) =>
+        field.rest
+          ? [
+              {
+                restName: field.rest.name,
+                displayName: field.displayName,
+                dataType: field.dataType,
+                readOnly: field.rest.readOnly,
+              },
+            ]
+          : [],
+      );
       return { flows, fields, existingDestinationsInSandbox };
     },
 

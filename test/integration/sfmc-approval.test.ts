@@ -1,24 +1,12 @@
-import path from 'node:path';
-import type { WorkflowHandle } from '@temporalio/client';
-import type { Worker } from '@temporalio/worker';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { sfmcRunFromConfig } from '../../src/domain/sfmc/run-input';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/server';
-import { createCutoverWorker } from '../../src/worker';
-import type { sfmcMigrationWorkflow } from '../../src/workflows/sfmc/migration';
-import {
-  approveUpdate,
-  progressQuery,
-  rejectUpdate,
-  type MigrationProgress,
-} from '../../src/workflows/migration/messages';
-import { adminPut, simulatorConfig, testSecrets } from '../support/cutover-config';
+import { approveUpdate, rejectUpdate, type MigrationProgress } from '../../src/workflows/migration/messages';
+import { adminPut } from '../support/cutover-config';
+import { awaitingApproval, startMigrationRun } from '../support/migration-start';
 import { collect, demoAdobeClients } from '../support/simulator';
 import { timeSkippingEnvironment, useTemporalEnvironment } from '../support/temporal-env';
-import { waitFor } from '../support/wait-for';
-import { uniqueTaskQueue, workflowBundle } from '../support/worker';
+import { uniqueTaskQueue } from '../support/worker';
 
-const workflowsPath = path.join(__dirname, '../../src/workflows/index.ts');
 const env = useTemporalEnvironment(timeSkippingEnvironment);
 let simulator: RunningSimulator;
 
@@ -28,35 +16,8 @@ beforeEach(async () => {
 });
 afterEach(() => simulator.close());
 
-async function start(taskQueue: string, sandboxes: Parameters<typeof simulatorConfig>[2]) {
-  const config = simulatorConfig(simulator, taskQueue, sandboxes);
-  const worker: Worker = await createCutoverWorker({
-    config,
-    connection: env().nativeConnection,
-    namespace: env().namespace ?? 'default',
-    secrets: testSecrets(),
-    workflowBundle: await workflowBundle(workflowsPath),
-  });
-  const run = sfmcRunFromConfig(config);
-  const handle: WorkflowHandle<typeof sfmcMigrationWorkflow> = await env().client.workflow.start(
-    'sfmcMigrationWorkflow',
-    {
-      taskQueue,
-      workflowId: `${run.workflowId}/${taskQueue}`,
-      args: [{ ...run.input, useSearchAttributes: false }],
-    },
-  );
-  return { worker, handle };
-}
-
-const awaitingApproval = (handle: WorkflowHandle) =>
-  waitFor(
-    async () => {
-      const progress = await handle.query(progressQuery);
-      return progress.phase === 'awaiting-approval' ? progress : undefined;
-    },
-    { timeoutMs: 30_000, what: 'the approval gate' },
-  );
+const start = (taskQueue: string, sandboxes: Parameters<typeof startMigrationRun>[4]) =>
+  startMigrationRun('sfmc', env(), simulator, taskQueue, sandboxes);
 
 async function prodFlows() {
   return collect(demoAdobeClients(simulator, 'prod').flowService.flows.list());

@@ -13,6 +13,7 @@ import { createCutoverWorker, installRuntime } from '../../worker';
 import { parseCommandArgs, portSchema } from '../args';
 import { formatInspection, runDoctor } from './doctor';
 import { followMigration } from './migration';
+import { startMarketoMigration } from './marketo';
 import { startSfmcMigration } from './sfmc';
 import { progressSummary, progressTable } from './migration-progress';
 
@@ -129,19 +130,23 @@ export async function demoCommand(argv: string[]): Promise<number> {
     ]);
     console.log(`\nDoctor workflow completed:\n${formatInspection(inspection)}\n`);
 
-    console.log('SFMC source V1 -> V2 migration of the demo organisation (automatic approval):');
-    const migration = await startSfmcMigration(client, config);
-    const result = await Promise.race([
-      followMigration(client, migration.workflowId),
-      running.then(() => {
-        throw new Error('The worker stopped before the migration finished.');
-      }),
-    ]);
-    if (result) console.log(`\n${progressTable(result.items)}\n\n${progressSummary(result)}\n`);
+    const stopped = running.then(() => {
+      throw new Error('The worker stopped before the migrations finished.');
+    });
+    const migrations = [
+      { title: 'SFMC source V1 -> V2', start: startSfmcMigration },
+      { title: 'Marketo destination V1 -> V2', start: startMarketoMigration },
+    ];
+    for (const migration of migrations) {
+      console.log(`${migration.title} migration of the demo organisation (automatic approval):`);
+      const handle = await migration.start(client, config);
+      const result = await Promise.race([followMigration(client, handle.workflowId), stopped]);
+      if (result) console.log(`\n${progressTable(result.items)}\n\n${progressSummary(result)}\n`);
+      console.log(
+        `  in the UI: ${server.uiUrl}/namespaces/${server.namespace}/workflows/${encodeURIComponent(handle.workflowId)}\n`,
+      );
+    }
     console.log(`Temporal UI: ${server.uiUrl}/namespaces/${server.namespace}/workflows`);
-    console.log(
-      `  the migration: ${server.uiUrl}/namespaces/${server.namespace}/workflows/${encodeURIComponent(migration.workflowId)}`,
-    );
 
     if (args.exit) worker.shutdown();
     else console.log('Running. Press Ctrl-C to stop the worker, the simulator and the dev server.');

@@ -21,9 +21,12 @@ export async function planMarketo(
   const activities = createMarketoMigrationActivities({
     clients: createRemoteClients(config, new SecretResolver()),
   });
-  await activities
-    .verifyMarketoCredentials()
-    .catch((error: Error) => blockers.push(`Marketo credentials: ${error.message}`));
+  const credentialsProblem = await activities.verifyMarketoCredentials().then(
+    () => undefined,
+    (error: Error) => `Marketo credentials: ${error.message}`,
+  );
+  // Without Marketo's lead fields every mapping would look unknown, so the plan stops here.
+  if (credentialsProblem) return { plans: [], blockers: [credentialsProblem] };
   const plans: MarketoMigrationPlan[] = [];
   for (const sandbox of run.input.sandboxes) {
     const { flows, fields, existingDestinationsInSandbox } = await activities.discoverMarketoSandbox({

@@ -1,16 +1,23 @@
 /**
- * Scale benchmark: the `large` simulator seed (sandboxes x V1 SFMC dataflows)
- * migrated in one run on a real Temporal dev server with one worker.
+ * Scale benchmark: the `large` simulator seed (sandboxes x V1 dataflows of
+ * each kind) migrated in one run on a real Temporal dev server with one worker.
  * Reports wall time, throughput and history sizes. Usage:
- *   npm run bench -- [--sandboxes 10] [--flows-per-sandbox 100] [--concurrency 20]
+ *   npm run bench -- [--kind sfmc|marketo] [--sandboxes 10] [--flows-per-sandbox 100] [--concurrency 20]
+ * (Marketo: at most 60 flows per sandbox, or Adobe's 100-destinations guardrail blocks the run.)
  */
 import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, DefaultLogger } from '@temporalio/worker';
 import { parseConfig } from '../src/config/load';
 import { Redactor, SecretResolver } from '../src/config/secrets';
+import { marketoRunFromConfig } from '../src/domain/marketo/run-input';
 import { sfmcRunFromConfig } from '../src/domain/sfmc/run-input';
-import { DEMO_IMS_CLIENT_ID, DEMO_ORG_ID, DEMO_SFMC } from '../src/simulator/seeds/demo-catalog';
+import {
+  DEMO_IMS_CLIENT_ID,
+  DEMO_MARKETO,
+  DEMO_ORG_ID,
+  DEMO_SFMC,
+} from '../src/simulator/seeds/demo-catalog';
 import { startSimulator } from '../src/simulator/server';
 import { startDevServer } from '../src/temporal/dev-server';
 import { createCutoverWorker } from '../src/worker';
@@ -22,10 +29,12 @@ async function main() {
       sandboxes: { type: 'string' },
       'flows-per-sandbox': { type: 'string' },
       concurrency: { type: 'string' },
+      kind: { type: 'string' },
     },
   });
+  const kind = values.kind === 'marketo' ? 'marketo' : 'sfmc';
   const sandboxes = Number(values.sandboxes ?? 10);
-  const flowsPerSandbox = Number(values['flows-per-sandbox'] ?? 100);
+  const flowsPerSandbox = Number(values['flows-per-sandbox'] ?? (kind === 'marketo' ? 60 : 100));
   const concurrency = Number(values.concurrency ?? 20);
   Runtime.install({ logger: new DefaultLogger('WARN') });
 
@@ -57,6 +66,13 @@ async function main() {
         authBaseUrl: `${simulator.baseUrl}/sfmc/${DEMO_SFMC.subdomain}/auth`,
         concurrency,
       },
+      marketo: {
+        munchkinId: DEMO_MARKETO.munchkinId,
+        clientId: DEMO_MARKETO.clientId,
+        clientSecret: 'env:BENCH_SECRET',
+        baseUrl: `${simulator.baseUrl}/marketo/${DEMO_MARKETO.munchkinId}`,
+        concurrency,
+      },
     },
     'bench',
   );
@@ -69,10 +85,10 @@ async function main() {
     namespace: 'default',
     secrets: new SecretResolver({ BENCH_SECRET: 'bench-secret' }, new Redactor()),
   });
-  const run = sfmcRunFromConfig(config);
+  const run = kind === 'marketo' ? marketoRunFromConfig(config) : sfmcRunFromConfig(config);
   const started = Date.now();
   const result: MigrationProgress = await worker.runUntil(
-    client.workflow.execute('sfmcMigrationWorkflow', {
+    client.workflow.execute(kind === 'marketo' ? 'marketoMigrationWorkflow' : 'sfmcMigrationWorkflow', {
       taskQueue: 'bench',
       workflowId: run.workflowId,
       args: [run.input],
@@ -90,6 +106,7 @@ async function main() {
   console.log(
     JSON.stringify(
       {
+        kind,
         sandboxes,
         v1Dataflows: result.items.length,
         statuses: Object.fromEntries(counts),

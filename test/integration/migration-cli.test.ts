@@ -92,6 +92,44 @@ describe('cutover sfmc plan', () => {
   });
 });
 
+describe('cutover marketo plan', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+    vi.unstubAllEnvs();
+  });
+
+  it('prints each V1 destination dataflow with its V2 card, audiences, identities and attributes', async () => {
+    for (const [name, value] of Object.entries(TEST_SECRETS)) vi.stubEnv(name, value);
+    const { code, out } = await runCli(['marketo', 'plan', '--config', writeConfig(), '--sandbox', 'prod']);
+    expect(code).toBe(0);
+    expect(out).toMatch(
+      /prod\s+Marketo V1 - Newsletter audiences\s+migrate\s+\(Legacy\) \(V2\) Marketo Engage\s+2\s+Email\s+firstName, lastName, company/,
+    );
+    expect(out).toMatch(/Marketo V1 - Legacy import \(no identity\)\s+skip \(no-identity\)/);
+    expect(out).toContain('2 destination dataflow(s) to replace, 1 reported and skipped.');
+  });
+
+  it('plans for the newer Marketo Engage card when the config names it', async () => {
+    for (const [name, value] of Object.entries(TEST_SECRETS)) vi.stubEnv(name, value);
+    const file = writeConfig((config) => Object.assign(config.marketo, { target: 'marketoEngage' }));
+    const { code, out } = await runCli(['marketo', 'plan', '--config', file, '--json']);
+    expect(code).toBe(0);
+    const parsed = JSON.parse(out) as { plans: Array<{ items: Array<{ v2?: { target: string } }> }> };
+    const targets = parsed.plans.flatMap((plan) => plan.items.flatMap((item) => item.v2?.target ?? []));
+    expect(new Set(targets)).toEqual(new Set(['marketoEngage']));
+  });
+
+  it('exits non-zero and names the field when a Marketo credential is malformed', async () => {
+    for (const [name, value] of Object.entries(TEST_SECRETS)) vi.stubEnv(name, value);
+    const file = writeConfig((config) => {
+      config.marketo.clientId = 'abc def';
+    });
+    const { code, err } = await runCli(['marketo', 'plan', '--config', file, '--sandbox', 'prod']);
+    expect(code).toBe(1);
+    expect(err).toMatch(/^BLOCKED: Marketo credentials: marketo\.clientId: /m);
+  });
+});
+
 describe('cutover status and approve', () => {
   const env = useTemporalEnvironment();
 
