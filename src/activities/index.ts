@@ -3,6 +3,7 @@ import { createFlowServiceActivities } from './flow-service-steps';
 import { withLiveness } from './liveness';
 import { createMarketoMigrationActivities } from './marketo-migration';
 import { createRemoteClients, type RemoteClients } from './remote-clients';
+import { createSalesConnectActivities } from './sales-connect';
 import { createSfmcMigrationActivities } from './sfmc-migration';
 
 export interface ActivityDependencies extends DoctorDependencies {
@@ -18,6 +19,7 @@ export function createActivities(deps: ActivityDependencies) {
     ...withLiveness(createFlowServiceActivities({ clients })),
     ...withLiveness(createSfmcMigrationActivities({ clients })),
     ...withLiveness(createMarketoMigrationActivities({ clients })),
+    ...withLiveness(createSalesConnectActivities({ clients })),
   };
 }
 

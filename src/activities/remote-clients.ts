@@ -7,6 +7,7 @@ import { DataPrepClient } from '../integrations/data-prep/data-prep-client';
 import { FlowServiceClient } from '../integrations/flow-service/flow-service-client';
 import { retryingFetch } from '../integrations/http/retrying-fetch';
 import { MarketoClient, marketoBaseUrl, normaliseMarketoCredentials } from '../integrations/marketo';
+import { HttpSalesConnectGateway, type SalesConnectGateway } from '../integrations/sales-connect';
 import { SfmcClient, sfmcAuthBaseUrl } from '../integrations/sfmc';
 
 /** The remote clients activities use, built lazily so secrets are resolved inside activities only. */
@@ -19,6 +20,8 @@ export interface RemoteClients {
   /** Undefined when the config has no Marketo section; credentials are normalised (a bad one throws). */
   marketo(): Promise<MarketoClient | undefined>;
   marketoCredentials(): Promise<{ munchkinId: string; clientId: string; clientSecret: string } | undefined>;
+  /** The HTTP Sales Connect gateway; undefined without a salesConnect section or with the manual adapter. */
+  salesConnect(): Promise<SalesConnectGateway | undefined>;
 }
 
 export function createRemoteClients(
@@ -54,6 +57,7 @@ export function createRemoteClients(
 
   let sfmc: Promise<SfmcClient | undefined> | undefined;
   let marketo: Promise<MarketoClient | undefined> | undefined;
+  let salesConnect: Promise<SalesConnectGateway | undefined> | undefined;
   const marketoCredentials = async () =>
     config.marketo
       ? normaliseMarketoCredentials({
@@ -108,6 +112,16 @@ export function createRemoteClients(
       )),
     sfmcCredentials,
     marketoCredentials,
+    salesConnect: () =>
+      (salesConnect ??= (async () => {
+        const gateway = config.salesConnect?.gateway;
+        if (gateway?.type !== 'http') return undefined;
+        return new HttpSalesConnectGateway({
+          baseUrl: gateway.baseUrl,
+          apiKey: gateway.apiKey ? await secrets.resolve(gateway.apiKey) : undefined,
+          fetch: fetchImpl,
+        });
+      })()),
     marketo: () =>
       (marketo ??= marketoCredentials().then((credentials) =>
         credentials && config.marketo

@@ -5,6 +5,7 @@ import { UsageError } from './args';
 import { demoCommand } from './commands/demo';
 import { doctorCommand } from './commands/doctor';
 import { marketoCommand } from './commands/marketo';
+import { salesConnectCommand } from './commands/sales-connect';
 import { searchAttributesCommand } from './commands/search-attributes';
 import { simulatorCommand } from './commands/simulator';
 import { approveCommand, rejectCommand, statusCommand } from './commands/migration';
@@ -23,6 +24,10 @@ export const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>
   marketo: {
     run: marketoCommand,
     help: 'marketo plan|run [--config F] [--sandbox S]... [--json] [--detach]   Marketo destination V1 -> V2',
+  },
+  'sales-connect': {
+    run: salesConnectCommand,
+    help: 'sales-connect plan|run|confirm|status [--config F] [--step S ...]   Sales Connect: preflight, connect Marketo, wait, invite users',
   },
   status: {
     run: statusCommand,

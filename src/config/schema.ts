@@ -130,20 +130,49 @@ export const marketoConfigSchema = z
   })
   .strict();
 
+const salesConnectUserSchema = z
+  .object({
+    email: z.email({ error: 'expected an e-mail address' }),
+    /** Assigned once, at invite time; the instance's default workspace when absent. */
+    workspace: z.string().min(1).optional(),
+  })
+  .strict();
+
 export const salesConnectConfigSchema = z
   .object({
     /** The Sales Connect instance of the Marketo subscription (as the gateway names it). */
     instanceId: z.string().min(1),
     gateway: z.discriminatedUnion('type', [
       z
-        .object({ type: z.literal('http'), baseUrl: httpUrlSchema, apiKey: secretRefSchema.optional() })
+        .object({
+          type: z.literal('http'),
+          baseUrl: httpUrlSchema,
+          apiKey: secretRefSchema.optional(),
+          /** The gateway is cutover's simulator: waits shorter than Adobe's ten minutes are allowed (demos). */
+          simulated: z.boolean().default(false),
+        })
         .strict(),
       z.object({ type: z.literal('manual') }).strict(),
     ]),
     /** Minimum wait between connecting to Marketo and inviting users. */
     provisioningDelay: durationSchema.default('10 minutes'),
+    /** Users to provision, in order. */
+    users: z.array(salesConnectUserSchema).default([]),
+    /** Users per invitation request (Sales Connect takes at most 100). */
+    batchSize: z.number().int().min(1).max(100).default(25),
   })
-  .strict();
+  .strict()
+  .superRefine((value, context) => {
+    const simulated = value.gateway.type === 'http' && value.gateway.simulated;
+    if (!simulated && msToNumber(value.provisioningDelay as Duration) < 10 * 60_000) {
+      context.addIssue({
+        code: 'custom',
+        path: ['provisioningDelay'],
+        message:
+          'Adobe asks for at least 10 minutes between connecting Marketo and provisioning users; shorter waits are only allowed against the simulator (gateway.simulated: true)',
+      });
+    }
+  });
 
 const salesforceInstanceSchema = z.string().min(1, { error: 'expected a Salesforce instance URL or org id' });
 
@@ -156,7 +185,8 @@ export const salesforceConfigSchema = z
       .object({
         instance: salesforceInstanceSchema,
         isProduction: z.boolean(),
-        dailyApiLimit: z.number().int(),
+        /** Measure's daily CRM API limit, when an admin set one; checked against Adobe's minimum of 100,000. */
+        dailyApiLimit: z.number().int().optional(),
       })
       .strict()
       .optional(),

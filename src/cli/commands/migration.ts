@@ -1,4 +1,3 @@
-import { setTimeout as delay } from 'node:timers/promises';
 import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { z } from 'zod';
 import { loadConfigFile } from '../../config/load';
@@ -13,6 +12,7 @@ import {
   type MigrationRunInput,
 } from '../../workflows/migration/messages';
 import { configFlag, configPathFrom, parseCommandArgs, UsageError } from '../args';
+import { followWorkflow } from '../follow';
 import { connectClient } from '../temporal-client';
 import { progressSummary, progressTable } from './migration-progress';
 
@@ -78,45 +78,12 @@ export async function startMigration<I extends MigrationRunInput>(
 }
 
 /** Prints progress as it changes until the workflow ends; Ctrl-C detaches without stopping it. */
-export async function followMigration(
-  client: Client,
-  workflowId: string,
-  pollMs = 1_000,
-): Promise<MigrationProgress | undefined> {
-  const handle = client.workflow.getHandle(workflowId);
-  let detached = false;
-  const detach = () => (detached = true);
-  process.once('SIGINT', detach);
-  let last = '';
-  try {
-    const finished = handle.result().then(
-      (result: MigrationProgress) => ({ result }),
-      (error: Error) => ({ error }),
-    );
-    while (!detached) {
-      const done = await Promise.race([finished, delay(pollMs).then(() => undefined)]);
-      if (done) {
-        if ('error' in done) throw done.error;
-        return done.result;
-      }
-      const progress = await handle.query(progressQuery).catch(() => undefined);
-      if (!progress) continue;
-      const summary = progressSummary(progress);
-      if (summary !== last) {
-        console.log(`[${new Date().toISOString().slice(11, 19)}] ${summary}`);
-        if (progress.phase === 'awaiting-approval') {
-          console.log(
-            `  waiting: cutover approve --workflow-id '${workflowId}'   (or: cutover reject --workflow-id '${workflowId}' --reason "...")`,
-          );
-        }
-        last = summary;
-      }
-    }
-    console.log(`Detached; the migration continues in Temporal (workflow ${workflowId}).`);
-    return undefined;
-  } finally {
-    process.off('SIGINT', detach);
-  }
+export function followMigration(client: Client, workflowId: string): Promise<MigrationProgress | undefined> {
+  return followWorkflow(client, workflowId, progressQuery, (progress) =>
+    progress.phase === 'awaiting-approval'
+      ? `${progressSummary(progress)}\n  waiting: cutover approve --workflow-id '${workflowId}'   (or: cutover reject --workflow-id '${workflowId}' --reason "...")`
+      : progressSummary(progress),
+  );
 }
 
 /** `cutover <kind> plan|run`. */

@@ -1,0 +1,120 @@
+import { ApplicationFailure } from '@temporalio/common';
+import type { KnownMember } from '../domain/sales-connect/invitations';
+import { RemoteApiError } from '../integrations/http/errors';
+import { MarketoCredentialError } from '../integrations/marketo';
+import {
+  allTeamMembers,
+  type InvitationReport,
+  type InvitationTarget,
+  type MarketoConnection,
+  type SalesConnectGateway,
+  type SalesforceConnectionStatus,
+} from '../integrations/sales-connect';
+import { heartbeat } from './heartbeat';
+import type { RemoteClients } from './remote-clients';
+import { withRemoteFailures } from './remote-failure';
+
+/** What a too-early answer waits before the invitation is tried again with the same request id. */
+const TOO_EARLY_RETRY_MS = 30_000;
+
+/**
+ * The Sales Connect steps of provisioning, over the HTTP gateway. Writes are
+ * idempotent on the bridge's side (same Munchkin ID, same request id), so a
+ * retry after a lost answer changes nothing twice.
+ */
+export function createSalesConnectActivities({ clients }: { clients: RemoteClients }) {
+  async function gateway(): Promise<SalesConnectGateway> {
+    const found = await clients.salesConnect();
+    if (!found)
+      throw ApplicationFailure.nonRetryable(
+        'salesConnect.gateway is not an HTTP gateway; with the manual adapter these steps are confirmed by a person',
+        'SalesConnectGatewayMissing',
+      );
+    return found;
+  }
+
+  return withRemoteFailures({
+    async readSalesConnectSalesforce(input: { instanceId: string }): Promise<SalesforceConnectionStatus> {
+      return (await gateway()).getSalesforceConnection(input.instanceId);
+    },
+
+    /** Connects with the configured Marketo credentials (resolved and normalised here, never passed in). */
+    async connectSalesConnectToMarketo(input: { instanceId: string }): Promise<MarketoConnection> {
+      let credentials;
+      try {
+        credentials = await clients.marketoCredentials();
+      } catch (error) {
+        if (error instanceof MarketoCredentialError)
+          throw ApplicationFailure.nonRetryable(
+            `marketo.${error.field}: ${error.message}`,
+            'MarketoCredentialsInvalid',
+          );
+        throw error;
+      }
+      if (!credentials)
+        throw ApplicationFailure.nonRetryable(
+          'The config has no marketo section',
+          'MarketoCredentialsMissing',
+        );
+      try {
+        return await (await gateway()).connectMarketo(input.instanceId, credentials);
+      } catch (error) {
+        if (error instanceof RemoteApiError && error.remoteCode === 'marketo-already-connected')
+          throw ApplicationFailure.nonRetryable(
+            `${error.message}. Sales Connect is connected to another Marketo subscription; disconnect it in Sales Connect Settings > Admin Settings > Marketo first, or check marketo.munchkinId`,
+            'MarketoAlreadyConnected',
+          );
+        throw error;
+      }
+    },
+
+    /** Every team member (all pages) and the workspaces, for planning invitations. */
+    async readSalesConnectTeam(input: {
+      instanceId: string;
+    }): Promise<{ members: KnownMember[]; workspaces: string[]; defaultWorkspace: string }> {
+      const sc = await gateway();
+      const members: KnownMember[] = [];
+      for await (const member of allTeamMembers(sc, input.instanceId, 200)) {
+        members.push({ email: member.email, status: member.status, workspace: member.workspace });
+        heartbeat(members.length);
+      }
+      const { workspaces, defaultWorkspace } = await sc.listWorkspaces(input.instanceId);
+      return { members, workspaces, defaultWorkspace };
+    },
+
+    /**
+     * One batch of invitations under a request id derived from the workflow,
+     * so a retried batch is answered from the bridge's memory, not sent twice.
+     */
+    async inviteSalesConnectUsers(input: {
+      instanceId: string;
+      requestId: string;
+      users: InvitationTarget[];
+    }): Promise<InvitationReport> {
+      const report = await (
+        await gateway()
+      ).inviteUsers(input.instanceId, {
+        requestId: input.requestId,
+        users: input.users,
+      });
+      const reasons = new Set(
+        report.results.map((result) => ('reason' in result ? result.reason : undefined)),
+      );
+      if (reasons.size === 1 && reasons.has('too-early')) {
+        throw ApplicationFailure.create({
+          message:
+            'Sales Connect says the Marketo connection is younger than the wait Adobe asks for; retrying',
+          type: 'TooEarly',
+          nextRetryDelay: TOO_EARLY_RETRY_MS,
+        });
+      }
+      if (reasons.size === 1 && reasons.has('marketo-not-connected')) {
+        throw ApplicationFailure.nonRetryable(
+          'Sales Connect reports no Marketo connection; connect it before inviting users',
+          'MarketoNotConnected',
+        );
+      }
+      return report;
+    },
+  });
+}

@@ -1,0 +1,273 @@
+import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { z } from 'zod';
+import { createMarketoMigrationActivities } from '../../activities/marketo-migration';
+import { createRemoteClients } from '../../activities/remote-clients';
+import { createSalesConnectActivities } from '../../activities/sales-connect';
+import { loadConfigFile } from '../../config/load';
+import type { CutoverConfig } from '../../config/schema';
+import { SecretResolver } from '../../config/secrets';
+import { planInvitations, type UserPlan } from '../../domain/sales-connect/invitations';
+import {
+  checkSalesforcePreflight,
+  describeFinding,
+  type PreflightFinding,
+} from '../../domain/sales-connect/preflight';
+import { salesConnectRunFromConfig } from '../../domain/sales-connect/run-input';
+import { CutoverKind, CutoverOrg } from '../../temporal/search-attributes';
+import {
+  confirmStepUpdate,
+  provisioningProgressQuery,
+  type ProvisioningProgress,
+  type UserProgress,
+} from '../../workflows/sales-connect/messages';
+import { configFlag, configPathFrom, parseCommandArgs, UsageError } from '../args';
+import { followWorkflow } from '../follow';
+import { formatTable } from '../table';
+import { connectClient } from '../temporal-client';
+
+export interface SalesConnectPlan {
+  findings: PreflightFinding[];
+  users: UserPlan[];
+  blockers: string[];
+  marketoConnected?: { munchkinId: string; connectedAt: string };
+}
+
+/** Reads Sales Connect and the config and plans, changing nothing; the activities the worker runs. */
+export async function planSalesConnect(config: CutoverConfig): Promise<SalesConnectPlan> {
+  const run = salesConnectRunFromConfig(config);
+  if (run.problems.length) return { findings: [], users: [], blockers: run.problems };
+  const clients = createRemoteClients(config, new SecretResolver());
+  const blockers: string[] = [];
+  await createMarketoMigrationActivities({ clients })
+    .verifyMarketoCredentials()
+    .catch((error: Error) => blockers.push(`Marketo credentials: ${error.message}`));
+  if (run.input.gateway === 'manual') {
+    // Nothing to read from Sales Connect: the preflight assumes it will use salesforce.instance.
+    const findings = checkSalesforcePreflight({
+      ...run.input.salesforce,
+      salesConnect: {
+        instanceUrl: config.salesforce!.instance,
+        isProduction: config.salesforce!.isProduction,
+      },
+    });
+    return {
+      findings,
+      users: planInvitations(run.input.users),
+      blockers: withViolations(blockers, findings),
+    };
+  }
+  const salesConnect = createSalesConnectActivities({ clients });
+  const salesforce = await salesConnect.readSalesConnectSalesforce({ instanceId: run.input.instanceId });
+  if (!salesforce.connected) {
+    blockers.push(
+      `Sales Connect instance ${run.input.instanceId} is not connected to Salesforce yet (Settings > Admin Settings > Salesforce).`,
+    );
+    return { findings: [], users: [], blockers };
+  }
+  const findings = checkSalesforcePreflight({
+    ...run.input.salesforce,
+    salesConnect: { instanceUrl: salesforce.instanceUrl, isProduction: salesforce.isProduction },
+  });
+  const team = await salesConnect.readSalesConnectTeam({ instanceId: run.input.instanceId });
+  const marketo = await (await clients.salesConnect())!.getMarketoConnection(run.input.instanceId);
+  return {
+    findings,
+    users: planInvitations(run.input.users, team),
+    blockers: withViolations(blockers, findings),
+    ...(marketo.connected
+      ? { marketoConnected: { munchkinId: marketo.munchkinId, connectedAt: marketo.connectedAt } }
+      : {}),
+  };
+}
+
+function withViolations(blockers: string[], findings: PreflightFinding[]): string[] {
+  return [
+    ...blockers,
+    ...findings.filter((finding) => finding.severity === 'violation').map(describeFinding),
+  ];
+}
+
+function usersTable(users: Array<UserPlan | UserProgress>): string {
+  return formatTable(
+    ['user', 'action / status', 'workspace', 'reason'],
+    users.map((user) => [
+      user.email,
+      'action' in user ? user.action : user.status,
+      user.workspace ?? '',
+      'detail' in user ? `${user.reason}: ${user.detail}` : 'reason' in user ? (user.reason ?? '') : '',
+    ]),
+  );
+}
+
+const runFlags = { ...configFlag, json: { type: 'boolean' }, detach: { type: 'boolean' } } as const;
+const runArgs = z.object({
+  config: z.string().optional(),
+  json: z.boolean().default(false),
+  detach: z.boolean().default(false),
+});
+
+async function planCommand(argv: string[]): Promise<number> {
+  const args = parseCommandArgs('sales-connect plan', argv, runFlags, runArgs);
+  const config = loadConfigFile(configPathFrom(args.config));
+  const plan = await planSalesConnect(config);
+  if (args.json) {
+    console.log(JSON.stringify(plan, null, 2));
+    return plan.blockers.length ? 1 : 0;
+  }
+  for (const finding of plan.findings.filter((candidate) => candidate.severity === 'warning'))
+    console.log(`WARNING: ${describeFinding(finding)}`);
+  if (plan.users.length) console.log(usersTable(plan.users));
+  const invite = plan.users.filter((user) => user.action === 'invite').length;
+  const run = salesConnectRunFromConfig(config);
+  console.log(
+    `\n${plan.marketoConnected ? `Marketo ${plan.marketoConnected.munchkinId} connected at ${plan.marketoConnected.connectedAt}` : 'Connect Marketo'}, ` +
+      `wait ${run.input.provisioningDelay} after the connection, then invite ${invite} user(s) in ${Math.ceil(invite / run.input.batchSize)} batch(es).`,
+  );
+  for (const blocker of plan.blockers) console.error(`BLOCKED: ${blocker}`);
+  return plan.blockers.length ? 1 : 0;
+}
+
+/** Starts the provisioning of the configured instance, or attaches to the one running. */
+export async function startSalesConnectProvisioning(client: Client, config: CutoverConfig) {
+  const run = salesConnectRunFromConfig(config);
+  if (run.problems.length)
+    throw new UsageError(`Cannot start Sales Connect provisioning:\n  - ${run.problems.join('\n  - ')}`);
+  return client.workflow.start('salesConnectProvisioningWorkflow', {
+    taskQueue: config.temporal.taskQueue,
+    workflowId: run.workflowId,
+    args: [run.input],
+    workflowIdConflictPolicy: 'USE_EXISTING',
+    typedSearchAttributes: [
+      { key: CutoverKind, value: 'sales-connect-provisioning' },
+      { key: CutoverOrg, value: run.input.orgId },
+    ],
+    staticSummary: `Sales Connect provisioning of ${run.input.users.length} user(s) on ${run.input.instanceId}`,
+    staticDetails: [
+      `**Instance:** ${run.input.instanceId} (${run.input.gateway} gateway)`,
+      `**Marketo:** ${run.input.munchkinId}; **Salesforce:** ${run.input.salesforce.marketo.instance}`,
+      'Use the `progress` query for per-user results; manual steps are confirmed with the `confirm` update.',
+    ].join('\n\n'),
+  });
+}
+
+function describeProgress(progress: ProvisioningProgress): string {
+  const counts = new Map<string, number>();
+  for (const user of progress.users) counts.set(user.status, (counts.get(user.status) ?? 0) + 1);
+  const parts = [...counts].map(([status, count]) => `${count} ${status}`);
+  const head = `phase ${progress.phase}${parts.length ? `: ${parts.join(', ')}` : ''}`;
+  if (progress.awaiting)
+    return `${head}\n  ${progress.awaiting.instructions.replaceAll('\n', '\n  ')}\n  then: cutover sales-connect confirm --step ${progress.awaiting.step}`;
+  if (progress.phase === 'waiting') return `${head} (inviting starts at ${progress.provisioningStartsAt})`;
+  return head;
+}
+
+export function followSalesConnectProvisioning(client: Client, workflowId: string) {
+  return followWorkflow(client, workflowId, provisioningProgressQuery, describeProgress);
+}
+
+async function runCommand(argv: string[]): Promise<number> {
+  const args = parseCommandArgs('sales-connect run', argv, runFlags, runArgs);
+  const config = loadConfigFile(configPathFrom(args.config));
+  const temporal = await connectClient(config);
+  try {
+    const handle = await startSalesConnectProvisioning(temporal.client, config);
+    console.log(`Sales Connect provisioning ${handle.workflowId} on ${temporal.address}`);
+    if (args.detach) return 0;
+    const result = await followSalesConnectProvisioning(temporal.client, handle.workflowId);
+    if (!result) return 0;
+    console.log(`\n${usersTable(result.users)}\n\n${describeProgress(result)}`);
+    return result.users.some((user) => user.status === 'rejected') ? 1 : 0;
+  } finally {
+    await temporal.close();
+  }
+}
+
+const controlFlags = {
+  ...configFlag,
+  'workflow-id': { type: 'string' },
+  step: { type: 'string' },
+  'instance-url': { type: 'string' },
+  production: { type: 'boolean' },
+  sandbox: { type: 'boolean' },
+  'munchkin-id': { type: 'string' },
+} as const;
+const controlArgs = z.object({
+  config: z.string().optional(),
+  'workflow-id': z.string().optional(),
+  step: z.string().min(1).optional(),
+  'instance-url': z.string().min(1).optional(),
+  production: z.boolean().optional(),
+  sandbox: z.boolean().optional(),
+  'munchkin-id': z.string().optional(),
+});
+
+async function withProvisioning(
+  command: string,
+  argv: string[],
+  act: (client: Client, workflowId: string, args: z.output<typeof controlArgs>) => Promise<number>,
+): Promise<number> {
+  const args = parseCommandArgs(`sales-connect ${command}`, argv, controlFlags, controlArgs);
+  const config = loadConfigFile(configPathFrom(args.config));
+  const workflowId = args['workflow-id'] ?? salesConnectRunFromConfig(config).workflowId;
+  const temporal = await connectClient(config);
+  try {
+    return await act(temporal.client, workflowId, args);
+  } catch (error) {
+    if (error instanceof WorkflowUpdateFailedError)
+      throw new UsageError(
+        `cutover sales-connect ${command}: ${(error.cause as Error | undefined)?.message ?? error.message}`,
+      );
+    throw error;
+  } finally {
+    await temporal.close();
+  }
+}
+
+const confirmCommand = (argv: string[]) =>
+  withProvisioning('confirm', argv, async (client, workflowId, args) => {
+    if (!args.step)
+      throw new UsageError('cutover sales-connect confirm: --step is required (the step the run waits for)');
+    if (args.production && args.sandbox)
+      throw new UsageError('cutover sales-connect confirm: give --production or --sandbox, not both');
+    const answer = await client.workflow.getHandle(workflowId).executeUpdate(confirmStepUpdate, {
+      args: [
+        {
+          step: args.step,
+          ...(args['instance-url'] ? { instanceUrl: args['instance-url'] } : {}),
+          ...(args.production || args.sandbox ? { isProduction: Boolean(args.production) } : {}),
+          ...(args['munchkin-id'] ? { munchkinId: args['munchkin-id'] } : {}),
+          ...(process.env.USER ? { by: process.env.USER } : {}),
+        },
+      ],
+    });
+    console.log(answer);
+    return 0;
+  });
+
+const statusCommand = (argv: string[]) =>
+  withProvisioning('status', argv, async (client, workflowId) => {
+    const handle = client.workflow.getHandle(workflowId);
+    const description = await handle.describe();
+    const progress = await handle.query(provisioningProgressQuery);
+    console.log(`${workflowId}: ${description.status.name}, ${describeProgress(progress)}\n`);
+    for (const finding of progress.findings)
+      console.log(`${finding.severity.toUpperCase()}: ${describeFinding(finding)}`);
+    if (progress.users.length) console.log(usersTable(progress.users));
+    return 0;
+  });
+
+export async function salesConnectCommand(argv: string[]): Promise<number> {
+  const [sub, ...rest] = argv;
+  const commands: Record<string, (argv: string[]) => Promise<number>> = {
+    plan: planCommand,
+    run: runCommand,
+    confirm: confirmCommand,
+    status: statusCommand,
+  };
+  const command = sub ? commands[sub] : undefined;
+  if (!command)
+    throw new UsageError(
+      `cutover sales-connect: expected plan, run, confirm or status, got "${sub ?? ''}". Run \`cutover help\` for usage.`,
+    );
+  return command(rest);
+}
