@@ -7,6 +7,7 @@ import {
   type InvitationReport,
   type InvitationTarget,
   type MarketoConnection,
+  type MarketoConnectionStatus,
   type SalesConnectGateway,
   type SalesforceConnectionStatus,
 } from '../integrations/sales-connect';
@@ -36,6 +37,10 @@ export function createSalesConnectActivities({ clients }: { clients: RemoteClien
   return withRemoteFailures({
     async readSalesConnectSalesforce(input: { instanceId: string }): Promise<SalesforceConnectionStatus> {
       return (await gateway()).getSalesforceConnection(input.instanceId);
+    },
+
+    async readSalesConnectMarketo(input: { instanceId: string }): Promise<MarketoConnectionStatus> {
+      return (await gateway()).getMarketoConnection(input.instanceId);
     },
 
     /** Connects with the configured Marketo credentials (resolved and normalised here, never passed in). */

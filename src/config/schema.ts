@@ -57,6 +57,8 @@ export const workerConfigSchema = z
     maxTaskQueueActivitiesPerSecond: z.number().positive().optional(),
     maxConcurrentActivityTaskExecutions: z.number().int().positive().default(50),
     maxConcurrentWorkflowTaskExecutions: z.number().int().positive().default(40),
+    /** Workflows kept in memory between tasks (sticky cache); 0 replays every task from history. */
+    maxCachedWorkflows: z.number().int().min(0).optional(),
     shutdownGraceTime: durationSchema.default('30s'),
     logLevel: z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
   })

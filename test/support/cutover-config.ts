@@ -5,6 +5,7 @@ import {
   DEMO_IMS_CLIENT_ID,
   DEMO_MARKETO,
   DEMO_ORG_ID,
+  DEMO_SALES_CONNECT,
   DEMO_SFMC,
 } from '../../src/simulator/seeds/demo-catalog';
 import type { RunningSimulator } from '../../src/simulator/server';
@@ -73,4 +74,39 @@ export async function adminPut(simulator: RunningSimulator, path: string, body: 
     body: JSON.stringify(body),
   });
   if (!response.ok) throw new Error(`${path} answered ${response.status}: ${await response.text()}`);
+}
+
+/** The simulator config plus Sales Connect (HTTP gateway on the simulator) and the Salesforce facts of the demo. */
+export function rawSalesConnectConfig(
+  simulator: RunningSimulator,
+  taskQueue: string,
+  salesConnect: {
+    users: Array<{ email: string; workspace?: string }>;
+    provisioningDelay?: string;
+    batchSize?: number;
+    gateway?: 'http' | 'manual';
+  },
+) {
+  return {
+    ...rawSimulatorConfig(simulator, taskQueue),
+    salesConnect: {
+      instanceId: DEMO_SALES_CONNECT.instanceId,
+      gateway:
+        salesConnect.gateway === 'manual'
+          ? { type: 'manual' }
+          : { type: 'http', baseUrl: `${simulator.baseUrl}/sales-connect`, simulated: true },
+      provisioningDelay: salesConnect.provisioningDelay ?? '10 minutes',
+      batchSize: salesConnect.batchSize ?? 25,
+      users: salesConnect.users,
+    },
+    salesforce: {
+      instance: DEMO_SALES_CONNECT.salesforceInstance,
+      isProduction: true,
+      marketoMeasure: {
+        instance: DEMO_SALES_CONNECT.salesforceInstance,
+        isProduction: true,
+        dailyApiLimit: 150_000,
+      },
+    },
+  };
 }

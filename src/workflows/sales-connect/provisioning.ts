@@ -189,8 +189,20 @@ export async function salesConnectProvisioningWorkflow(
       await confirmed('marketo-connected', manualInstructions.marketo(input.munchkinId));
       connectedAtMs = Date.now();
     } else {
-      const connection = await write.connectSalesConnectToMarketo({ instanceId: input.instanceId });
-      connectedAtMs = Date.parse(connection.connectedAt);
+      const existing = await read.readSalesConnectMarketo({ instanceId: input.instanceId });
+      if (existing.connected && existing.munchkinId.toUpperCase() !== input.munchkinId)
+        throw ApplicationFailure.nonRetryable(
+          `Sales Connect instance ${input.instanceId} is connected to Marketo ${existing.munchkinId}, not ${input.munchkinId}; disconnect it in Settings > Admin Settings > Marketo first, or check marketo.munchkinId.`,
+          'MarketoAlreadyConnected',
+        );
+      if (existing.connected) {
+        // An earlier connection is measured by the bridge's clock.
+        connectedAtMs = Date.parse(existing.connectedAt);
+      } else {
+        await write.connectSalesConnectToMarketo({ instanceId: input.instanceId });
+        // Measured by Temporal's clock, just after the connection was made: never shorter than asked.
+        connectedAtMs = Date.now();
+      }
     }
 
     // 3. The wait Adobe asks for: a durable timer, no worker slot held.
@@ -251,7 +263,9 @@ export async function salesConnectProvisioningWorkflow(
         const entry = entries[position]!;
         entry.batch = number;
         entry.status = result.outcome;
+        // What the user holds now: a rejected user keeps their own workspace, or none.
         if (result.workspace) entry.workspace = result.workspace;
+        else delete entry.workspace;
         if (result.outcome === 'rejected') entry.reason = result.reason;
       }
     }

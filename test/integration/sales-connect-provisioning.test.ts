@@ -1,0 +1,139 @@
+import path from 'node:path';
+import { WorkflowFailedError } from '@temporalio/client';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startSalesConnectProvisioning } from '../../src/cli/commands/sales-connect';
+import { parseConfig } from '../../src/config/load';
+import { salesConnectRunFromConfig } from '../../src/domain/sales-connect/run-input';
+import { DEMO_SALES_CONNECT } from '../../src/simulator/seeds/demo-catalog';
+import type { SalesConnectSimulatorState } from '../../src/simulator/sales-connect/state';
+import { startSimulator, type RunningSimulator } from '../../src/simulator/server';
+import { CutoverKind, CutoverPhase } from '../../src/temporal/search-attributes';
+import { createCutoverWorker } from '../../src/worker';
+import type { ProvisioningProgress } from '../../src/workflows/sales-connect/messages';
+import { adminPut, rawSalesConnectConfig, testSecrets } from '../support/cutover-config';
+import { useTemporalEnvironment } from '../support/temporal-env';
+import { waitFor } from '../support/wait-for';
+import { uniqueTaskQueue, workflowBundle } from '../support/worker';
+
+const workflowsPath = path.join(__dirname, '../../src/workflows/index.ts');
+const env = useTemporalEnvironment();
+let simulator: RunningSimulator;
+beforeEach(async () => {
+  simulator = await startSimulator({ port: 0, seed: { profile: 'demo' } });
+  // The simulator's own too-early rule follows the short demo wait configured below.
+  await adminPut(simulator, `/__admin/sales-connect/${DEMO_SALES_CONNECT.instanceId}/settings`, {
+    minimumProvisioningDelaySeconds: 2,
+  });
+});
+afterEach(() => simulator.close());
+
+const sentInvitations = () =>
+  (simulator.snapshot().modules['salesConnect'] as SalesConnectSimulatorState).instances[
+    DEMO_SALES_CONNECT.instanceId
+  ]!.sentInvitations;
+
+async function provision(taskQueue: string, raw: ReturnType<typeof rawSalesConnectConfig>) {
+  const config = parseConfig(raw, 'test.yaml');
+  const worker = await createCutoverWorker({
+    config,
+    connection: env().nativeConnection,
+    namespace: env().namespace ?? 'default',
+    secrets: testSecrets(),
+    workflowBundle: await workflowBundle(workflowsPath),
+  });
+  const handle = await startSalesConnectProvisioning(env().client, config);
+  const result = await worker.runUntil(handle.result() as Promise<ProvisioningProgress>);
+  return { handle, result };
+}
+
+describe('Sales Connect provisioning on the dev server', () => {
+  it('provisions the demo team in batches: default workspaces, skipped and rejected users reported', async () => {
+    const taskQueue = uniqueTaskQueue('sales-connect');
+    // The answer to the first invitation batch is lost after Sales Connect sent the e-mails.
+    simulator.faults.configure({
+      script: [{ kind: 'drop-after-commit', method: 'POST', pathContains: '/invitations' }],
+    });
+    const { handle, result } = await provision(
+      taskQueue,
+      rawSalesConnectConfig(simulator, taskQueue, {
+        provisioningDelay: '2 seconds',
+        batchSize: 2,
+        users: [
+          { email: 'ben.seller@demo.example' },
+          { email: 'chloe.rep@demo.example', workspace: 'EMEA' },
+          { email: 'dev.ops@demo.example' },
+          { email: 'ada.admin@demo.example' },
+          { email: 'emma.lead@demo.example', workspace: 'Americas' },
+          { email: 'zed.unknown@demo.example' },
+        ],
+      }),
+    );
+
+    expect(result.phase).toBe('completed');
+    expect(
+      result.users.map((user) => [user.email, user.status, user.workspace ?? null, user.batch ?? null]),
+    ).toEqual([
+      ['ben.seller@demo.example', 'invited', 'Default', 1],
+      ['chloe.rep@demo.example', 'invited', 'EMEA', 1],
+      ['dev.ops@demo.example', 'rejected', null, 2],
+      ['ada.admin@demo.example', 'skipped', 'Default', null],
+      ['emma.lead@demo.example', 'rejected', 'EMEA', null],
+      ['zed.unknown@demo.example', 'rejected', null, null],
+    ]);
+    const reasons = Object.fromEntries(result.users.map((user) => [user.email, user.reason]));
+    expect(reasons['dev.ops@demo.example']).toBe('email-used-on-other-instance');
+    expect(reasons['ada.admin@demo.example']).toBe('already-connected');
+    expect(reasons['emma.lead@demo.example']).toMatch(
+      /^workspace-change-requires-disconnect: already in workspace "EMEA"/,
+    );
+    expect(reasons['zed.unknown@demo.example']).toMatch(/^unknown-user: /);
+
+    // The retried batch was answered from the bridge's memory: nobody was invited twice.
+    expect(sentInvitations().map((sent) => sent.email)).toEqual([
+      'ben.seller@demo.example',
+      'chloe.rep@demo.example',
+    ]);
+    const invitationCalls = simulator.requests.list({ method: 'POST', pathContains: '/invitations' });
+    expect(invitationCalls.filter((call) => call.dropped)).toHaveLength(1);
+
+    // Invitations went out only after the configured wait from the Marketo connection.
+    const connected = simulator.requests.list({ method: 'PUT', pathContains: '/marketo-connection' })[0]!;
+    expect(invitationCalls[0]!.at - connected.at).toBeGreaterThanOrEqual(2_000);
+
+    const listed = await waitFor(async () => {
+      for await (const execution of env().client.workflow.list({
+        query: `CutoverKind = 'sales-connect-provisioning' AND WorkflowId = '${handle.workflowId}'`,
+      })) {
+        return execution.typedSearchAttributes.get(CutoverPhase) === 'completed' ? execution : undefined;
+      }
+      return undefined;
+    });
+    expect(listed.typedSearchAttributes.get(CutoverKind)).toBe('sales-connect-provisioning');
+
+    // A second run attaches to nothing (the first is done), and finds everyone already handled.
+    const again = await provision(
+      taskQueue,
+      rawSalesConnectConfig(simulator, taskQueue, {
+        provisioningDelay: '2 seconds',
+        users: [{ email: 'ben.seller@demo.example' }, { email: 'chloe.rep@demo.example', workspace: 'EMEA' }],
+      }),
+    );
+    expect(again.result.users.map((user) => user.status)).toEqual(['invited', 'invited']);
+    expect(sentInvitations()).toHaveLength(4);
+  });
+
+  it('stops before touching Sales Connect when the preflight finds a violation', async () => {
+    const taskQueue = uniqueTaskQueue('sales-connect-preflight');
+    const raw = rawSalesConnectConfig(simulator, taskQueue, {
+      users: [{ email: 'ben.seller@demo.example' }],
+    });
+    raw.salesforce.marketoMeasure.dailyApiLimit = 20_000;
+    expect(salesConnectRunFromConfig(parseConfig(raw, 'test.yaml')).problems).toEqual([]);
+    const failure = await provision(taskQueue, raw).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(WorkflowFailedError);
+    expect(((failure as WorkflowFailedError).cause as Error).message).toContain(
+      "Preflight failed, nothing was changed: [measure-daily-api-limit] Marketo Measure's daily CRM API limit is 20,000",
+    );
+    expect(simulator.requests.list({ method: 'PUT', pathContains: '/marketo-connection' })).toEqual([]);
+  });
+});

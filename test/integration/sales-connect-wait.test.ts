@@ -1,0 +1,158 @@
+import path from 'node:path';
+import type { WorkflowHandle } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { parseConfig } from '../../src/config/load';
+import { salesConnectRunFromConfig } from '../../src/domain/sales-connect/run-input';
+import { DEMO_MARKETO, DEMO_SALES_CONNECT } from '../../src/simulator/seeds/demo-catalog';
+import { startSimulator, type RunningSimulator } from '../../src/simulator/server';
+import { createCutoverWorker } from '../../src/worker';
+import {
+  confirmStepUpdate,
+  provisioningProgressQuery,
+  type ProvisioningProgress,
+} from '../../src/workflows/sales-connect/messages';
+import { adminPut, rawSalesConnectConfig, testSecrets } from '../support/cutover-config';
+import { timeSkippingEnvironment, useTemporalEnvironment } from '../support/temporal-env';
+import { waitFor } from '../support/wait-for';
+import { uniqueTaskQueue, workflowBundle } from '../support/worker';
+
+const EventType = temporal.api.enums.v1.EventType;
+const workflowsPath = path.join(__dirname, '../../src/workflows/index.ts');
+const env = useTemporalEnvironment(timeSkippingEnvironment);
+let simulator: RunningSimulator;
+beforeEach(async () => {
+  simulator = await startSimulator({ port: 0, seed: { profile: 'demo' } });
+  // The simulator's clock does not skip with Temporal's, so the ten minutes are the workflow's to keep.
+  await adminPut(simulator, `/__admin/sales-connect/${DEMO_SALES_CONNECT.instanceId}/settings`, {
+    minimumProvisioningDelaySeconds: 0,
+  });
+});
+afterEach(() => simulator.close());
+
+async function setUp(taskQueue: string, gateway: 'http' | 'manual') {
+  const raw = rawSalesConnectConfig(simulator, taskQueue, {
+    gateway,
+    users: [{ email: 'ben.seller@demo.example' }, { email: 'chloe.rep@demo.example', workspace: 'EMEA' }],
+  });
+  const config = parseConfig(raw, 'test.yaml');
+  const run = salesConnectRunFromConfig(config);
+  const worker = async (options: { cache?: boolean } = {}) =>
+    createCutoverWorker({
+      // Without a sticky cache the next workflow task goes to any worker: how a restarted fleet sees it.
+      config:
+        options.cache === false
+          ? parseConfig({ ...raw, worker: { maxCachedWorkflows: 0 } }, 'test.yaml')
+          : config,
+      connection: env().nativeConnection,
+      namespace: env().namespace ?? 'default',
+      secrets: testSecrets(),
+      workflowBundle: await workflowBundle(workflowsPath),
+    });
+  const handle: WorkflowHandle<(input: unknown) => Promise<ProvisioningProgress>> =
+    await env().client.workflow.start('salesConnectProvisioningWorkflow', {
+      taskQueue,
+      workflowId: `${run.workflowId}/${taskQueue}`,
+      args: [{ ...run.input, useSearchAttributes: false }],
+    });
+  return { worker, handle };
+}
+
+const inPhase = (handle: WorkflowHandle, phase: string, step?: string) =>
+  waitFor(
+    async () => {
+      const progress = await handle.query(provisioningProgressQuery);
+      return progress.phase === phase && (!step || progress.awaiting?.step === step) ? progress : undefined;
+    },
+    { timeoutMs: 20_000, what: `phase ${phase}${step ? ` (${step})` : ''}` },
+  );
+
+const eventSeconds = (event: { eventTime?: { seconds?: unknown } | null }) =>
+  Number(event.eventTime?.seconds);
+
+describe('the ten-minute wait after connecting Marketo (time-skipping server)', () => {
+  it('holds across a worker restart, and invitations start promptly after ten minutes', async () => {
+    const { worker, handle } = await setUp(uniqueTaskQueue('sc-wait'), 'http');
+    const first = await worker({ cache: false });
+    const waiting = await first.runUntil(inPhase(handle, 'waiting'));
+    expect(waiting.awaiting).toBeUndefined();
+    expect(simulator.requests.list({ method: 'POST', pathContains: '/invitations' })).toEqual([]);
+
+    // A new worker takes over the timer; the first one is gone.
+    const result = await (await worker()).runUntil(handle.result());
+    expect(result.users.map((user) => user.status)).toEqual(['invited', 'invited']);
+
+    const events = (await handle.fetchHistory()).events ?? [];
+    const timer = events.find((event) => event.timerStartedEventAttributes);
+    expect(Number(timer?.timerStartedEventAttributes?.startToFireTimeout?.seconds)).toBe(600);
+    const scheduled = (type: string) =>
+      events.find((event) => event.activityTaskScheduledEventAttributes?.activityType?.name === type)!;
+    const connectedAt = eventSeconds(scheduled('connectSalesConnectToMarketo'));
+    const invitedAt = eventSeconds(scheduled('inviteSalesConnectUsers'));
+    expect(invitedAt - connectedAt).toBeGreaterThanOrEqual(600);
+    expect(invitedAt - connectedAt).toBeLessThan(660);
+    // While it waited, nothing ran: between the timer's start and its firing there is no activity at all.
+    const started = events.indexOf(timer!);
+    const fired = events.findIndex((event) => event.timerFiredEventAttributes);
+    expect(events.slice(started, fired).some((event) => event.activityTaskScheduledEventAttributes)).toBe(
+      false,
+    );
+  });
+
+  it('with the manual adapter, waits for each confirmation, validated against the step it confirms', async () => {
+    const { worker, handle } = await setUp(uniqueTaskQueue('sc-manual'), 'manual');
+    const result = await (
+      await worker()
+    ).runUntil(async () => {
+      const awaiting = await inPhase(handle, 'awaiting-confirmation', 'salesforce-connected');
+      expect(awaiting.awaiting?.instructions).toContain('Settings > Admin Settings > Salesforce');
+      await expect(
+        handle.executeUpdate(confirmStepUpdate, { args: [{ step: 'marketo-connected' }] }),
+      ).rejects.toMatchObject({
+        cause: { message: 'The run waits for step "salesforce-connected", not "marketo-connected".' },
+      });
+      await expect(
+        handle.executeUpdate(confirmStepUpdate, { args: [{ step: 'salesforce-connected' }] }),
+      ).rejects.toMatchObject({ cause: { message: expect.stringMatching(/needs --instance-url/) } });
+      await handle.executeUpdate(confirmStepUpdate, {
+        args: [
+          {
+            step: 'salesforce-connected',
+            instanceUrl: DEMO_SALES_CONNECT.salesforceInstance,
+            isProduction: true,
+          },
+        ],
+      });
+
+      await inPhase(handle, 'awaiting-confirmation', 'marketo-connected');
+      await expect(
+        handle.executeUpdate(confirmStepUpdate, {
+          args: [{ step: 'marketo-connected', munchkinId: '999-ZZZ-999' }],
+        }),
+      ).rejects.toMatchObject({
+        cause: {
+          message: `Sales Connect shows Munchkin ID 999-ZZZ-999, but marketo.munchkinId is ${DEMO_MARKETO.munchkinId}: connect it with the Marketo subscription in the config.`,
+        },
+      });
+      await handle.executeUpdate(confirmStepUpdate, {
+        args: [{ step: 'marketo-connected', munchkinId: DEMO_MARKETO.munchkinId.toLowerCase() }],
+      });
+
+      await inPhase(handle, 'waiting');
+      await env().sleep('9 minutes');
+      expect((await handle.query(provisioningProgressQuery)).phase).toBe('waiting');
+      await env().sleep('2 minutes');
+      const invite = await inPhase(handle, 'awaiting-confirmation', 'invitations-1');
+      expect(invite.awaiting?.instructions).toContain('- chloe.rep@demo.example: EMEA');
+      await handle.executeUpdate(confirmStepUpdate, { args: [{ step: 'invitations-1', by: 'ops' }] });
+      return handle.result();
+    });
+    expect(result.phase).toBe('completed');
+    expect(result.users.map((user) => [user.email, user.status, user.reason])).toEqual([
+      ['ben.seller@demo.example', 'invited', 'confirmed by ops'],
+      ['chloe.rep@demo.example', 'invited', 'confirmed by ops'],
+    ]);
+    // Nothing went through the HTTP gateway.
+    expect(simulator.requests.list({ module: 'salesConnect' })).toEqual([]);
+  });
+});
