@@ -130,6 +130,57 @@ describe('cutover marketo plan', () => {
   });
 });
 
+describe('cutover sales-connect plan', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+    vi.unstubAllEnvs();
+  });
+
+  const withSalesConnect = (dailyApiLimit: number) =>
+    writeConfig((config) => {
+      Object.assign(config, {
+        salesConnect: {
+          instanceId: 'sc-demo-production',
+          gateway: { type: 'http', baseUrl: `${simulator().baseUrl}/sales-connect`, simulated: true },
+          users: [
+            { email: 'ben.seller@demo.example' },
+            { email: 'emma.lead@demo.example', workspace: 'Americas' },
+          ],
+        },
+        salesforce: {
+          instance: 'https://cutover-demo.my.salesforce.com',
+          isProduction: true,
+          marketoMeasure: {
+            instance: 'https://cutover-demo.my.salesforce.com',
+            isProduction: true,
+            dailyApiLimit,
+          },
+        },
+      });
+    });
+
+  it('prints each user’s planned action and the order of the steps, changing nothing', async () => {
+    for (const [name, value] of Object.entries(TEST_SECRETS)) vi.stubEnv(name, value);
+    const { code, out } = await runCli(['sales-connect', 'plan', '--config', withSalesConnect(100_000)]);
+    expect(code).toBe(0);
+    expect(out).toMatch(/ben\.seller@demo\.example\s+invite\s+Default/);
+    expect(out).toMatch(/emma\.lead@demo\.example\s+reject\s+EMEA\s+workspace-change-requires-disconnect/);
+    expect(out).toContain(
+      'Connect Marketo, wait 10 minutes after the connection, then invite 1 user(s) in 1 batch(es).',
+    );
+    expect(simulator().requests.list({ module: 'salesConnect', method: 'PUT' })).toEqual([]);
+  });
+
+  it('exits non-zero with the rule, the values seen and the fix when the preflight fails', async () => {
+    for (const [name, value] of Object.entries(TEST_SECRETS)) vi.stubEnv(name, value);
+    const { code, err } = await runCli(['sales-connect', 'plan', '--config', withSalesConnect(5_000)]);
+    expect(code).toBe(1);
+    expect(err).toContain(
+      "BLOCKED: [measure-daily-api-limit] Marketo Measure's daily CRM API limit is 5,000; Adobe requires at least 100,000",
+    );
+  });
+});
+
 describe('cutover status and approve', () => {
   const env = useTemporalEnvironment();
 

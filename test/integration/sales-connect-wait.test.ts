@@ -97,6 +97,14 @@ describe('the ten-minute wait after connecting Marketo (time-skipping server)', 
     expect(events.slice(started, fired).some((event) => event.activityTaskScheduledEventAttributes)).toBe(
       false,
     );
+    // What the wait costs in history: the timer's two events and the workflow task that follows.
+    expect(events.slice(started, fired + 4).map((event) => event.eventType)).toEqual([
+      EventType.EVENT_TYPE_TIMER_STARTED,
+      EventType.EVENT_TYPE_TIMER_FIRED,
+      EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED,
+      EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED,
+      EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED,
+    ]);
   });
 
   it('with the manual adapter, waits for each confirmation, validated against the step it confirms', async () => {

@@ -14,6 +14,7 @@ import { parseCommandArgs, portSchema } from '../args';
 import { formatInspection, runDoctor } from './doctor';
 import { followMigration } from './migration';
 import { startMarketoMigration } from './marketo';
+import { followSalesConnectProvisioning, startSalesConnectProvisioning, usersTable } from './sales-connect';
 import { startSfmcMigration } from './sfmc';
 import { progressSummary, progressTable } from './migration-progress';
 
@@ -27,6 +28,9 @@ const PLACEHOLDER_SECRETS = [
   'CUTOVER_MARKETO_CLIENT_SECRET',
   'CUTOVER_SALES_CONNECT_API_KEY',
 ];
+
+/** Long enough to watch the durable wait in the UI, short enough for a demo. */
+const DEMO_PROVISIONING_DELAY = '15 seconds';
 
 /** The simulator origin the example config is written for. */
 const EXAMPLE_SIMULATOR_ORIGIN = 'http://127.0.0.1:4010';
@@ -85,7 +89,16 @@ export async function demoCommand(argv: string[]): Promise<number> {
       ...loaded.adobe,
       sandboxes: loaded.adobe.sandboxes.map((sandbox) => ({ ...sandbox, autoApprove: true })),
     },
+    // Simulated time runs 30x; the simulator's own too-early rule is relaxed to match this short wait.
+    ...(loaded.salesConnect
+      ? { salesConnect: { ...loaded.salesConnect, provisioningDelay: DEMO_PROVISIONING_DELAY } }
+      : {}),
   };
+  await fetch(`${simulator.baseUrl}/__admin/sales-connect/${config.salesConnect?.instanceId}/settings`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ minimumProvisioningDelaySeconds: 300 }),
+  });
   console.log(`Simulator of Adobe, SFMC, Marketo and Sales Connect (demo seed) at ${simulator.baseUrl}`);
 
   // Everything started is stopped in reverse order, whatever fails on the way.
@@ -146,6 +159,15 @@ export async function demoCommand(argv: string[]): Promise<number> {
         `  in the UI: ${server.uiUrl}/namespaces/${server.namespace}/workflows/${encodeURIComponent(handle.workflowId)}\n`,
       );
     }
+    console.log(
+      'Sales Connect provisioning (the wait after connecting Marketo is shortened for the simulator):',
+    );
+    const provisioning = await startSalesConnectProvisioning(client, config);
+    const provisioned = await Promise.race([
+      followSalesConnectProvisioning(client, provisioning.workflowId),
+      stopped,
+    ]);
+    if (provisioned) console.log(`\n${usersTable(provisioned.users)}\n`);
     console.log(`Temporal UI: ${server.uiUrl}/namespaces/${server.namespace}/workflows`);
 
     if (args.exit) worker.shutdown();

@@ -87,7 +87,7 @@ function withViolations(blockers: string[], findings: PreflightFinding[]): strin
   ];
 }
 
-function usersTable(users: Array<UserPlan | UserProgress>): string {
+export function usersTable(users: Array<UserPlan | UserProgress>): string {
   return formatTable(
     ['user', 'action / status', 'workspace', 'reason'],
     users.map((user) => [
