@@ -105,7 +105,8 @@ export function createSalesConnectActivities({ clients }: { clients: RemoteClien
       const reasons = new Set(
         report.results.map((result) => ('reason' in result ? result.reason : undefined)),
       );
-      if (reasons.size === 1 && reasons.has('too-early')) {
+      // Too early concerns the whole instance and is not remembered under the request id: the same id is tried again.
+      if (reasons.has('too-early')) {
         throw ApplicationFailure.create({
           message:
             'Sales Connect says the Marketo connection is younger than the wait Adobe asks for; retrying',

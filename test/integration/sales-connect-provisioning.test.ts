@@ -10,7 +10,7 @@ import { startSimulator, type RunningSimulator } from '../../src/simulator/serve
 import { CutoverKind, CutoverPhase } from '../../src/temporal/search-attributes';
 import { createCutoverWorker } from '../../src/worker';
 import type { ProvisioningProgress } from '../../src/workflows/sales-connect/messages';
-import { adminPut, rawSalesConnectConfig, testSecrets } from '../support/cutover-config';
+import { TEST_SECRETS, adminPut, rawSalesConnectConfig, testSecrets } from '../support/cutover-config';
 import { useTemporalEnvironment } from '../support/temporal-env';
 import { waitFor } from '../support/wait-for';
 import { uniqueTaskQueue, workflowBundle } from '../support/worker';
@@ -110,7 +110,7 @@ describe('Sales Connect provisioning on the dev server', () => {
     });
     expect(listed.typedSearchAttributes.get(CutoverKind)).toBe('sales-connect-provisioning');
 
-    // A second run attaches to nothing (the first is done), and finds everyone already handled.
+    // A later run over the same users finds them invited and e-mails nobody again.
     const again = await provision(
       taskQueue,
       rawSalesConnectConfig(simulator, taskQueue, {
@@ -118,8 +118,15 @@ describe('Sales Connect provisioning on the dev server', () => {
         users: [{ email: 'ben.seller@demo.example' }, { email: 'chloe.rep@demo.example', workspace: 'EMEA' }],
       }),
     );
-    expect(again.result.users.map((user) => user.status)).toEqual(['invited', 'invited']);
-    expect(sentInvitations()).toHaveLength(4);
+    expect(again.result.users.map((user) => [user.status, user.reason])).toEqual([
+      ['skipped', 'already-invited'],
+      ['skipped', 'already-invited'],
+    ]);
+    expect(sentInvitations()).toHaveLength(2);
+
+    // No secret reached the history.
+    const history = JSON.stringify(await handle.fetchHistory());
+    for (const secret of Object.values(TEST_SECRETS)) expect(history).not.toContain(secret);
   });
 
   it('stops before touching Sales Connect when the preflight finds a violation', async () => {

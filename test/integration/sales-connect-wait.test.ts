@@ -75,7 +75,7 @@ describe('the ten-minute wait after connecting Marketo (time-skipping server)', 
     const { worker, handle } = await setUp(uniqueTaskQueue('sc-wait'), 'http');
     const first = await worker({ cache: false });
     const waiting = await first.runUntil(inPhase(handle, 'waiting'));
-    expect(waiting.awaiting).toBeUndefined();
+    expect(Date.parse(waiting.provisioningStartsAt!) - Date.parse(waiting.marketoConnectedAt!)).toBe(600_000);
     expect(simulator.requests.list({ method: 'POST', pathContains: '/invitations' })).toEqual([]);
 
     // A new worker takes over the timer; the first one is gone.
@@ -152,13 +152,28 @@ describe('the ten-minute wait after connecting Marketo (time-skipping server)', 
       await env().sleep('2 minutes');
       const invite = await inPhase(handle, 'awaiting-confirmation', 'invitations-1');
       expect(invite.awaiting?.instructions).toContain('- chloe.rep@demo.example: EMEA');
-      await handle.executeUpdate(confirmStepUpdate, { args: [{ step: 'invitations-1', by: 'ops' }] });
+      await expect(
+        handle.executeUpdate(confirmStepUpdate, {
+          args: [{ step: 'invitations-1', alreadyConnected: ['ada.admin@demo.example'] }],
+        }),
+      ).rejects.toMatchObject({
+        cause: { message: 'Not in the batch step "invitations-1" waits for: ada.admin@demo.example.' },
+      });
+      await handle.executeUpdate(confirmStepUpdate, {
+        args: [
+          {
+            step: 'invitations-1',
+            by: 'ops',
+            rejected: [{ email: 'chloe.rep@demo.example', reason: 'email-used-on-other-instance' }],
+          },
+        ],
+      });
       return handle.result();
     });
     expect(result.phase).toBe('completed');
     expect(result.users.map((user) => [user.email, user.status, user.reason])).toEqual([
       ['ben.seller@demo.example', 'invited', 'confirmed by ops'],
-      ['chloe.rep@demo.example', 'invited', 'confirmed by ops'],
+      ['chloe.rep@demo.example', 'rejected', 'email-used-on-other-instance'],
     ]);
     // Nothing went through the HTTP gateway.
     expect(simulator.requests.list({ module: 'salesConnect' })).toEqual([]);

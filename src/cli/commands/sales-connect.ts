@@ -190,6 +190,8 @@ const controlFlags = {
   production: { type: 'boolean' },
   sandbox: { type: 'boolean' },
   'munchkin-id': { type: 'string' },
+  'already-connected': { type: 'string', multiple: true },
+  rejected: { type: 'string', multiple: true },
 } as const;
 const controlArgs = z.object({
   config: z.string().optional(),
@@ -199,6 +201,14 @@ const controlArgs = z.object({
   production: z.boolean().optional(),
   sandbox: z.boolean().optional(),
   'munchkin-id': z.string().optional(),
+  'already-connected': z.array(z.email({ error: 'expected an e-mail address' })).optional(),
+  rejected: z
+    .array(
+      z.string().regex(/^[^=\s]+@[^=\s]+=.+$/, {
+        error: 'expected EMAIL=REASON, e.g. dev.ops@acme.example=email-used-on-other-instance',
+      }),
+    )
+    .optional(),
 });
 
 async function withProvisioning(
@@ -236,6 +246,15 @@ const confirmCommand = (argv: string[]) =>
           ...(args['instance-url'] ? { instanceUrl: args['instance-url'] } : {}),
           ...(args.production || args.sandbox ? { isProduction: Boolean(args.production) } : {}),
           ...(args['munchkin-id'] ? { munchkinId: args['munchkin-id'] } : {}),
+          ...(args['already-connected'] ? { alreadyConnected: args['already-connected'] } : {}),
+          ...(args.rejected
+            ? {
+                rejected: args.rejected.map((entry) => {
+                  const [email, ...reason] = entry.split('=');
+                  return { email: email!, reason: reason.join('=') };
+                }),
+              }
+            : {}),
           ...(process.env.USER ? { by: process.env.USER } : {}),
         },
       ],

@@ -12,7 +12,7 @@ export interface KnownMember {
 
 export type UserPlan =
   | { email: string; action: 'invite'; workspace?: string }
-  | { email: string; action: 'skip'; workspace?: string; reason: 'already-connected' }
+  | { email: string; action: 'skip'; workspace?: string; reason: 'already-connected' | 'already-invited' }
   | {
       email: string;
       action: 'reject';
@@ -74,13 +74,31 @@ export function planInvitations(
           },
         ];
       }
-      if (member.status === 'connected')
-        return [
-          { email: user.email, action: 'skip', reason: 'already-connected', workspace: member.workspace },
-        ];
+      // A pending invitation is not sent again: re-running a provisioning must not e-mail people twice.
+      return [
+        {
+          email: user.email,
+          action: 'skip',
+          reason: member.status === 'connected' ? 'already-connected' : 'already-invited',
+          workspace: member.workspace,
+        },
+      ];
     }
     return [{ email: user.email, action: 'invite', workspace: user.workspace ?? team.defaultWorkspace }];
   });
+}
+
+/**
+ * The idempotency key of one invitation batch: the same users and workspaces
+ * always get the same key, in this run or a later one, so the bridge answers a
+ * repeat from memory instead of inviting again.
+ */
+export function invitationRequestId(scope: string, batch: RequestedUser[]): string {
+  let hash = 2166136261;
+  const text = batch.map((user) => `${user.email.toLowerCase()}>${user.workspace ?? ''}`).join('|');
+  for (const char of text) hash = Math.imul(hash ^ char.charCodeAt(0), 16777619) >>> 0;
+  const key = `${scope}:${batch.length}:${hash.toString(16).padStart(8, '0')}`;
+  return key.replace(/[^\x21-\x7e]/g, '_').slice(-200);
 }
 
 /** Consecutive batches of at most `size`, in order. */

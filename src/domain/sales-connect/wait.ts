@@ -7,10 +7,11 @@ export function effectiveProvisioningDelayMs(configuredMs: number, simulated: bo
 }
 
 /**
- * How long is still to wait, measured from when Marketo was connected. Never
- * more than the whole delay, so a bridge clock ahead of Temporal's cannot
- * stretch it; zero when the connection is older than the delay.
+ * How long is still to wait after a connection made before this run, by the
+ * bridge's timestamp. Clocks differ, and a bridge clock running behind would
+ * shorten the wait, so a connection younger than the delay gets the whole
+ * delay again from now: never shorter than asked. Zero once it is older.
  */
 export function remainingWaitMs(connectedAtMs: number, nowMs: number, delayMs: number): number {
-  return Math.min(delayMs, Math.max(0, connectedAtMs + delayMs - nowMs));
+  return connectedAtMs + delayMs > nowMs ? delayMs : 0;
 }

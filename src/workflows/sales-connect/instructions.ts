@@ -10,5 +10,6 @@ export const manualInstructions = {
     [
       "In Sales Connect, open Settings > Team Access, select these users, choose each one's workspace (it cannot be changed later without disconnecting the user), and click Connect:",
       ...users.map((user) => `- ${user.email}: ${user.workspace ?? 'default workspace'}`),
+      'Report users Team Access shows as already connected with --already-connected EMAIL, and users Sales Connect refuses with --rejected EMAIL=REASON (e.g. the e-mail is used on another instance).',
     ].join('\n'),
 };

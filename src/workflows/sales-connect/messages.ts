@@ -42,7 +42,7 @@ export interface UserProgress {
 export interface ProvisioningProgress {
   phase: ProvisioningPhase;
   /** The manual step a person must do and confirm, with where to click. */
-  awaiting?: { step: string; instructions: string };
+  awaiting?: { step: string; instructions: string; users?: string[] };
   /** When the Marketo connection was made (ISO 8601). */
   marketoConnectedAt?: string;
   /** When inviting may start: the Marketo connection plus the wait (ISO 8601). */
@@ -59,6 +59,10 @@ export interface StepConfirmation {
   isProduction?: boolean;
   /** For `marketo-connected`: the Munchkin ID Sales Connect shows under Admin Settings > Marketo. */
   munchkinId?: string;
+  /** For `invitations-N`: users Team Access showed as already connected (not invited again). */
+  alreadyConnected?: string[];
+  /** For `invitations-N`: users Sales Connect refused, with what it said (e.g. e-mail used on another instance). */
+  rejected?: Array<{ email: string; reason: string }>;
   by?: string;
 }
 

@@ -12,7 +12,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { CutoverActivities } from '../../activities';
-import { inBatches, planInvitations } from '../../domain/sales-connect/invitations';
+import { inBatches, invitationRequestId, planInvitations } from '../../domain/sales-connect/invitations';
 import { checkSalesforcePreflight, describeFinding } from '../../domain/sales-connect/preflight';
 import { effectiveProvisioningDelayMs, remainingWaitMs } from '../../domain/sales-connect/wait';
 import {
@@ -97,6 +97,15 @@ export async function salesConnectProvisioningWorkflow(
           'Step "salesforce-connected" needs --instance-url (the Salesforce org Sales Connect shows) and --production or --sandbox.',
         );
     }
+    const reported = [
+      ...(confirmation.alreadyConnected ?? []),
+      ...(confirmation.rejected ?? []).map((user) => user.email),
+    ];
+    const outsideBatch = reported.filter(
+      (email) => !awaiting.users?.some((user) => user.toLowerCase() === email.toLowerCase()),
+    );
+    if (outsideBatch.length)
+      throw new Error(`Not in the batch step "${awaiting.step}" waits for: ${outsideBatch.join(', ')}.`);
     if (confirmation.step === 'marketo-connected') {
       const munchkinId = confirmation.munchkinId?.trim().toUpperCase() ?? '';
       if (!MUNCHKIN.test(munchkinId))
@@ -139,8 +148,8 @@ export async function salesConnectProvisioningWorkflow(
     );
   };
 
-  async function confirmed(step: string, instructions: string): Promise<StepConfirmation> {
-    progress.awaiting = { step, instructions };
+  async function confirmed(step: string, instructions: string, users?: string[]): Promise<StepConfirmation> {
+    progress.awaiting = { step, instructions, ...(users ? { users } : {}) };
     report(
       'awaiting-confirmation',
       `${instructions}\n\nThen confirm: \`cutover sales-connect confirm --step ${step}\``,
@@ -245,22 +254,33 @@ export async function salesConnectProvisioningWorkflow(
       report('provisioning', `Batch ${number} of ${batches.length}`);
       const entries = batch.map((target) => progress.users.find((user) => user.email === target.email)!);
       if (manual) {
-        const confirmation = await confirmed(`invitations-${number}`, manualInstructions.invite(batch));
-        for (const entry of entries)
-          Object.assign(entry, {
-            status: 'invited',
-            batch: number,
-            reason: `confirmed${confirmation.by ? ` by ${confirmation.by}` : ''}`,
-          });
+        const confirmation = await confirmed(
+          `invitations-${number}`,
+          manualInstructions.invite(batch),
+          batch.map((user) => user.email),
+        );
+        const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+        for (const entry of entries) {
+          const rejected = confirmation.rejected?.find((user) => same(user.email, entry.email));
+          const connected = confirmation.alreadyConnected?.some((email) => same(email, entry.email));
+          entry.batch = number;
+          entry.status = rejected ? 'rejected' : connected ? 'already-connected' : 'invited';
+          entry.reason = rejected
+            ? rejected.reason
+            : `confirmed${confirmation.by ? ` by ${confirmation.by}` : ''}`;
+        }
         continue;
       }
       const answer = await write.inviteSalesConnectUsers({
         instanceId: input.instanceId,
-        requestId: `${workflowInfo().workflowId}:${workflowInfo().runId}:batch-${number}`,
+        requestId: invitationRequestId(workflowInfo().workflowId, batch),
         users: batch,
       });
-      for (const [position, result] of answer.results.entries()) {
-        const entry = entries[position]!;
+      for (const entry of entries) {
+        const result = answer.results.find(
+          (candidate) => candidate.email.toLowerCase() === entry.email.toLowerCase(),
+        );
+        if (!result) continue;
         entry.batch = number;
         entry.status = result.outcome;
         // What the user holds now: a rejected user keeps their own workspace, or none.

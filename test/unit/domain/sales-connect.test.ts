@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../src/config/load';
-import { inBatches, planInvitations } from '../../../src/domain/sales-connect/invitations';
+import {
+  inBatches,
+  invitationRequestId,
+  planInvitations,
+} from '../../../src/domain/sales-connect/invitations';
 import {
   checkSalesforcePreflight,
   describeFinding,
@@ -128,7 +132,7 @@ describe('planInvitations', () => {
         detail:
           'already in workspace "EMEA"; Sales Connect assigns a workspace once, so moving to "Default" means disconnecting the user first (Team Access)',
       },
-      { email: 'ivy@x.example', action: 'invite', workspace: 'Default' },
+      { email: 'ivy@x.example', action: 'skip', reason: 'already-invited', workspace: 'EMEA' },
       {
         email: 'zed@x.example',
         action: 'reject',
@@ -151,6 +155,14 @@ describe('planInvitations', () => {
     ]);
     expect(inBatches([1, 2, 3, 4, 5], 2)).toEqual([[1, 2], [3, 4], [5]]);
   });
+
+  it('keys a batch by its users and workspaces, the same in every run', () => {
+    const batch = [{ email: 'A@x.example' }, { email: 'b@x.example', workspace: 'EMEA' }];
+    const key = invitationRequestId('sales-connect/sc-1', batch);
+    expect(key).toMatch(/^sales-connect\/sc-1:2:[0-9a-f]{8}$/);
+    expect(invitationRequestId('sales-connect/sc-1', [{ email: 'a@x.example' }, batch[1]!])).toBe(key);
+    expect(invitationRequestId('sales-connect/sc-1', [batch[0]!, { email: 'b@x.example' }])).not.toBe(key);
+  });
 });
 
 describe('the provisioning wait', () => {
@@ -158,9 +170,9 @@ describe('the provisioning wait', () => {
     expect(effectiveProvisioningDelayMs(60_000, false)).toBe(600_000);
     expect(effectiveProvisioningDelayMs(20 * 60_000, false)).toBe(1_200_000);
     expect(effectiveProvisioningDelayMs(5_000, true)).toBe(5_000);
-    expect(remainingWaitMs(1_000_000, 1_000_000 + 120_000, 600_000)).toBe(480_000);
     expect(remainingWaitMs(1_000_000, 1_000_000 + 900_000, 600_000)).toBe(0);
-    // A bridge clock ahead of Temporal's does not stretch the wait.
+    // A connection younger than the delay waits the whole delay again: a bridge clock behind Temporal's cannot shorten it.
+    expect(remainingWaitMs(1_000_000, 1_000_000 + 120_000, 600_000)).toBe(600_000);
     expect(remainingWaitMs(5_000_000, 1_000_000, 600_000)).toBe(600_000);
   });
 
