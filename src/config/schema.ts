@@ -140,10 +140,14 @@ const salesConnectUserSchema = z
   })
   .strict();
 
+const LOOPBACK = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/;
+
 export const salesConnectConfigSchema = z
   .object({
     /** The Sales Connect instance of the Marketo subscription (as the gateway names it). */
-    instanceId: z.string().min(1),
+    instanceId: z.string().regex(/^[\x21-\x7e]{1,100}$/, {
+      error: 'expected the instance id as the gateway names it: 1-100 printable characters, no spaces',
+    }),
     gateway: z.discriminatedUnion('type', [
       z
         .object({
@@ -166,6 +170,18 @@ export const salesConnectConfigSchema = z
   .strict()
   .superRefine((value, context) => {
     const simulated = value.gateway.type === 'http' && value.gateway.simulated;
+    if (
+      simulated &&
+      value.gateway.type === 'http' &&
+      !LOOPBACK.test(new URL(value.gateway.baseUrl).hostname)
+    ) {
+      context.addIssue({
+        code: 'custom',
+        path: ['gateway', 'simulated'],
+        message:
+          "only the simulator on this machine (localhost, 127.0.0.1 or ::1) may be marked simulated; a real bridge keeps Adobe's ten-minute wait",
+      });
+    }
     if (!simulated && msToNumber(value.provisioningDelay as Duration) < 10 * 60_000) {
       context.addIssue({
         code: 'custom',
@@ -195,6 +211,71 @@ export const salesforceConfigSchema = z
   })
   .strict();
 
+const flowGroupSchema = z.union([
+  z
+    .object({
+      sandbox: z.string().min(1),
+      /** Only these V2 dataflows; all the V2 dataflows cutover made in the sandbox when absent. */
+      flowIds: z.array(z.string().min(1)).min(1).optional(),
+    })
+    .strict(),
+  z
+    .object({
+      /** The workflow id of a finished migration run: its V2 dataflows. */
+      migration: z.string().min(1),
+    })
+    .strict(),
+]);
+
+const ingestionScheduleSchema = z
+  .object({
+    name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, {
+      error: 'expected a lower-case name such as "prod-sfmc" (it becomes the schedule id ingestion/<name>)',
+    }),
+    flows: flowGroupSchema,
+    /** Window length, and how often a run starts unless `cron` says otherwise. */
+    interval: durationSchema,
+    /** Cron expressions for when runs start (each still ingests whole `interval` windows). */
+    cron: z.array(z.string().min(1)).optional(),
+    /** How far back missed runs are still started after an outage of the scheduler. */
+    catchupWindow: durationSchema.default('1 day'),
+    /** Windows one run ingests at most; older gaps are left to the next run. */
+    maxWindowsPerRun: z.number().int().min(1).max(1000).default(24),
+    /** Flow Service runs tried per window before the run fails. */
+    attemptsPerWindow: z.number().int().min(1).max(10).default(3),
+    /** How long one Flow Service run may take. */
+    runTimeout: durationSchema.default('2 hours'),
+    /** Pause the schedule after this many failed runs in a row. */
+    pauseAfterFailures: z.number().int().min(1).optional(),
+    paused: z.boolean().default(false),
+  })
+  .strict();
+
+export const ingestionConfigSchema = z
+  .object({
+    /** Called with a JSON report when a scheduled run fails. */
+    webhook: z
+      .object({
+        url: httpUrlSchema,
+        /** Sent as the `authorization` header. */
+        authorization: secretRefSchema.optional(),
+      })
+      .strict()
+      .optional(),
+    schedules: z.array(ingestionScheduleSchema).default([]),
+  })
+  .strict()
+  .superRefine((value, context) => {
+    const names = value.schedules.map((schedule) => schedule.name);
+    const repeated = names.filter((name, index) => names.indexOf(name) !== index);
+    if (repeated.length)
+      context.addIssue({
+        code: 'custom',
+        path: ['schedules'],
+        message: `schedule names must be unique; repeated: ${[...new Set(repeated)].join(', ')}`,
+      });
+  });
+
 export const cutoverConfigSchema = z
   .object({
     temporal: temporalConfigSchema.default({ taskQueue: 'cutover' }),
@@ -204,6 +285,7 @@ export const cutoverConfigSchema = z
     marketo: marketoConfigSchema.optional(),
     salesConnect: salesConnectConfigSchema.optional(),
     salesforce: salesforceConfigSchema.optional(),
+    ingestion: ingestionConfigSchema.optional(),
   })
   .strict();
 
@@ -211,3 +293,5 @@ export type CutoverConfig = z.output<typeof cutoverConfigSchema>;
 export type TemporalConfig = z.output<typeof temporalConfigSchema>;
 export type WorkerConfig = z.output<typeof workerConfigSchema>;
 export type AdobeConfig = z.output<typeof adobeConfigSchema>;
+export type IngestionScheduleConfig = z.output<typeof ingestionScheduleSchema>;
+export type IngestionConfig = z.output<typeof ingestionConfigSchema>;
