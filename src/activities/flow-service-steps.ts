@@ -9,6 +9,21 @@ import { withRemoteFailures } from './remote-failure';
 /** Flow Service steps every migration uses: switch a dataflow, read its first run, delete what is done. */
 export function createFlowServiceActivities({ clients }: { clients: RemoteClients }) {
   return withRemoteFailures({
+    /** Which of these dataflows still exist, and which of those are enabled. */
+    async flowStates(input: {
+      sandbox: string;
+      flowIds: string[];
+    }): Promise<Record<string, 'enabled' | 'disabled' | 'absent'>> {
+      const flowService = clients.flowService(input.sandbox);
+      const states: Record<string, 'enabled' | 'disabled' | 'absent'> = {};
+      for (const flowId of input.flowIds) {
+        const flow = await flowService.flows.get(flowId);
+        states[flowId] = !flow ? 'absent' : flow.state === 'enabled' ? 'enabled' : 'disabled';
+        heartbeat(Object.keys(states).length);
+      }
+      return states;
+    },
+
     /** Idempotent: enabling an enabled flow changes nothing. */
     async setFlowEnabled(input: { sandbox: string; flowId: string; enabled: boolean }): Promise<void> {
       const flowService = clients.flowService(input.sandbox);

@@ -18,7 +18,7 @@ import type { FlowServiceClient } from '../integrations/flow-service/flow-servic
 import { where } from '../integrations/flow-service/property-filter';
 import type { Flow } from '../integrations/flow-service/schemas';
 import { RemoteApiError } from '../integrations/http/errors';
-import { MarketoCredentialError, type MarketoClient } from '../integrations/marketo';
+import { MarketoCredentialError } from '../integrations/marketo';
 import {
   collect,
   findByName,
@@ -137,11 +137,11 @@ export function createMarketoMigrationActivities({ clients }: { clients: RemoteC
   const marketoSpec = (flowService: FlowServiceClient, target: MarketoTargetCard) =>
     specId(flowService, CONNECTION_SPECS[target], 'connection');
 
-  /** The Marketo client, or a non-retryable failure naming the config field that is wrong. */
-  async function marketoClient(): Promise<MarketoClient> {
-    let marketo: MarketoClient | undefined;
+  /** What `get` gives, or a non-retryable failure naming the config field that is wrong or missing. */
+  async function fromMarketoConfig<T>(get: () => Promise<T | undefined>): Promise<T> {
+    let value: T | undefined;
     try {
-      marketo = await clients.marketo();
+      value = await get();
     } catch (error) {
       if (error instanceof MarketoCredentialError) {
         throw ApplicationFailure.nonRetryable(
@@ -151,10 +151,12 @@ export function createMarketoMigrationActivities({ clients }: { clients: RemoteC
       }
       throw error;
     }
-    if (!marketo)
+    if (!value)
       throw ApplicationFailure.nonRetryable('The config has no marketo section', 'MarketoCredentialsMissing');
-    return marketo;
+    return value;
   }
+  const marketoClient = () => fromMarketoConfig(() => clients.marketo());
+  const marketoCredentials = () => fromMarketoConfig(() => clients.marketoCredentials());
 
   return withRemoteFailures({
     /** Proves the Marketo credentials (trimmed, no inner spaces, valid Munchkin ID) by requesting a token. */
@@ -221,12 +223,7 @@ export function createMarketoMigrationActivities({ clients }: { clients: RemoteC
       const name = v2Name(input.v1BaseConnection.name || 'Marketo Engage', input.v1BaseConnection.id);
       return naming403('connect', () =>
         findOrCreate(flowService, 'connections', name, async () => {
-          const credentials = await clients.marketoCredentials();
-          if (!credentials)
-            throw ApplicationFailure.nonRetryable(
-              'The config has no marketo section',
-              'MarketoCredentialsMissing',
-            );
+          const credentials = await marketoCredentials();
           return flowService.connections.create({
             name,
             description: `Replaces V1 connection ${input.v1BaseConnection.id} [${cutoverTag('marketo-base', input.v1BaseConnection.id)}]`,
@@ -244,7 +241,7 @@ export function createMarketoMigrationActivities({ clients }: { clients: RemoteC
       const name = marketoV2Names(input.v1).targetConnection;
       return naming403('connect', () =>
         findOrCreate(flowService, 'targetConnections', name, async () => {
-          const credentials = await clients.marketoCredentials();
+          const credentials = await marketoCredentials();
           return flowService.targetConnections.create({
             name,
             description: `[${cutoverTag('marketo', input.v1.flowId)}]`,
@@ -252,7 +249,7 @@ export function createMarketoMigrationActivities({ clients }: { clients: RemoteC
             connectionSpec: { id: await marketoSpec(flowService, input.v2.target), version: '1.0' },
             data: { format: 'json' },
             params: TARGET_CARDS[input.v2.target].targetParams(input.v2, {
-              munchkinId: credentials?.munchkinId ?? '',
+              munchkinId: credentials.munchkinId,
             }),
           });
         }),

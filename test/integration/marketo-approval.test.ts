@@ -48,6 +48,27 @@ describe('the Marketo cut-over gate (time-skipping server)', () => {
     }
   });
 
+  it('keeps V1 when its V2 was switched off while the cut-over waited for approval', async () => {
+    const { worker, handle } = await start(uniqueTaskQueue('marketo-v2-off'), [
+      { name: 'prod', autoApprove: false },
+    ]);
+    const result = await worker.runUntil(async () => {
+      const waiting = await awaitingApproval(handle);
+      const [first] = waiting.items.filter((item) => item.status === 'verified');
+      await demoAdobeClients(simulator, 'prod').flowService.disableFlow(first!.v2FlowId!);
+      await handle.executeUpdate(approveUpdate, { args: [{}] });
+      return { result: await handle.result(), switchedOff: first! };
+    });
+    const item = result.result.items.find((candidate) => candidate.v1FlowId === result.switchedOff.v1FlowId);
+    expect(item).toMatchObject({
+      status: 'failed',
+      reason: 'the V2 dataflow is disabled now, so V1 was kept to keep its audiences exported',
+    });
+    const flows = await prodFlows();
+    expect(flows.find((flow) => flow.id === item!.v1FlowId)?.state).toBe('enabled');
+    expect(result.result.items.filter((candidate) => candidate.status === 'v1-removed')).toHaveLength(1);
+  });
+
   it('on reject removes V2 and leaves V1 exporting, untouched', async () => {
     const before = await prodFlows();
     const { worker, handle } = await start(uniqueTaskQueue('marketo-reject'), [

@@ -134,6 +134,10 @@ describe('Marketo destination V1 -> V2 migration on the dev server', () => {
         );
         expect(firstRun?.metrics?.statusSummary?.status).toBe('success');
         const deletedAt = log.list({ method: 'DELETE', pathContains: `/flows/${v1.id}` })[0]!.at;
+        const runsRead = log
+          .list({ method: 'GET', pathContains: '/runs' })
+          .filter((entry) => entry.query.includes(v2[0]!.id));
+        expect(runsRead[0]!.at).toBeLessThanOrEqual(deletedAt);
         const activatedAt = log.list({ method: 'PATCH', pathContains: `/flows/${v2[0]!.id}` }).at(-1)!.at;
         expect(deletedAt).toBeGreaterThanOrEqual(activatedAt);
       }

@@ -58,6 +58,13 @@ export async function startMigration<I extends MigrationRunInput>(
   const run = spec.runFromConfig(config, sandboxes);
   if (run.problems.length)
     throw new UsageError(`Cannot start the ${spec.title} migration:\n  - ${run.problems.join('\n  - ')}`);
+  // Two runs over a shared sandbox would find (and roll back) each other's V2 objects by name.
+  const overlapping = await runningMigrations(client, config, spec.kind, run.input.sandboxes);
+  const other = overlapping.find((workflowId) => workflowId !== run.workflowId);
+  if (other)
+    throw new UsageError(
+      `A ${spec.title} migration over some of these sandboxes is already running (${other}); wait for it, or run again with exactly its sandboxes to attach to it.`,
+    );
   return client.workflow.start(spec.workflowType, {
     taskQueue: config.temporal.taskQueue,
     workflowId: run.workflowId,
@@ -75,6 +82,31 @@ export async function startMigration<I extends MigrationRunInput>(
       'Use the `progress` query for per-dataflow state; `approve` / `reject` updates decide the cut-over.',
     ].join('\n\n'),
   });
+}
+
+/** Running top-level migrations of this kind, org and task queue over any of the sandboxes; none when visibility cannot tell. */
+async function runningMigrations(
+  client: Client,
+  config: CutoverConfig,
+  kind: MigrationKind,
+  sandboxes: string[],
+): Promise<string[]> {
+  const query = [
+    `CutoverKind = '${kind}'`,
+    `CutoverOrg = '${config.adobe.orgId}'`,
+    `TaskQueue = '${config.temporal.taskQueue}'`,
+    `CutoverSandboxes IN (${sandboxes.map((sandbox) => `'${sandbox}'`).join(', ')})`,
+    `ExecutionStatus = 'Running'`,
+  ].join(' AND ');
+  const found: string[] = [];
+  try {
+    for await (const execution of client.workflow.list({ query })) {
+      if (!execution.parentExecution) found.push(execution.workflowId);
+    }
+  } catch {
+    // Without cutover's search attributes the server cannot answer; the workflow id still guards exact repeats.
+  }
+  return found;
 }
 
 /** Prints progress as it changes until the workflow ends; Ctrl-C detaches without stopping it. */

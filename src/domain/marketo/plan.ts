@@ -73,6 +73,20 @@ function planFlow(
 ): MarketoPlanItem {
   const target = options.target ?? 'marketoV2';
   const rules = TARGET_CARDS[target];
+  if (flow.state !== 'enabled') {
+    return skip(
+      flow,
+      'v1-disabled',
+      `V1 is ${flow.state}, and a V2 replacement would start exporting at once; enable V1 to migrate it, or delete it if it is no longer needed`,
+    );
+  }
+  if (flow.audiences.length === 0) {
+    return skip(
+      flow,
+      'no-audiences',
+      'it exports no audience, so a V2 replacement could never prove a first activation; add audiences to V1 or delete it',
+    );
+  }
   const identities = flow.identities.filter(
     (identity): identity is PlannedMarketoFlow['identities'][number] =>
       (SUPPORTED_IDENTITIES as readonly string[]).includes(identity.namespace),

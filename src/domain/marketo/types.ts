@@ -42,7 +42,7 @@ export interface MarketoPlanOptions {
 }
 
 export type MarketoSkipReason =
-  'no-identity' | 'unknown-marketo-field' | 'person-creation-needs-names' | 'destination-limit';
+  'no-identity' | 'unknown-marketo-field' | 'person-creation-needs-names' | 'no-audiences' | 'v1-disabled';
 
 export interface PlannedMarketoFlow {
   target: MarketoTargetCard;

@@ -5,7 +5,7 @@ import type { MarketoPlanItem } from '../../domain/marketo/types';
 import { CLEANUP_RETRY, WRITE_RETRY } from '../activity-retries';
 import { describeFailure } from '../failures';
 import type { ItemProgress, MigrationProgress } from '../migration/messages';
-import { childWorkflowId, runMigration, type VerifiedItem } from '../migration/run';
+import { childWorkflowId, keepWhereV1IsGone, runMigration, type VerifiedItem } from '../migration/run';
 import { marketoDataflowMigrationWorkflow } from './dataflow-migration';
 import type { MarketoMigrateItem, MarketoMigrationInput } from './messages';
 
@@ -40,6 +40,7 @@ const cleanup = proxyActivities<CutoverActivities>({
 
 interface MarketoVerifiedItem extends VerifiedItem {
   v1: { flowId: string; name: string; targetConnectionId: string; baseConnectionId: string };
+  v2FlowId: string;
   v2BaseConnectionId: string;
 }
 
@@ -131,6 +132,7 @@ export async function marketoMigrationWorkflow(input: MarketoMigrationInput): Pr
               targetConnectionId: item.v1.targetConnectionId,
               baseConnectionId: item.v1.baseConnection.id,
             },
+            v2FlowId: result.flowId,
             v2BaseConnectionId,
           },
         };
@@ -146,7 +148,15 @@ export async function marketoMigrationWorkflow(input: MarketoMigrationInput): Pr
       return verified;
     },
 
-    async removeV1(sandbox, items, report) {
+    async removeV1(sandbox, verified, report) {
+      // Approval (and any retention) may have taken days: V1 goes only where V2 still exports.
+      const states = await cleanup.flowStates({ sandbox, flowIds: verified.map((item) => item.v2FlowId) });
+      const items = verified.filter((item) => states[item.v2FlowId] === 'enabled');
+      for (const item of verified.filter((candidate) => !items.includes(candidate))) {
+        item.progress.status = 'failed';
+        item.progress.reason = `the V2 dataflow is ${states[item.v2FlowId]} now, so V1 was kept to keep its audiences exported`;
+      }
+      if (!items.length) return;
       await cleanup.deleteFlowServiceObjects({
         sandbox,
         objects: items.map((item) => ({ collection: 'flows' as const, id: item.v1.flowId })),
@@ -165,7 +175,8 @@ export async function marketoMigrationWorkflow(input: MarketoMigrationInput): Pr
     },
 
     /** V1 never stopped exporting, so rolling back is removing V2; one item failing does not stop the others. */
-    async rollBack(sandbox, items, reason) {
+    async rollBack(sandbox, verified, reason) {
+      const items = await keepWhereV1IsGone(sandbox, verified);
       for (const item of items) {
         try {
           await cleanup.removeMarketoV2Objects({ sandbox, v1: item.v1 });

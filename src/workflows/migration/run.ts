@@ -2,6 +2,7 @@ import type { Duration } from '@temporalio/common';
 import {
   allHandlersFinished,
   ApplicationFailure,
+  proxyActivities,
   CancellationScope,
   condition,
   isCancellation,
@@ -19,6 +20,8 @@ import {
   CutoverPhase,
   CutoverSandboxes,
 } from '../../temporal/search-attributes';
+import type { CutoverActivities } from '../../activities';
+import { CLEANUP_RETRY } from '../activity-retries';
 import { describeFailure } from '../failures';
 import {
   approveUpdate,
@@ -58,6 +61,29 @@ export function childWorkflowId(parentWorkflowId: string, v1FlowId: string): str
 /** A V2 replacement proven to work, waiting for its V1 to be deleted or for a rollback. */
 export interface VerifiedItem {
   progress: ItemProgress;
+  v1: { flowId: string };
+}
+
+const inspectV1 = proxyActivities<CutoverActivities>({
+  startToCloseTimeout: '10 minutes',
+  heartbeatTimeout: '20 seconds',
+  retry: CLEANUP_RETRY,
+  summary: 'Check which V1 dataflows still exist before rolling back',
+});
+
+/**
+ * The items a rollback may touch: where V1 is already deleted (a V1 deletion
+ * that stopped half-way), V2 is all that is left, so it stays and the item is
+ * reported as cut over.
+ */
+export async function keepWhereV1IsGone<V extends VerifiedItem>(sandbox: string, items: V[]): Promise<V[]> {
+  if (!items.length) return items;
+  const states = await inspectV1.flowStates({ sandbox, flowIds: items.map((item) => item.v1.flowId) });
+  for (const item of items.filter((candidate) => states[candidate.v1.flowId] === 'absent')) {
+    item.progress.status = 'v1-removed';
+    item.progress.reason = 'V1 was already deleted when the run stopped, so V2 was kept';
+  }
+  return items.filter((item) => states[item.v1.flowId] !== 'absent');
 }
 
 export interface SandboxPlan<W> {

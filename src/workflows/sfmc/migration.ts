@@ -5,7 +5,7 @@ import type { PlanItem } from '../../domain/sfmc/types';
 import { CLEANUP_RETRY, WRITE_RETRY } from '../activity-retries';
 import { describeFailure } from '../failures';
 import type { ItemProgress, MigrationProgress } from '../migration/messages';
-import { childWorkflowId, runMigration, type VerifiedItem } from '../migration/run';
+import { childWorkflowId, keepWhereV1IsGone, runMigration, type VerifiedItem } from '../migration/run';
 import { sfmcDataflowMigrationWorkflow } from './dataflow-migration';
 import type { CreatedV2Objects, SfmcMigrationInput } from './messages';
 
@@ -182,7 +182,8 @@ export async function sfmcMigrationWorkflow(input: SfmcMigrationInput): Promise<
     },
 
     /** Restores V1 and removes V2 item by item; one item failing does not stop the others. */
-    async rollBack(sandbox, items, reason) {
+    async rollBack(sandbox, verified, reason) {
+      const items = await keepWhereV1IsGone(sandbox, verified);
       for (const item of items) {
         try {
           if (item.v1.wasEnabled)

@@ -145,6 +145,27 @@ describe('planMarketoMigration', () => {
     });
   });
 
+  it('reports a disabled V1 and a V1 without audiences instead of replacing them', () => {
+    const plan = planMarketoMigration(
+      'prod',
+      [v1({ flowId: 'off', state: 'disabled' }), v1({ flowId: 'empty', audiences: [] })],
+      fields,
+      options,
+    );
+    expect(
+      plan.items.map((item) => (item.action === 'skip' ? [item.reason, item.detail] : item.action)),
+    ).toEqual([
+      [
+        'v1-disabled',
+        'V1 is disabled, and a V2 replacement would start exporting at once; enable V1 to migrate it, or delete it if it is no longer needed',
+      ],
+      [
+        'no-audiences',
+        'it exports no audience, so a V2 replacement could never prove a first activation; add audiences to V1 or delete it',
+      ],
+    ]);
+  });
+
   it('checks the guardrails before anything is created', () => {
     const manyAudiences = Array.from({ length: 251 }, (_, index) => ({
       id: `aud-${index}`,
