@@ -1,5 +1,6 @@
 import { createDoctorActivities, type DoctorDependencies } from './doctor';
 import { createFlowServiceActivities } from './flow-service-steps';
+import { createIngestionActivities } from './ingestion';
 import { withLiveness } from './liveness';
 import { createMarketoMigrationActivities } from './marketo-migration';
 import { createRemoteClients, type RemoteClients } from './remote-clients';
@@ -20,6 +21,9 @@ export function createActivities(deps: ActivityDependencies) {
     ...withLiveness(createSfmcMigrationActivities({ clients })),
     ...withLiveness(createMarketoMigrationActivities({ clients })),
     ...withLiveness(createSalesConnectActivities({ clients })),
+    ...withLiveness(
+      createIngestionActivities({ clients, secrets: deps.secrets, ingestion: deps.config.ingestion }),
+    ),
   };
 }
 

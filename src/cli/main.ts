@@ -4,6 +4,7 @@ import { TemporalBinaryNotFoundError } from '../temporal/binaries';
 import { UsageError } from './args';
 import { demoCommand } from './commands/demo';
 import { doctorCommand } from './commands/doctor';
+import { ingestionCommand } from './commands/ingestion';
 import { marketoCommand } from './commands/marketo';
 import { salesConnectCommand } from './commands/sales-connect';
 import { searchAttributesCommand } from './commands/search-attributes';
@@ -28,6 +29,10 @@ export const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>
   'sales-connect': {
     run: salesConnectCommand,
     help: 'sales-connect plan|run|confirm|status [--config F] [--step S ...]   Sales Connect: preflight, connect Marketo, wait, invite users',
+  },
+  ingestion: {
+    run: ingestionCommand,
+    help: 'ingestion sync [--dry-run] | schedule create|list|describe|pause|unpause|trigger|backfill|delete --name N [--from T --to T]',
   },
   status: {
     run: statusCommand,

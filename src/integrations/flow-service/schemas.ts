@@ -122,6 +122,13 @@ export const runSchema = z.looseObject({
   id: z.string().min(1),
   flowId: z.string(),
   ...timestamps,
+  /** On-demand runs echo the window they were asked for (unix seconds). */
+  params: z
+    .looseObject({
+      windowStartTime: z.coerce.number().optional(),
+      windowEndTime: z.coerce.number().optional(),
+    })
+    .optional(),
   metrics: z
     .looseObject({
       durationSummary: z

@@ -1,0 +1,172 @@
+import type { Duration } from '@temporalio/common';
+import { msToNumber } from '@temporalio/common/lib/time';
+import {
+  ScheduleNotFoundError,
+  ScheduleOverlapPolicy,
+  type Client,
+  type ScheduleOptions,
+} from '@temporalio/client';
+import type { CutoverConfig, IngestionScheduleConfig } from '../config/schema';
+import type { IngestionFlow, IngestionSettings } from '../workflows/ingestion/messages';
+import { scheduleIdOf } from '../workflows/ingestion/messages';
+import {
+  CutoverFlowGroup,
+  CutoverItemsFailed,
+  CutoverKind,
+  CutoverLastStatus,
+  CutoverSandboxes,
+} from './search-attributes';
+
+const MANAGED_BY = 'cutover ingestion';
+
+/** The settings every run of a configured schedule gets: what `sync` compares with what Temporal has. */
+export function ingestionSettingsFor(
+  entry: IngestionScheduleConfig,
+  flows: IngestionFlow[],
+): IngestionSettings {
+  return {
+    schedule: entry.name,
+    flows,
+    windowSeconds: Math.round(msToNumber(entry.interval as Duration) / 1000),
+    maxWindowsPerRun: entry.maxWindowsPerRun,
+    attemptsPerWindow: entry.attemptsPerWindow,
+    runTimeout: entry.runTimeout,
+    ...(entry.pauseAfterFailures ? { pauseAfterFailures: entry.pauseAfterFailures } : {}),
+    spec: {
+      interval: entry.interval,
+      ...(entry.cron ? { cron: entry.cron } : {}),
+      catchupWindow: entry.catchupWindow,
+    },
+  };
+}
+
+/**
+ * A Temporal Schedule for one group of flows. Overlap SKIP: a run never starts
+ * while the previous one still ingests, and since each run starts where the
+ * Flow Service's last successful window ended, a skipped start loses nothing.
+ */
+export function scheduleOptionsFor(config: CutoverConfig, settings: IngestionSettings): ScheduleOptions {
+  const sandboxes = [...new Set(settings.flows.map((flow) => flow.sandbox))].sort();
+  const kindAttributes = [
+    { key: CutoverFlowGroup, value: settings.schedule },
+    { key: CutoverSandboxes, value: sandboxes },
+  ];
+  return {
+    scheduleId: scheduleIdOf(settings.schedule),
+    spec: settings.spec.cron
+      ? { cronExpressions: settings.spec.cron }
+      : { intervals: [{ every: settings.spec.interval as Duration }] },
+    action: {
+      type: 'startWorkflow',
+      workflowType: 'scheduledIngestionWorkflow',
+      workflowId: `${scheduleIdOf(settings.schedule)}/run`,
+      taskQueue: config.temporal.taskQueue,
+      args: [settings],
+      typedSearchAttributes: [{ key: CutoverKind, value: 'ingestion' }, ...kindAttributes],
+      staticSummary: `Ingest ${settings.flows.length} dataflow(s) of ${settings.schedule}`.slice(0, 200),
+    },
+    policies: {
+      overlap: ScheduleOverlapPolicy.SKIP,
+      catchupWindow: settings.spec.catchupWindow as Duration,
+      pauseOnFailure: false,
+    },
+    state: { note: `${MANAGED_BY}: created` },
+    // Whose schedule this is: sync only ever touches the schedules of its own task queue.
+    memo: { managedBy: MANAGED_BY, taskQueue: config.temporal.taskQueue },
+    typedSearchAttributes: [
+      { key: CutoverKind, value: 'ingestion-schedule' },
+      ...kindAttributes,
+      { key: CutoverLastStatus, value: 'new' },
+      { key: CutoverItemsFailed, value: 0 },
+    ],
+  };
+}
+
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, item: unknown) =>
+    item && typeof item === 'object' && !Array.isArray(item)
+      ? Object.fromEntries(
+          Object.entries(item as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)),
+        )
+      : item,
+  );
+}
+
+export interface SyncReport {
+  created: string[];
+  updated: string[];
+  deleted: string[];
+  unchanged: string[];
+}
+
+/** The ids of the ingestion schedules cutover manages for this task queue. */
+export async function managedScheduleIds(client: Client, taskQueue: string): Promise<string[]> {
+  const ids: string[] = [];
+  for await (const schedule of client.schedule.list()) {
+    if (
+      schedule.scheduleId.startsWith('ingestion/') &&
+      schedule.memo?.managedBy === MANAGED_BY &&
+      schedule.memo.taskQueue === taskQueue
+    )
+      ids.push(schedule.scheduleId);
+  }
+  return ids.sort();
+}
+
+/**
+ * Makes Temporal's ingestion schedules match the config: creates the missing,
+ * updates the changed (settings, spec, policies; their paused state and
+ * status stay, since pausing is a person's or a failure's decision), deletes
+ * the ones the config no longer has. Running it twice changes nothing.
+ */
+export async function syncIngestionSchedules(
+  client: Client,
+  config: CutoverConfig,
+  desired: IngestionSettings[],
+  options: { dryRun?: boolean } = {},
+): Promise<SyncReport> {
+  const result: SyncReport = { created: [], updated: [], deleted: [], unchanged: [] };
+  const wanted = new Map(desired.map((settings) => [scheduleIdOf(settings.schedule), settings]));
+  for (const [scheduleId, settings] of wanted) {
+    const options_ = scheduleOptionsFor(config, settings);
+    const handle = client.schedule.getHandle(scheduleId);
+    const current = await handle.describe().catch((error: unknown) => {
+      if (error instanceof ScheduleNotFoundError) return undefined;
+      throw error;
+    });
+    if (!current) {
+      if (!options.dryRun) {
+        const entry = config.ingestion?.schedules.find((candidate) => candidate.name === settings.schedule);
+        await client.schedule.create({
+          ...options_,
+          state: { ...options_.state, paused: entry?.paused ?? false },
+        });
+      }
+      result.created.push(scheduleId);
+      continue;
+    }
+    const same =
+      current.action.type === 'startWorkflow' &&
+      canonical(current.action.args?.[0]) === canonical(settings) &&
+      current.action.taskQueue === config.temporal.taskQueue;
+    if (same) {
+      result.unchanged.push(scheduleId);
+      continue;
+    }
+    if (!options.dryRun) {
+      await handle.update((previous) => ({
+        ...previous,
+        spec: options_.spec,
+        action: options_.action as typeof previous.action,
+        policies: { ...previous.policies, ...options_.policies },
+      }));
+    }
+    result.updated.push(scheduleId);
+  }
+  for (const scheduleId of await managedScheduleIds(client, config.temporal.taskQueue)) {
+    if (wanted.has(scheduleId)) continue;
+    if (!options.dryRun) await client.schedule.getHandle(scheduleId).delete();
+    result.deleted.push(scheduleId);
+  }
+  return result;
+}

@@ -1,0 +1,214 @@
+import { defineSearchAttributeKey, SearchAttributeType, type Duration } from '@temporalio/common';
+import { msToNumber } from '@temporalio/common/lib/time';
+import {
+  ApplicationFailure,
+  proxyActivities,
+  setCurrentDetails,
+  setHandler,
+  upsertMemo,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { CutoverActivities } from '../../activities';
+import {
+  splitPeriod,
+  windowEndAt,
+  windowsToIngest,
+  type IngestionWindow,
+} from '../../domain/ingestion/windows';
+import { CutoverLastStatus } from '../../temporal/search-attributes';
+import { WRITE_RETRY } from '../activity-retries';
+import { describeFailure } from '../failures';
+import { forEachBounded } from '../migration/run';
+import { pollUntilSettled } from '../migration/saga';
+import {
+  ingestionProgressQuery,
+  scheduleIdOf,
+  type BackfillInput,
+  type FlowIngestion,
+  type IngestionFlow,
+  type IngestionProgress,
+  type IngestionSettings,
+  type WindowResult,
+} from './messages';
+
+const read = proxyActivities<CutoverActivities>({
+  startToCloseTimeout: '2 minutes',
+  heartbeatTimeout: '20 seconds',
+  retry: {
+    initialInterval: '1 second',
+    backoffCoefficient: 2,
+    maximumInterval: '30 seconds',
+    maximumAttempts: 10,
+  },
+  summary: 'Read Flow Service runs',
+});
+
+const start = proxyActivities<CutoverActivities>({
+  startToCloseTimeout: '2 minutes',
+  heartbeatTimeout: '20 seconds',
+  retry: WRITE_RETRY,
+  summary: 'Start (or find) the on-demand run of a window',
+});
+
+const report = proxyActivities<CutoverActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumAttempts: 5 },
+  summary: 'Report the outcome',
+});
+
+const ScheduledStartTime = defineSearchAttributeKey(
+  'TemporalScheduledStartTime',
+  SearchAttributeType.DATETIME,
+);
+const FLOWS_AT_ONCE = 5;
+
+/** One window, tried up to `attemptsPerWindow` times; each failed Flow Service run is followed by a new one. */
+async function ingestWindow(
+  settings: IngestionSettings,
+  flow: IngestionFlow,
+  window: IngestionWindow,
+  notBefore?: number,
+): Promise<WindowResult> {
+  let reason = '';
+  for (let attempt = 1; attempt <= settings.attemptsPerWindow; attempt += 1) {
+    const { runId } = await start.startIngestionRun({
+      sandbox: flow.sandbox,
+      flowId: flow.flowId,
+      window,
+      ...(notBefore !== undefined ? { notBefore } : {}),
+    });
+    const outcome = await pollUntilSettled(
+      () => read.ingestionRunOutcome({ sandbox: flow.sandbox, runId }),
+      msToNumber(settings.runTimeout as Duration),
+      `Wait for run ${runId} (${new Date(window.start * 1000).toISOString()} to ${new Date(window.end * 1000).toISOString()})`,
+    );
+    if (outcome.state === 'success') {
+      return {
+        ...window,
+        status: 'success',
+        attempts: attempt,
+        runId,
+        records: outcome.records,
+        failedRecords: outcome.failedRecords,
+      };
+    }
+    if (outcome.state === 'pending') {
+      return {
+        ...window,
+        status: 'failed',
+        attempts: attempt,
+        runId,
+        reason: `run ${runId} still running after ${settings.runTimeout}`,
+      };
+    }
+    reason = `run ${runId} failed: ${outcome.detail}`;
+  }
+  return { ...window, status: 'failed', attempts: settings.attemptsPerWindow, reason };
+}
+
+/** Windows of one flow in order; the first failure stops the flow, so no later window gets ahead of a gap. */
+async function ingestInOrder(
+  settings: IngestionSettings,
+  flow: IngestionFlow,
+  windows: IngestionWindow[],
+  into: FlowIngestion,
+  notBefore?: number,
+): Promise<void> {
+  for (const window of windows) {
+    const result = await ingestWindow(settings, flow, window, notBefore);
+    into.windows.push(result);
+    if (result.status === 'failed') return;
+  }
+}
+
+function describeRun(progress: IngestionProgress): string {
+  const windows = progress.flows.flatMap((flow) => flow.windows.map((window) => ({ flow, window })));
+  const failed = windows.filter(({ window }) => window.status === 'failed');
+  const records = windows.reduce((sum, { window }) => sum + (window.records ?? 0), 0);
+  if (!failed.length) return `${windows.length} window(s) ingested, ${records} records`;
+  return `${failed.length} window(s) failed: ${failed
+    .map(
+      ({ flow, window }) =>
+        `${flow.name ?? flow.flowId} ${new Date(window.start * 1000).toISOString()}: ${window.reason}`,
+    )
+    .join('; ')}`;
+}
+
+async function finish(settings: IngestionSettings, progress: IngestionProgress, scheduled: boolean) {
+  const failed = progress.flows.some((flow) => flow.windows.some((window) => window.status === 'failed'));
+  progress.status = failed ? 'failed' : 'success';
+  const summary = describeRun(progress);
+  if (settings.useSearchAttributes !== false)
+    upsertSearchAttributes([{ key: CutoverLastStatus, value: progress.status }]);
+  upsertMemo({ lastStatus: progress.status, summary });
+  setCurrentDetails(`**${progress.status}** for ${progress.scheduledAt}: ${summary}`);
+  if (scheduled) {
+    await report.recordScheduleOutcome({
+      scheduleId: scheduleIdOf(settings.schedule),
+      status: progress.status,
+      detail: summary,
+      ...(settings.pauseAfterFailures ? { pauseAfterFailures: settings.pauseAfterFailures } : {}),
+    });
+  }
+  if (failed) {
+    // The webhook is a courtesy: when it cannot be reached, the run still fails for its own reason.
+    const notified = await report
+      .notifyIngestionFailure({
+        report: { schedule: settings.schedule, workflowId: workflowInfo().workflowId, ...progress, summary },
+      })
+      .then(
+        () => '',
+        (error: unknown) => ` (the webhook could not be told: ${describeFailure(error)})`,
+      );
+    throw ApplicationFailure.nonRetryable(
+      `Ingestion for ${settings.schedule} failed: ${summary}${notified}`,
+      'IngestionFailed',
+    );
+  }
+}
+
+/**
+ * One scheduled ingestion run: each flow ingests the windows from where its
+ * last successful on-demand run ended up to the window the scheduled time
+ * closes (the Flow Service's runs are the record), in order, waiting for each
+ * run with durable timers. A failed window fails the run, and is the first
+ * window the next run ingests.
+ */
+export async function scheduledIngestionWorkflow(settings: IngestionSettings): Promise<IngestionProgress> {
+  const scheduledAt = workflowInfo().typedSearchAttributes.get(ScheduledStartTime) ?? new Date(Date.now());
+  const progress: IngestionProgress = {
+    scheduledAt: scheduledAt.toISOString(),
+    status: 'running',
+    flows: settings.flows.map((flow) => ({ ...flow, windows: [] })),
+  };
+  setHandler(ingestionProgressQuery, () => progress);
+  const end = windowEndAt(Math.floor(scheduledAt.getTime() / 1000), settings.windowSeconds);
+  await forEachBounded(progress.flows, FLOWS_AT_ONCE, async (flow) => {
+    const { end: last } = await read.lastIngestedWindowEnd({ sandbox: flow.sandbox, flowId: flow.flowId });
+    await ingestInOrder(
+      settings,
+      flow,
+      windowsToIngest(last, end, settings.windowSeconds, settings.maxWindowsPerRun),
+      flow,
+    );
+  });
+  await finish(settings, progress, true);
+  return progress;
+}
+
+/** Re-ingests a past period in the schedule's windows, in order, even where it was ingested before. */
+export async function ingestionBackfillWorkflow(input: BackfillInput): Promise<IngestionProgress> {
+  const progress: IngestionProgress = {
+    scheduledAt: new Date(input.to * 1000).toISOString(),
+    status: 'running',
+    flows: input.flows.map((flow) => ({ ...flow, windows: [] })),
+  };
+  setHandler(ingestionProgressQuery, () => progress);
+  const windows = splitPeriod(input.from, input.to, input.windowSeconds);
+  // Runs this backfill made are reused on retry; older runs of the same window are deliberately redone.
+  const startedAt = workflowInfo().startTime.getTime();
+  for (const flow of progress.flows) await ingestInOrder(input, flow, windows, flow, startedAt);
+  await finish(input, progress, false);
+  return progress;
+}
