@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { z } from 'zod';
@@ -9,9 +10,12 @@ import { projectRoot } from '../../project-root';
 import { startSimulator } from '../../simulator/server';
 import { startDevServer } from '../../temporal/dev-server';
 import { preferredOrFreePort } from '../../temporal/free-port';
+import { syncIngestionSchedules } from '../../temporal/ingestion-schedules';
 import { createCutoverWorker, installRuntime } from '../../worker';
+import type { IngestionProgress } from '../../workflows/ingestion/messages';
 import { parseCommandArgs, portSchema } from '../args';
 import { formatInspection, runDoctor } from './doctor';
+import { desiredIngestionSettings } from './ingestion';
 import { followMigration } from './migration';
 import { startMarketoMigration } from './marketo';
 import { followSalesConnectProvisioning, startSalesConnectProvisioning, usersTable } from './sales-connect';
@@ -168,6 +172,26 @@ export async function demoCommand(argv: string[]): Promise<number> {
       stopped,
     ]);
     if (provisioned) console.log(`\n${usersTable(provisioned.users)}\n`);
+    console.log(
+      'Scheduled ingestion of the migrated dataflows (`cutover ingestion sync`, then one run now):',
+    );
+    const synced = await syncIngestionSchedules(
+      client,
+      config,
+      await desiredIngestionSettings(config, client),
+    );
+    for (const scheduleId of [...synced.created, ...synced.updated, ...synced.unchanged]) {
+      const schedule = client.schedule.getHandle(scheduleId);
+      await schedule.trigger();
+      const ingestion = await Promise.race([firstScheduledRun(client, scheduleId), stopped]);
+      const windows = ingestion.flows.flatMap((flow) => flow.windows);
+      console.log(
+        `  ${scheduleId}: ${ingestion.status}, ${windows.length} window(s) over ${ingestion.flows.length} dataflow(s), ${windows.reduce((sum, window) => sum + (window.records ?? 0), 0)} records; next run ${(await schedule.describe()).info.nextActionTimes[0]?.toISOString()}`,
+      );
+      console.log(
+        `  in the UI: ${server.uiUrl}/namespaces/${server.namespace}/schedules/${encodeURIComponent(scheduleId)}\n`,
+      );
+    }
     console.log(`Temporal UI: ${server.uiUrl}/namespaces/${server.namespace}/workflows`);
 
     if (args.exit) worker.shutdown();
@@ -182,5 +206,20 @@ export async function demoCommand(argv: string[]): Promise<number> {
         console.error(`demo: cleanup failed: ${(error as Error).message}`);
       }
     }
+  }
+}
+
+/** The result of the schedule's first workflow, once it has started one. */
+async function firstScheduledRun(client: Client, scheduleId: string): Promise<IngestionProgress> {
+  const schedule = client.schedule.getHandle(scheduleId);
+  for (;;) {
+    const [action] = (await schedule.describe()).info.recentActions;
+    if (action) {
+      const { workflowId, firstExecutionRunId } = action.action.workflow;
+      return client.workflow
+        .getHandle(workflowId, undefined, { firstExecutionRunId })
+        .result() as Promise<IngestionProgress>;
+    }
+    await delay(250);
   }
 }
