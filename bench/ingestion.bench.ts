@@ -1,0 +1,159 @@
+/**
+ * Capacity benchmark for scheduled ingestion: S schedules of F dataflows each,
+ * every I seconds, for D seconds, on a real dev server with one worker.
+ * Reports actions taken and skipped, start lag, windows ingested and whether
+ * every flow's windows stayed contiguous. Usage:
+ *   npm run bench:ingestion -- [--schedules 50] [--flows 20] [--interval 10] [--duration 60]
+ */
+import { parseArgs } from 'node:util';
+import { setTimeout as delay } from 'node:timers/promises';
+import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { parseConfig } from '../src/config/load';
+import { Redactor, SecretResolver } from '../src/config/secrets';
+import { FlowServiceClient } from '../src/integrations/flow-service/flow-service-client';
+import { DEMO_IMS_CLIENT_ID, DEMO_ORG_ID } from '../src/simulator/seeds/demo-catalog';
+import { startSimulator } from '../src/simulator/server';
+import { startDevServer } from '../src/temporal/dev-server';
+import { ingestionSettingsFor, syncIngestionSchedules } from '../src/temporal/ingestion-schedules';
+import { createCutoverWorker } from '../src/worker';
+import { createRemoteClients } from '../src/activities/remote-clients';
+
+async function main() {
+  const { values } = parseArgs({
+    options: {
+      schedules: { type: 'string' },
+      flows: { type: 'string' },
+      interval: { type: 'string' },
+      duration: { type: 'string' },
+    },
+  });
+  const scheduleCount = Number(values.schedules ?? 50);
+  const flowsPerSchedule = Number(values.flows ?? 20);
+  const intervalSeconds = Number(values.interval ?? 10);
+  const durationSeconds = Number(values.duration ?? 60);
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+
+  const simulator = await startSimulator({
+    port: 0,
+    seed: {
+      profile: 'large',
+      sandboxes: 1,
+      flowsPerSandbox: scheduleCount * flowsPerSchedule,
+    },
+  });
+  await fetch(`${simulator.baseUrl}/__admin/flow-service/settings`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ runDurationMs: 1_000 }),
+  });
+  const server = await startDevServer();
+  const secrets = new SecretResolver({ BENCH_SECRET: 'bench-secret' }, new Redactor());
+  const config = parseConfig(
+    {
+      temporal: { taskQueue: 'bench-ingestion' },
+      worker: { maxConcurrentActivityTaskExecutions: 200, logLevel: 'WARN' },
+      adobe: {
+        imsUrl: `${simulator.baseUrl}/ims`,
+        platformUrl: `${simulator.baseUrl}/platform`,
+        orgId: DEMO_ORG_ID,
+        clientId: DEMO_IMS_CLIENT_ID,
+        clientSecret: 'env:BENCH_SECRET',
+        scopes: ['openid'],
+        sandboxes: [{ name: 'prod' }],
+      },
+    },
+    'bench',
+  );
+  const clients = createRemoteClients(config, secrets);
+  const flowService: FlowServiceClient = clients.flowService('prod');
+  const flowIds: string[] = [];
+  for await (const flow of flowService.flows.list()) flowIds.push(flow.id);
+  if (flowIds.length < scheduleCount * flowsPerSchedule)
+    throw new Error(`only ${flowIds.length} flows seeded`);
+
+  const nativeConnection = await NativeConnection.connect({ address: server.address });
+  const connection = await Connection.connect({ address: server.address });
+  const client = new Client({ connection });
+  const worker = await createCutoverWorker({
+    config,
+    connection: nativeConnection,
+    namespace: 'default',
+    secrets,
+  });
+  const settings = Array.from({ length: scheduleCount }, (_, index) =>
+    ingestionSettingsFor(
+      {
+        name: `bench-${index}`,
+        flows: { sandbox: 'prod' },
+        interval: `${intervalSeconds} seconds`,
+        catchupWindow: '1 minute',
+        maxWindowsPerRun: 24,
+        attemptsPerWindow: 3,
+        runTimeout: '10 minutes',
+        paused: false,
+      },
+      flowIds
+        .slice(index * flowsPerSchedule, (index + 1) * flowsPerSchedule)
+        .map((flowId) => ({ sandbox: 'prod', flowId })),
+    ),
+  );
+
+  const report = await worker.runUntil(async () => {
+    await syncIngestionSchedules(client, config, settings);
+    await delay(durationSeconds * 1000);
+    for (const entry of settings)
+      await client.schedule.getHandle(`ingestion/${entry.schedule}`).pause('bench done');
+    // Let runs in flight finish before counting.
+    await delay(5_000);
+    let taken = 0;
+    let skipped = 0;
+    let missed = 0;
+    const lags: number[] = [];
+    for (const entry of settings) {
+      const description = await client.schedule.getHandle(`ingestion/${entry.schedule}`).describe();
+      taken += description.info.numActionsTaken;
+      skipped += description.info.numActionsSkippedOverlap;
+      missed += description.info.numActionsMissedCatchupWindow;
+      for (const action of description.info.recentActions)
+        lags.push(action.takenAt.getTime() - action.scheduledAt.getTime());
+    }
+    let windows = 0;
+    let contiguousFlows = 0;
+    for (const flowId of flowIds.slice(0, scheduleCount * flowsPerSchedule)) {
+      const runs: Array<{ start: number; end: number }> = [];
+      for await (const run of flowService.listRuns(flowId)) {
+        if (run.params?.windowStartTime !== undefined && run.metrics?.statusSummary?.status === 'success')
+          runs.push({ start: run.params.windowStartTime, end: run.params.windowEndTime! });
+      }
+      runs.sort((a, b) => a.start - b.start);
+      windows += runs.length;
+      if (runs.every((run, index) => index === 0 || run.start === runs[index - 1]!.end)) contiguousFlows += 1;
+    }
+    lags.sort((a, b) => a - b);
+    return {
+      schedules: scheduleCount,
+      flowsPerSchedule,
+      intervalSeconds,
+      durationSeconds,
+      actionsTaken: taken,
+      actionsSkippedOverlap: skipped,
+      actionsMissedCatchup: missed,
+      startLagMsMedian: lags[Math.floor(lags.length / 2)] ?? 0,
+      startLagMsMax: lags.at(-1) ?? 0,
+      windowsIngested: windows,
+      windowsPerSecond: Number((windows / durationSeconds).toFixed(1)),
+      flowsWithContiguousWindows: `${contiguousFlows}/${scheduleCount * flowsPerSchedule}`,
+    };
+  });
+  console.log(JSON.stringify(report, null, 2));
+  await connection.close();
+  await nativeConnection.close();
+  await server.stop();
+  await simulator.close();
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
