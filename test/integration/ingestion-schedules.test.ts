@@ -1,8 +1,11 @@
+import fs from 'node:fs';
 import http from 'node:http';
+import os from 'node:os';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import YAML from 'yaml';
 import { desiredIngestionSettings, startBackfill } from '../../src/cli/commands/ingestion';
 import { parseConfig } from '../../src/config/load';
 import type { CutoverConfig } from '../../src/config/schema';
@@ -15,6 +18,7 @@ import { createCutoverWorker } from '../../src/worker';
 import { scheduleIdOf } from '../../src/workflows/ingestion/messages';
 import { TEST_SECRETS, adminPut, rawSimulatorConfig } from '../support/cutover-config';
 import { Redactor, SecretResolver } from '../../src/config/secrets';
+import { runCli } from '../support/cli';
 import { collect, demoAdobeClients } from '../support/simulator';
 import { useTemporalEnvironment } from '../support/temporal-env';
 import { waitFor } from '../support/wait-for';
@@ -233,5 +237,44 @@ describe('scheduled ingestion on the dev server', () => {
     expect(description.spec.intervals?.[0]?.every).toBe(30 * 60_000);
     expect(description.state.paused).toBe(true);
     await env().client.schedule.getHandle(scheduleIdOf(a)).delete();
+  });
+
+  it('is driven from the CLI: sync, list, describe, pause, trigger and delete', async () => {
+    const name = unique('cli');
+    const taskQueue = uniqueTaskQueue('ingestion-cli');
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cutover-ingestion-')), 'cutover.yaml');
+    fs.writeFileSync(
+      file,
+      YAML.stringify({
+        ...rawSimulatorConfig(simulator, taskQueue),
+        temporal: { address: env().address, taskQueue },
+        ingestion: {
+          schedules: [{ name, flows: { sandbox: 'prod', flowIds }, interval: '1 hour', paused: true }],
+        },
+      }),
+    );
+    expect((await runCli(['ingestion', 'sync', '--config', file, '--dry-run'])).out).toContain(
+      'Would change: 1 created, 0 updated, 0 deleted; 0 unchanged.',
+    );
+    expect((await runCli(['ingestion', 'sync', '--config', file])).out).toContain('Changed: 1 created');
+    expect((await runCli(['ingestion', 'sync', '--config', file])).out).toContain(
+      'Changed: 0 created, 0 updated, 0 deleted; 1 unchanged.',
+    );
+    const listed = await runCli(['ingestion', 'schedule', 'list', '--config', file]);
+    expect(listed.out).toMatch(new RegExp(`ingestion/${name}\\s+paused\\s+new`));
+    const described = await runCli(['ingestion', 'schedule', 'describe', '--config', file, '--name', name]);
+    expect(described.out).toContain(`windows: 3600 s; every 1 hour; catch-up 1 day`);
+    expect(described.out).toContain(flowIds[0]!);
+    expect((await runCli(['ingestion', 'schedule', 'unpause', '--config', file, '--name', name])).code).toBe(
+      0,
+    );
+    expect((await runCli(['ingestion', 'schedule', 'pause', '--config', file, '--name', name])).code).toBe(0);
+    expect((await env().client.schedule.getHandle(scheduleIdOf(name)).describe()).state.paused).toBe(true);
+    expect((await runCli(['ingestion', 'schedule', 'delete', '--config', file, '--name', name])).code).toBe(
+      0,
+    );
+    const missing = await runCli(['ingestion', 'schedule', 'describe', '--config', file, '--name', name]);
+    expect(missing).toMatchObject({ code: 2 });
+    expect(missing.err).toContain(`no schedule ingestion/${name}; run \`cutover ingestion sync\``);
   });
 });

@@ -3,13 +3,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import YAML from 'yaml';
-import { main } from '../../src/cli/main';
 import { TEST_SECRETS, rawSimulatorConfig } from '../support/cutover-config';
 import { startSfmcMigration } from '../../src/cli/commands/sfmc';
 import { loadConfigFile } from '../../src/config/load';
 import { createCutoverWorker } from '../../src/worker';
 import { progressQuery } from '../../src/workflows/migration/messages';
 import { adminPut, testSecrets } from '../support/cutover-config';
+import { runCli } from '../support/cli';
 import { useSimulator } from '../support/simulator';
 import { useTemporalEnvironment } from '../support/temporal-env';
 import { waitFor } from '../support/wait-for';
@@ -23,16 +23,6 @@ function writeConfig(mutate: (config: ReturnType<typeof rawSimulatorConfig>) => 
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cutover-cli-')), 'cutover.yaml');
   fs.writeFileSync(file, YAML.stringify(config));
   return file;
-}
-
-async function runCli(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  vi.spyOn(console, 'log').mockImplementation((...parts: unknown[]) => void out.push(parts.join(' ')));
-  vi.spyOn(console, 'error').mockImplementation((...parts: unknown[]) => void err.push(parts.join(' ')));
-  const code = await main(argv);
-  vi.restoreAllMocks();
-  return { code, out: out.join('\n'), err: err.join('\n') };
 }
 
 describe('cutover sfmc plan', () => {
