@@ -11,7 +11,7 @@ import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { parseConfig } from '../src/config/load';
 import { Redactor, SecretResolver } from '../src/config/secrets';
-import { FlowServiceClient } from '../src/integrations/flow-service/flow-service-client';
+import type { FlowServiceClient } from '../src/integrations/flow-service/flow-service-client';
 import { DEMO_IMS_CLIENT_ID, DEMO_ORG_ID } from '../src/simulator/seeds/demo-catalog';
 import { startSimulator } from '../src/simulator/server';
 import { startDevServer } from '../src/temporal/dev-server';
