@@ -12,7 +12,7 @@ import type {
   MarketoTargetCard,
   PlannedMarketoFlow,
 } from '../domain/marketo/types';
-import { cutoverTag, marketoV2Names, v2Name } from '../domain/naming';
+import { cutoverTag, marketoCardLabel, marketoV2Names, v2Name } from '../domain/naming';
 import { CONNECTION_SPECS, FLOW_SPECS } from '../integrations/flow-service/catalog';
 import type { FlowServiceClient } from '../integrations/flow-service/flow-service-client';
 import { where } from '../integrations/flow-service/property-filter';
@@ -126,6 +126,7 @@ async function naming403<T>(step: DestinationStep, run: () => Promise<T>): Promi
 interface V2FlowRef {
   sandbox: string;
   v1: Pick<DiscoveredMarketoV1Flow, 'flowId' | 'name'>;
+  target: MarketoTargetCard;
 }
 
 /**
@@ -220,7 +221,11 @@ export function createMarketoMigrationActivities({ clients }: { clients: RemoteC
       v1BaseConnection: { id: string; name: string };
     }): Promise<EnsuredObject> {
       const flowService = clients.flowService(input.sandbox);
-      const name = v2Name(input.v1BaseConnection.name || 'Marketo Engage', input.v1BaseConnection.id);
+      const name = v2Name(
+        input.v1BaseConnection.name || 'Marketo Engage',
+        input.v1BaseConnection.id,
+        marketoCardLabel(input.target),
+      );
       return naming403('connect', () =>
         findOrCreate(flowService, 'connections', name, async () => {
           const credentials = await marketoCredentials();
@@ -238,7 +243,7 @@ export function createMarketoMigrationActivities({ clients }: { clients: RemoteC
       input: V2FlowRef & { v2: PlannedMarketoFlow; baseConnectionId: string },
     ): Promise<EnsuredObject> {
       const flowService = clients.flowService(input.sandbox);
-      const name = marketoV2Names(input.v1).targetConnection;
+      const name = marketoV2Names(input.v1, input.v2.target).targetConnection;
       return naming403('connect', () =>
         findOrCreate(flowService, 'targetConnections', name, async () => {
           const credentials = await marketoCredentials();
@@ -261,7 +266,7 @@ export function createMarketoMigrationActivities({ clients }: { clients: RemoteC
       input: V2FlowRef & { sourceConnectionId: string; targetConnectionId: string },
     ): Promise<EnsuredObject> {
       const flowService = clients.flowService(input.sandbox);
-      const name = marketoV2Names(input.v1).flow;
+      const name = marketoV2Names(input.v1, input.target).flow;
       return naming403('connect', () =>
         findOrCreate(flowService, 'flows', name, async () =>
           flowService.flows.create({
@@ -348,7 +353,7 @@ export function createMarketoMigrationActivities({ clients }: { clients: RemoteC
     /** Removes the V2 dataflow and target connection made for one V1 dataflow, found by name; flow first. */
     async removeMarketoV2Objects(input: V2FlowRef): Promise<string[]> {
       const flowService = clients.flowService(input.sandbox);
-      const names = marketoV2Names(input.v1);
+      const names = marketoV2Names(input.v1, input.target);
       const removed: string[] = [];
       for (const [collection, name] of [
         ['flows', names.flow],

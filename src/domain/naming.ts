@@ -10,8 +10,8 @@ export function cutoverTag(kind: string, v1Id: string): string {
 
 const FILTER_UNSAFE = /["',\\]/g;
 
-export function v2Name(v1Name: string, v1Id: string): string {
-  return `${v1Name.replace(FILTER_UNSAFE, ' ').trim()} (V2) [cutover ${v1Id}]`;
+export function v2Name(v1Name: string, v1Id: string, label = 'V2'): string {
+  return `${v1Name.replace(FILTER_UNSAFE, ' ').trim()} (${label}) [cutover ${v1Id}]`;
 }
 
 /** The names an SFMC dataflow's V2 objects get, so creating and undoing agree. */
@@ -24,10 +24,16 @@ export function sfmcV2Names(v1: { name: string; flowId: string }) {
   };
 }
 
-/** The names a Marketo destination dataflow's V2 objects get, so creating and undoing agree. */
-export function marketoV2Names(v1: { name: string; flowId: string }) {
+/** The label in the names of objects made for a Marketo destination card, so switching cards never reuses one. */
+export function marketoCardLabel(target: 'marketoV2' | 'marketoEngage'): string {
+  return target === 'marketoV2' ? 'V2' : 'Marketo Engage';
+}
+
+/** The names a Marketo destination dataflow's replacement objects get, so creating and undoing agree. */
+export function marketoV2Names(v1: { name: string; flowId: string }, target: 'marketoV2' | 'marketoEngage') {
+  const label = marketoCardLabel(target);
   return {
-    flow: v2Name(v1.name, v1.flowId),
-    targetConnection: v2Name(`${v1.name} Marketo target`, v1.flowId),
+    flow: v2Name(v1.name, v1.flowId, label),
+    targetConnection: v2Name(`${v1.name} Marketo target`, v1.flowId, label),
   };
 }

@@ -5,7 +5,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { marketoRunFromConfig } from '../../src/domain/marketo/run-input';
 import type { Flow } from '../../src/integrations/flow-service/schemas';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/server';
-import { DEMO_ORG_ID } from '../../src/simulator/seeds/demo-catalog';
+import { DEMO_MARKETO, DEMO_ORG_ID } from '../../src/simulator/seeds/demo-catalog';
+import { CONNECTION_SPECS } from '../../src/integrations/flow-service/catalog';
+import { parseConfig } from '../../src/config/load';
 import { CutoverKind } from '../../src/temporal/search-attributes';
 import { createCutoverWorker } from '../../src/worker';
 import type { MigrationProgress } from '../../src/workflows/migration/messages';
@@ -47,12 +49,16 @@ async function cutoverWorker(taskQueue: string, config = simulatorConfig(simulat
   });
 }
 
-async function migrate(taskQueue: string, sandboxes?: string[]): Promise<MigrationProgress> {
-  const run = marketoRunFromConfig(simulatorConfig(simulator(), taskQueue), sandboxes);
+async function migrate(
+  taskQueue: string,
+  sandboxes?: string[],
+  config = simulatorConfig(simulator(), taskQueue),
+): Promise<MigrationProgress> {
+  const run = marketoRunFromConfig(config, sandboxes);
   expect(run.problems).toEqual([]);
   const workflowId = `${run.workflowId}/${taskQueue}`;
   recordedWorkflowIds.push(workflowId);
-  return (await cutoverWorker(taskQueue)).runUntil(
+  return (await cutoverWorker(taskQueue, config)).runUntil(
     env().client.workflow.execute('marketoMigrationWorkflow', { taskQueue, workflowId, args: [run.input] }),
   );
 }
@@ -259,6 +265,43 @@ describe('Marketo destination V1 -> V2 migration on the dev server', () => {
     recordedWorkflowIds.push(workflowId);
     expect(result.items.filter((item) => item.status === 'v1-removed')).toHaveLength(2);
     expect(await v2Leftovers('prod')).toEqual({ flows: 2, targets: 2, bases: 1 });
+  });
+
+  it('targets the newer Marketo Engage card with its own connection and parameters when the config asks', async () => {
+    const taskQueue = uniqueTaskQueue('marketo-engage');
+    const raw = rawSimulatorConfig(simulator(), taskQueue);
+    // Creating people on the new card needs first name, last name and e-mail mapped: e-mail is added.
+    Object.assign(raw.marketo, {
+      target: 'marketoEngage',
+      additionalAttributes: [{ source: 'personalEmail.address', destination: 'email' }],
+      personCreation: 'create-missing',
+    });
+    const result = await migrate(taskQueue, ['prod'], parseConfig(raw, 'test.yaml'));
+    expect(result.items.map((item) => [item.name, item.status])).toEqual([
+      ['Marketo V1 - Newsletter audiences', 'v1-removed'],
+      ['Marketo V1 - Web visitors', 'v1-removed'],
+      ['Marketo V1 - Legacy import (no identity)', 'skipped'],
+    ]);
+    const { flowService } = demoAdobeClients(simulator(), 'prod');
+    const targets = (await collect(flowService.targetConnections.list())).filter((target) =>
+      target.name.includes('(Marketo Engage) [cutover '),
+    );
+    expect(targets).toHaveLength(2);
+    for (const target of targets) {
+      expect(target.connectionSpec.id).toBe(CONNECTION_SPECS.marketoEngage.id);
+      expect(target.params).toMatchObject({
+        munchkinId: DEMO_MARKETO.munchkinId,
+        syncType: 'Audience and profile',
+        personAction: 'Update existing and create new persons',
+      });
+    }
+    const v2 = (await destinations('prod')).v2ByV1.get(result.items[0]!.v1FlowId)![0]!;
+    const mapped = (
+      v2.transformations[0]!.params as {
+        profileSelectors: { selectors: Array<{ value: { mapping: { destination: string } } }> };
+      }
+    ).profileSelectors.selectors.map((selector) => selector.value.mapping.destination);
+    expect(mapped).toEqual(['identityMap.Email', 'firstName', 'lastName', 'company', 'email']);
   });
 
   it('stops before creating anything when the sandbox would exceed 100 destinations', async () => {

@@ -57,25 +57,28 @@ export async function marketoDataflowMigrationWorkflow(
 ): Promise<MarketoDataflowResult> {
   const { sandbox, item } = input;
   const v1 = { flowId: item.v1.flowId, name: item.v1.name };
+  const target = item.v2.target;
   // Registered before the first create, and finding V2 by name, so even a create whose answer was lost is undone.
   const compensations: Compensation[] = [
     {
       what: 'remove the V2 dataflow and target connection',
-      undo: () => compensate.removeMarketoV2Objects({ sandbox, v1 }),
+      undo: () => compensate.removeMarketoV2Objects({ sandbox, v1, target }),
     },
   ];
   try {
-    const target = await create.ensureMarketoTargetConnection({
+    const targetConnection = await create.ensureMarketoTargetConnection({
       sandbox,
       v1,
+      target,
       v2: item.v2,
       baseConnectionId: input.v2BaseConnectionId,
     });
     const flow = await create.ensureMarketoV2Flow({
       sandbox,
       v1,
+      target,
       sourceConnectionId: item.v1.sourceConnectionId,
-      targetConnectionId: target.id,
+      targetConnectionId: targetConnection.id,
     });
     await activate.activateMarketoV2Flow({ sandbox, flowId: flow.id, v2: item.v2 });
     const outcome = await pollUntilSettled(

@@ -1,7 +1,7 @@
 import { executeChild, ParentClosePolicy, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { CutoverActivities } from '../../activities';
 import { planMarketoMigration } from '../../domain/marketo/plan';
-import type { MarketoPlanItem } from '../../domain/marketo/types';
+import type { MarketoPlanItem, MarketoTargetCard } from '../../domain/marketo/types';
 import { CLEANUP_RETRY, WRITE_RETRY } from '../activity-retries';
 import { describeFailure } from '../failures';
 import type { ItemProgress, MigrationProgress } from '../migration/messages';
@@ -42,6 +42,7 @@ interface MarketoVerifiedItem extends VerifiedItem {
   v1: { flowId: string; name: string; targetConnectionId: string; baseConnectionId: string };
   v2FlowId: string;
   v2BaseConnectionId: string;
+  target: MarketoTargetCard;
 }
 
 function progressOf(sandbox: string, item: MarketoPlanItem): ItemProgress {
@@ -134,6 +135,7 @@ export async function marketoMigrationWorkflow(input: MarketoMigrationInput): Pr
             },
             v2FlowId: result.flowId,
             v2BaseConnectionId,
+            target: item.v2.target,
           },
         };
       });
@@ -179,7 +181,7 @@ export async function marketoMigrationWorkflow(input: MarketoMigrationInput): Pr
       const items = await keepWhereV1IsGone(sandbox, verified);
       for (const item of items) {
         try {
-          await cleanup.removeMarketoV2Objects({ sandbox, v1: item.v1 });
+          await cleanup.removeMarketoV2Objects({ sandbox, v1: item.v1, target: item.target });
           item.progress.status = 'rolled-back';
           item.progress.reason = reason;
         } catch (error) {
