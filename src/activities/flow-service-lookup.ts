@@ -83,3 +83,25 @@ export async function findOrCreate(
   if (existing) return { id: existing.id, created: false };
   return { id: (await create()).id, created: true };
 }
+
+/**
+ * Deletes, in the given order, every object with one of these deterministic
+ * names (dataflows before the connections they use). Finding by name means an
+ * object whose create answer was lost is removed too. Returns what was deleted.
+ */
+export async function deleteByNames(
+  flowService: FlowServiceClient,
+  objects: ReadonlyArray<readonly [FlowServiceCollection, string]>,
+  onProgress: (deleted: number) => void = () => {},
+): Promise<string[]> {
+  const removed: string[] = [];
+  for (const [collection, name] of objects) {
+    const found = await findByName(flowService, collection, name);
+    if (found) {
+      await flowService[collection].delete(found.id);
+      removed.push(found.id);
+    }
+    onProgress(removed.length);
+  }
+  return removed;
+}

@@ -21,7 +21,7 @@ import { RemoteApiError } from '../integrations/http/errors';
 import { MarketoCredentialError } from '../integrations/marketo';
 import {
   collect,
-  findByName,
+  deleteByNames,
   findOrCreate,
   runOutcome,
   specId,
@@ -352,21 +352,15 @@ export function createMarketoMigrationActivities({ clients }: { clients: RemoteC
 
     /** Removes the V2 dataflow and target connection made for one V1 dataflow, found by name; flow first. */
     async removeMarketoV2Objects(input: V2FlowRef): Promise<string[]> {
-      const flowService = clients.flowService(input.sandbox);
       const names = marketoV2Names(input.v1, input.target);
-      const removed: string[] = [];
-      for (const [collection, name] of [
-        ['flows', names.flow],
-        ['targetConnections', names.targetConnection],
-      ] as const) {
-        const found = await findByName(flowService, collection, name);
-        if (found) {
-          await flowService[collection].delete(found.id);
-          removed.push(found.id);
-        }
-        heartbeat(removed.length);
-      }
-      return removed;
+      return deleteByNames(
+        clients.flowService(input.sandbox),
+        [
+          ['flows', names.flow],
+          ['targetConnections', names.targetConnection],
+        ],
+        heartbeat,
+      );
     },
   });
 }

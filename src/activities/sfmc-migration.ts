@@ -12,7 +12,7 @@ import { where } from '../integrations/flow-service/property-filter';
 import { missingDataExtensionsReadError } from '../integrations/sfmc';
 import {
   collect,
-  findByName,
+  deleteByNames,
   findOrCreate,
   runOutcome,
   specId,
@@ -317,22 +317,16 @@ export function createSfmcMigrationActivities({ clients }: SfmcMigrationDependen
       sandbox: string;
       v1: { name: string; flowId: string };
     }): Promise<string[]> {
-      const flowService = clients.flowService(input.sandbox);
       const names = sfmcV2Names(input.v1);
-      const removed: string[] = [];
-      for (const [collection, name] of [
-        ['flows', names.flow],
-        ['targetConnections', names.targetConnection],
-        ['sourceConnections', names.sourceConnection],
-      ] as const) {
-        const found = await findByName(flowService, collection, name);
-        if (found) {
-          await flowService[collection].delete(found.id);
-          removed.push(found.id);
-        }
-        heartbeat(removed.length);
-      }
-      return removed;
+      return deleteByNames(
+        clients.flowService(input.sandbox),
+        [
+          ['flows', names.flow],
+          ['targetConnections', names.targetConnection],
+          ['sourceConnections', names.sourceConnection],
+        ],
+        heartbeat,
+      );
     },
   });
 }

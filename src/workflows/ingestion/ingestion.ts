@@ -17,7 +17,7 @@ import {
   type IngestionWindow,
 } from '../../domain/ingestion/windows';
 import { CutoverLastStatus } from '../../temporal/search-attributes';
-import { WRITE_RETRY } from '../activity-retries';
+import { WRITE_RETRY } from '../activity-options';
 import { describeFailure } from '../failures';
 import { forEachBounded } from '../migration/run';
 import { pollUntilSettled } from '../migration/saga';

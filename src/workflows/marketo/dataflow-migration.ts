@@ -1,47 +1,28 @@
 import type { Duration } from '@temporalio/common';
 import { msToNumber } from '@temporalio/common/lib/time';
-import { ActivityCancellationType, ApplicationFailure, proxyActivities } from '@temporalio/workflow';
+import { ApplicationFailure, proxyActivities } from '@temporalio/workflow';
 import type { CutoverActivities } from '../../activities';
-import { CLEANUP_RETRY, WRITE_RETRY } from '../activity-retries';
+import { COMPENSATION, INSPECT, SAGA_STEP } from '../activity-options';
 import { pollUntilSettled, undoAndExplain, type Compensation } from '../migration/saga';
 import type { MarketoDataflowInput, MarketoDataflowResult } from './messages';
 
-// A cancelled step still finishes (or fails) before the workflow moves on, so a
-// rollback never races a create or a PATCH that is still in flight.
-const WAIT_FOR_STEP = ActivityCancellationType.WAIT_CANCELLATION_COMPLETED;
-
 const create = proxyActivities<CutoverActivities>({
-  heartbeatTimeout: '10 seconds',
-  startToCloseTimeout: '2 minutes',
-  retry: WRITE_RETRY,
-  cancellationType: WAIT_FOR_STEP,
+  ...SAGA_STEP,
   summary: 'Find or create a V2 destination object',
 });
 
 const activate = proxyActivities<CutoverActivities>({
-  heartbeatTimeout: '10 seconds',
-  startToCloseTimeout: '2 minutes',
-  retry: WRITE_RETRY,
-  cancellationType: WAIT_FOR_STEP,
+  ...SAGA_STEP,
   summary: 'Activate the audiences on the V2 dataflow (JSON-patch with If-Match)',
 });
 
 const inspect = proxyActivities<CutoverActivities>({
-  heartbeatTimeout: '10 seconds',
-  startToCloseTimeout: '1 minute',
-  retry: {
-    initialInterval: '1 second',
-    backoffCoefficient: 2,
-    maximumInterval: '30 seconds',
-    maximumAttempts: 8,
-  },
+  ...INSPECT,
   summary: 'Read the V2 dataflow and its first activation run',
 });
 
 const compensate = proxyActivities<CutoverActivities>({
-  heartbeatTimeout: '10 seconds',
-  startToCloseTimeout: '2 minutes',
-  retry: CLEANUP_RETRY,
+  ...COMPENSATION,
   summary: 'Roll back: remove the V2 dataflow',
 });
 

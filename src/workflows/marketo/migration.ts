@@ -1,8 +1,8 @@
 import { executeChild, ParentClosePolicy, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { CutoverActivities } from '../../activities';
+import { CLEANUP, DISCOVERY, PREFLIGHT, WRITE } from '../activity-options';
 import { planMarketoMigration } from '../../domain/marketo/plan';
 import type { MarketoPlanItem, MarketoTargetCard } from '../../domain/marketo/types';
-import { CLEANUP_RETRY, WRITE_RETRY } from '../activity-retries';
 import { describeFailure } from '../failures';
 import type { ItemProgress, MigrationProgress } from '../migration/messages';
 import { childWorkflowId, keepWhereV1IsGone, runMigration, type VerifiedItem } from '../migration/run';
@@ -10,31 +10,22 @@ import { marketoDataflowMigrationWorkflow } from './dataflow-migration';
 import type { MarketoMigrateItem, MarketoMigrationInput } from './messages';
 
 const discover = proxyActivities<CutoverActivities>({
-  startToCloseTimeout: '10 minutes',
-  scheduleToCloseTimeout: '1 hour',
-  heartbeatTimeout: '20 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 1.5, maximumInterval: '30 seconds' },
+  ...DISCOVERY,
   summary: 'Discover Marketo V1 destination dataflows and Marketo lead fields',
 });
 
 const preflight = proxyActivities<CutoverActivities>({
-  heartbeatTimeout: '10 seconds',
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '2 seconds', maximumAttempts: 5 },
+  ...PREFLIGHT,
   summary: 'Prove the Marketo credentials with an identity token',
 });
 
 const prepare = proxyActivities<CutoverActivities>({
-  heartbeatTimeout: '10 seconds',
-  startToCloseTimeout: '2 minutes',
-  retry: WRITE_RETRY,
+  ...WRITE,
   summary: 'Find or create the V2 Marketo account connection',
 });
 
 const cleanup = proxyActivities<CutoverActivities>({
-  startToCloseTimeout: '10 minutes',
-  heartbeatTimeout: '20 seconds',
-  retry: CLEANUP_RETRY,
+  ...CLEANUP,
   summary: 'Remove objects that are no longer needed',
 });
 

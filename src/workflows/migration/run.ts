@@ -21,7 +21,7 @@ import {
   CutoverSandboxes,
 } from '../../temporal/search-attributes';
 import type { CutoverActivities } from '../../activities';
-import { CLEANUP_RETRY } from '../activity-retries';
+import { CLEANUP } from '../activity-options';
 import { describeFailure } from '../failures';
 import {
   approveUpdate,
@@ -65,9 +65,7 @@ export interface VerifiedItem {
 }
 
 const inspectV1 = proxyActivities<CutoverActivities>({
-  startToCloseTimeout: '10 minutes',
-  heartbeatTimeout: '20 seconds',
-  retry: CLEANUP_RETRY,
+  ...CLEANUP,
   summary: 'Check which V1 dataflows still exist before rolling back',
 });
 

@@ -23,7 +23,7 @@ import {
   CutoverOrg,
   CutoverPhase,
 } from '../../temporal/search-attributes';
-import { WRITE_RETRY } from '../activity-retries';
+import { WRITE_RETRY } from '../activity-options';
 import { describeFailure } from '../failures';
 import { manualInstructions } from './instructions';
 import {

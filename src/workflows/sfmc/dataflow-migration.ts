@@ -1,47 +1,23 @@
 import type { Duration } from '@temporalio/common';
 import { msToNumber } from '@temporalio/common/lib/time';
-import { ActivityCancellationType, ApplicationFailure, proxyActivities } from '@temporalio/workflow';
+import { ApplicationFailure, proxyActivities } from '@temporalio/workflow';
 import type { CutoverActivities } from '../../activities';
-import { CLEANUP_RETRY, WRITE_RETRY } from '../activity-retries';
+import { COMPENSATION, INSPECT, SAGA_STEP } from '../activity-options';
 import { pollUntilSettled, undoAndExplain, type Compensation } from '../migration/saga';
 import type { CreatedV2Objects, SfmcDataflowInput, SfmcDataflowResult } from './messages';
 
-// A cancelled step still finishes (or fails) before the workflow moves on, so a
-// rollback never races a create or a disable that is still in flight.
-const WAIT_FOR_STEP = ActivityCancellationType.WAIT_CANCELLATION_COMPLETED;
-
-const create = proxyActivities<CutoverActivities>({
-  heartbeatTimeout: '10 seconds',
-  startToCloseTimeout: '2 minutes',
-  retry: WRITE_RETRY,
-  cancellationType: WAIT_FOR_STEP,
-  summary: 'Find or create a V2 object',
-});
+const create = proxyActivities<CutoverActivities>({ ...SAGA_STEP, summary: 'Find or create a V2 object' });
 
 const switchV1 = proxyActivities<CutoverActivities>({
-  heartbeatTimeout: '10 seconds',
+  ...SAGA_STEP,
   startToCloseTimeout: '1 minute',
-  retry: WRITE_RETRY,
-  cancellationType: WAIT_FOR_STEP,
   summary: 'Enable or disable the V1 dataflow',
 });
 
-const inspect = proxyActivities<CutoverActivities>({
-  heartbeatTimeout: '10 seconds',
-  startToCloseTimeout: '1 minute',
-  retry: {
-    initialInterval: '1 second',
-    backoffCoefficient: 2,
-    maximumInterval: '30 seconds',
-    maximumAttempts: 8,
-  },
-  summary: 'Read the first V2 run',
-});
+const inspect = proxyActivities<CutoverActivities>({ ...INSPECT, summary: 'Read the first V2 run' });
 
 const compensate = proxyActivities<CutoverActivities>({
-  heartbeatTimeout: '10 seconds',
-  startToCloseTimeout: '2 minutes',
-  retry: CLEANUP_RETRY,
+  ...COMPENSATION,
   summary: 'Roll back: restore V1, remove V2',
 });
 

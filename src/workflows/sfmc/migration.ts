@@ -1,45 +1,31 @@
 import { executeChild, ParentClosePolicy, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { CutoverActivities } from '../../activities';
+import { CLEANUP, DISCOVERY, PREFLIGHT, WRITE } from '../activity-options';
 import { planSfmcMigration } from '../../domain/sfmc/plan';
 import type { PlanItem } from '../../domain/sfmc/types';
-import { CLEANUP_RETRY, WRITE_RETRY } from '../activity-retries';
 import { describeFailure } from '../failures';
 import type { ItemProgress, MigrationProgress } from '../migration/messages';
 import { childWorkflowId, keepWhereV1IsGone, runMigration, type VerifiedItem } from '../migration/run';
 import { sfmcDataflowMigrationWorkflow } from './dataflow-migration';
 import type { CreatedV2Objects, SfmcMigrationInput } from './messages';
 
-// Discovery only reads, and makes many calls: it retries until its deadline rather than a count.
 const discover = proxyActivities<CutoverActivities>({
-  startToCloseTimeout: '10 minutes',
-  scheduleToCloseTimeout: '1 hour',
-  heartbeatTimeout: '20 seconds',
-  retry: {
-    initialInterval: '1 second',
-    backoffCoefficient: 1.5,
-    maximumInterval: '30 seconds',
-  },
+  ...DISCOVERY,
   summary: 'Discover V1 SFMC dataflows and SFMC data extensions',
 });
 
 const prepare = proxyActivities<CutoverActivities>({
-  heartbeatTimeout: '10 seconds',
-  startToCloseTimeout: '2 minutes',
-  retry: WRITE_RETRY,
+  ...WRITE,
   summary: 'Find or create the V2 account connection',
 });
 
 const preflight = proxyActivities<CutoverActivities>({
-  heartbeatTimeout: '10 seconds',
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '2 seconds', maximumAttempts: 5 },
+  ...PREFLIGHT,
   summary: 'Prove the SFMC V2 credentials',
 });
 
 const cleanup = proxyActivities<CutoverActivities>({
-  startToCloseTimeout: '10 minutes',
-  heartbeatTimeout: '20 seconds',
-  retry: CLEANUP_RETRY,
+  ...CLEANUP,
   summary: 'Remove objects that are no longer needed',
 });
 

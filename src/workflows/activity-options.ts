@@ -1,0 +1,73 @@
+import { ActivityCancellationType, type ActivityOptions, type RetryPolicy } from '@temporalio/common';
+
+/** Creates and state changes: they find what an earlier attempt made, so a dozen tries is safe. */
+export const WRITE_RETRY: RetryPolicy = {
+  initialInterval: '1 second',
+  backoffCoefficient: 2,
+  maximumInterval: '1 minute',
+  maximumAttempts: 12,
+};
+
+/** Rollbacks and clean-ups keep trying longer: they are what keeps ingestion running when V2 fails. */
+export const CLEANUP_RETRY: RetryPolicy = {
+  initialInterval: '2 seconds',
+  backoffCoefficient: 2,
+  maximumInterval: '2 minutes',
+  maximumAttempts: 30,
+};
+
+/** Discovery only reads, and makes many calls: it retries until its deadline rather than a count. */
+export const DISCOVERY: ActivityOptions = {
+  startToCloseTimeout: '10 minutes',
+  scheduleToCloseTimeout: '1 hour',
+  heartbeatTimeout: '20 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 1.5, maximumInterval: '30 seconds' },
+};
+
+/** Proving credentials: a few tries, then the person must fix the config. */
+export const PREFLIGHT: ActivityOptions = {
+  heartbeatTimeout: '10 seconds',
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '2 seconds', maximumAttempts: 5 },
+};
+
+export const WRITE: ActivityOptions = {
+  heartbeatTimeout: '10 seconds',
+  startToCloseTimeout: '2 minutes',
+  retry: WRITE_RETRY,
+};
+
+/**
+ * A saga step: a cancelled step still finishes (or fails) before the workflow
+ * moves on, so a rollback never races a create that is still in flight.
+ */
+export const SAGA_STEP: ActivityOptions = {
+  ...WRITE,
+  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+};
+
+/** Reading a run or a dataflow while waiting on it. */
+export const INSPECT: ActivityOptions = {
+  heartbeatTimeout: '10 seconds',
+  startToCloseTimeout: '1 minute',
+  retry: {
+    initialInterval: '1 second',
+    backoffCoefficient: 2,
+    maximumInterval: '30 seconds',
+    maximumAttempts: 8,
+  },
+};
+
+/** Undoing one saga's steps. */
+export const COMPENSATION: ActivityOptions = {
+  heartbeatTimeout: '10 seconds',
+  startToCloseTimeout: '2 minutes',
+  retry: CLEANUP_RETRY,
+};
+
+/** Batch clean-ups over many objects: long, heartbeating, persistent. */
+export const CLEANUP: ActivityOptions = {
+  startToCloseTimeout: '10 minutes',
+  heartbeatTimeout: '20 seconds',
+  retry: CLEANUP_RETRY,
+};
