@@ -19,6 +19,7 @@ import { scheduleIdOf } from '../../src/workflows/ingestion/messages';
 import { TEST_SECRETS, adminPut, rawSimulatorConfig } from '../support/cutover-config';
 import { Redactor, SecretResolver } from '../../src/config/secrets';
 import { runCli } from '../support/cli';
+import { replayHistoryOf } from '../support/replay';
 import { collect, demoAdobeClients } from '../support/simulator';
 import { useTemporalEnvironment } from '../support/temporal-env';
 import { waitFor } from '../support/wait-for';
@@ -160,6 +161,11 @@ describe('scheduled ingestion on the dev server', () => {
     expect(String(failure?.body.summary)).toMatch(/window\(s\) failed: .*run .* failed: CONNECTOR-2001-500/);
     const description = await env().client.schedule.getHandle(scheduleIdOf(name)).describe();
     expect(description.typedSearchAttributes.get(CutoverLastStatus)).toBe('success');
+    // Every run the schedule started replays against the current workflow code, the failed one included.
+    for (const action of description.info.recentActions) {
+      const { workflowId, firstExecutionRunId } = action.action.workflow;
+      await replayHistoryOf(env().client.workflow.getHandle(workflowId), firstExecutionRunId);
+    }
     expect(description.typedSearchAttributes.get(CutoverItemsFailed)).toBe(0);
     await env().client.schedule.getHandle(scheduleIdOf(name)).delete();
   });
@@ -177,6 +183,7 @@ describe('scheduled ingestion on the dev server', () => {
     const handle = await startBackfill(env().client, config, name, from, to);
     const result = await (await workerFor(config)).runUntil(handle.result());
     expect(result.status).toBe('success');
+    await replayHistoryOf(handle);
     const expected = splitPeriod(from.getTime() / 1000, to.getTime() / 1000, 3600);
     expect(expected).toHaveLength(6);
     const made = (await windowRuns(flowIds[0]!)).slice(before);

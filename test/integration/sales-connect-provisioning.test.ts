@@ -11,6 +11,7 @@ import { CutoverKind, CutoverPhase } from '../../src/temporal/search-attributes'
 import { createCutoverWorker } from '../../src/worker';
 import type { ProvisioningProgress } from '../../src/workflows/sales-connect/messages';
 import { TEST_SECRETS, adminPut, rawSalesConnectConfig, testSecrets } from '../support/cutover-config';
+import { replayHistoryOf } from '../support/replay';
 import { useTemporalEnvironment } from '../support/temporal-env';
 import { waitFor } from '../support/wait-for';
 import { uniqueTaskQueue, workflowBundle } from '../support/worker';
@@ -124,9 +125,10 @@ describe('Sales Connect provisioning on the dev server', () => {
     ]);
     expect(sentInvitations()).toHaveLength(2);
 
-    // No secret reached the history.
+    // No secret reached the history, and the history replays against the current code.
     const history = JSON.stringify(await handle.fetchHistory());
     for (const secret of Object.values(TEST_SECRETS)) expect(history).not.toContain(secret);
+    await replayHistoryOf(again.handle);
   });
 
   it('stops before touching Sales Connect when the preflight finds a violation', async () => {
