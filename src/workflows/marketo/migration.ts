@@ -1,11 +1,11 @@
-import { executeChild, ParentClosePolicy, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { executeChild, proxyActivities } from '@temporalio/workflow';
 import type { CutoverActivities } from '../../activities';
 import { CLEANUP, DISCOVERY, PREFLIGHT, WRITE } from '../activity-options';
 import { planMarketoMigration } from '../../domain/marketo/plan';
 import type { MarketoPlanItem, MarketoTargetCard } from '../../domain/marketo/types';
 import { describeFailure } from '../failures';
 import type { ItemProgress, MigrationProgress } from '../migration/messages';
-import { childWorkflowId, keepWhereV1IsGone, runMigration, type VerifiedItem } from '../migration/run';
+import { childSagaOptions, runMigration, type VerifiedItem } from '../migration/run';
 import { marketoDataflowMigrationWorkflow } from './dataflow-migration';
 import type { MarketoMigrateItem, MarketoMigrationInput } from './messages';
 
@@ -32,7 +32,6 @@ const cleanup = proxyActivities<CutoverActivities>({
 interface MarketoVerifiedItem extends VerifiedItem {
   v1: { flowId: string; name: string; targetConnectionId: string; baseConnectionId: string };
   v2FlowId: string;
-  v2BaseConnectionId: string;
   target: MarketoTargetCard;
 }
 
@@ -78,67 +77,45 @@ export async function marketoMigrationWorkflow(input: MarketoMigrationInput): Pr
       };
     },
 
-    async migrate(sandbox, work, migrateEach) {
-      // One V2 account connection per V1 one, made before the children so none of them race to create it.
-      const v2Bases = new Map<string, string>();
-      for (const item of work) {
-        const v1Base = item.v1.baseConnection;
-        if (!v2Bases.has(v1Base.id)) {
-          const base = await prepare.ensureMarketoBaseConnection({
-            sandbox,
-            target: item.v2.target,
-            v1BaseConnection: v1Base,
-          });
-          v2Bases.set(v1Base.id, base.id);
-        }
-      }
-      const failedBases = new Set<string>();
-      const verified = await migrateEach(async (item) => {
-        const v2BaseConnectionId = v2Bases.get(item.v1.baseConnection.id)!;
-        const result = await executeChild(marketoDataflowMigrationWorkflow, {
-          workflowId: childWorkflowId(workflowInfo().workflowId, item.v1.flowId),
-          args: [
-            {
-              sandbox,
-              item,
-              v2BaseConnectionId,
-              firstActivationTimeout: input.firstRunTimeout ?? '2 hours',
-            },
-          ],
-          // Should this run end abruptly, each child still gets to run its own rollback.
-          parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
-          staticSummary: `Marketo destination V1 -> V2: ${item.v1.name}`.slice(0, 200),
-        });
-        if (result.status !== 'verified') {
-          failedBases.add(v2BaseConnectionId);
-          return { status: 'failed', reason: result.reason };
-        }
-        return {
-          status: 'verified',
-          v2FlowId: result.flowId,
-          v2Records: result.records,
-          item: {
-            v1: {
-              flowId: item.v1.flowId,
-              name: item.v1.name,
-              targetConnectionId: item.v1.targetConnectionId,
-              baseConnectionId: item.v1.baseConnection.id,
-            },
-            v2FlowId: result.flowId,
-            v2BaseConnectionId,
-            target: item.v2.target,
-          },
-        };
+    accountKeyOf: (item) => item.v1.baseConnection.id,
+
+    async ensureAccount(sandbox, item) {
+      const account = await prepare.ensureMarketoBaseConnection({
+        sandbox,
+        target: item.v2.target,
+        v1BaseConnection: item.v1.baseConnection,
       });
-      // A V2 account connection made only for items that failed has no reason to stay.
-      if (failedBases.size) {
-        await cleanup.deleteConnectionsIfUnused({
-          sandbox,
-          sourceOrTargetConnections: [],
-          baseConnectionIds: [...failedBases],
-        });
-      }
-      return verified;
+      return account.id;
+    },
+
+    async migrateOne(sandbox, item, v2AccountId) {
+      const result = await executeChild(marketoDataflowMigrationWorkflow, {
+        ...childSagaOptions(item.v1.flowId, `Marketo destination V1 -> V2: ${item.v1.name}`),
+        args: [
+          {
+            sandbox,
+            item,
+            v2BaseConnectionId: v2AccountId,
+            firstActivationTimeout: input.firstRunTimeout ?? '2 hours',
+          },
+        ],
+      });
+      if (result.status !== 'verified') return { status: 'failed', reason: result.reason };
+      return {
+        status: 'verified',
+        v2FlowId: result.flowId,
+        v2Records: result.records,
+        item: {
+          v1: {
+            flowId: item.v1.flowId,
+            name: item.v1.name,
+            targetConnectionId: item.v1.targetConnectionId,
+            baseConnectionId: item.v1.baseConnection.id,
+          },
+          v2FlowId: result.flowId,
+          target: item.v2.target,
+        },
+      };
     },
 
     async removeV1(sandbox, verified, report) {
@@ -168,8 +145,7 @@ export async function marketoMigrationWorkflow(input: MarketoMigrationInput): Pr
     },
 
     /** V1 never stopped exporting, so rolling back is removing V2; one item failing does not stop the others. */
-    async rollBack(sandbox, verified, reason) {
-      const items = await keepWhereV1IsGone(sandbox, verified);
+    async rollBack(sandbox, items, reason) {
       for (const item of items) {
         try {
           await cleanup.removeMarketoV2Objects({ sandbox, v1: item.v1, target: item.target });
@@ -180,10 +156,6 @@ export async function marketoMigrationWorkflow(input: MarketoMigrationInput): Pr
           item.progress.reason = `rollback incomplete, V2 may still export next to V1: ${describeFailure(error)}`;
         }
       }
-      const bases = [...new Set(items.map((item) => item.v2BaseConnectionId))];
-      await cleanup
-        .deleteConnectionsIfUnused({ sandbox, sourceOrTargetConnections: [], baseConnectionIds: bases })
-        .catch(() => undefined);
     },
   });
 }

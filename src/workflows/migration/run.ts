@@ -2,7 +2,9 @@ import type { Duration } from '@temporalio/common';
 import {
   allHandlersFinished,
   ApplicationFailure,
+  ParentClosePolicy,
   proxyActivities,
+  workflowInfo,
   CancellationScope,
   condition,
   isCancellation,
@@ -54,7 +56,7 @@ export async function forEachBounded<T>(
 }
 
 /** Children are named after their parent and V1 dataflow, so a retried start finds the same child. */
-export function childWorkflowId(parentWorkflowId: string, v1FlowId: string): string {
+function childWorkflowId(parentWorkflowId: string, v1FlowId: string): string {
   return `${parentWorkflowId}/${v1FlowId}`;
 }
 
@@ -62,21 +64,33 @@ export function childWorkflowId(parentWorkflowId: string, v1FlowId: string): str
 export interface VerifiedItem {
   progress: ItemProgress;
   v1: { flowId: string };
+  /** The V2 account (base) connection the item's V2 objects hang off. */
+  v2AccountId: string;
 }
 
-const inspectV1 = proxyActivities<CutoverActivities>({
+const cleanup = proxyActivities<CutoverActivities>({
   ...CLEANUP,
-  summary: 'Check which V1 dataflows still exist before rolling back',
+  summary: 'Check V1 before a rollback, or remove V2 account connections nothing uses',
 });
+
+/** How the parent starts an item's child saga: named after the run and the V1 dataflow, so a retry finds it. */
+export function childSagaOptions(v1FlowId: string, summary: string) {
+  return {
+    workflowId: childWorkflowId(workflowInfo().workflowId, v1FlowId),
+    // Should the run end abruptly, each child still gets to run its own rollback.
+    parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
+    staticSummary: summary.slice(0, 200),
+  };
+}
 
 /**
  * The items a rollback may touch: where V1 is already deleted (a V1 deletion
  * that stopped half-way), V2 is all that is left, so it stays and the item is
  * reported as cut over.
  */
-export async function keepWhereV1IsGone<V extends VerifiedItem>(sandbox: string, items: V[]): Promise<V[]> {
+async function keepWhereV1IsGone<V extends VerifiedItem>(sandbox: string, items: V[]): Promise<V[]> {
   if (!items.length) return items;
-  const states = await inspectV1.flowStates({ sandbox, flowIds: items.map((item) => item.v1.flowId) });
+  const states = await cleanup.flowStates({ sandbox, flowIds: items.map((item) => item.v1.flowId) });
   for (const item of items.filter((candidate) => states[candidate.v1.flowId] === 'absent')) {
     item.progress.status = 'v1-removed';
     item.progress.reason = 'V1 was already deleted when the run stopped, so V2 was kept';
@@ -95,23 +109,38 @@ export interface SandboxPlan<W> {
 
 /** What one item's migration reports back to the run. */
 export type ItemOutcome<V extends VerifiedItem> =
-  | { status: 'verified'; item: Omit<V, 'progress'>; v2FlowId?: string; v2Records?: number }
+  | { status: 'verified'; item: Omit<V, 'progress' | 'v2AccountId'>; v2FlowId?: string; v2Records?: number }
   | { status: 'failed'; reason: string };
+
+/** A V2 account connection made only for items that failed or were rolled back has no reason to stay. */
+async function removeUnusedAccounts(sandbox: string, accountIds: Iterable<string>): Promise<void> {
+  const ids = [...new Set(accountIds)];
+  if (ids.length)
+    await cleanup.deleteConnectionsIfUnused({
+      sandbox,
+      sourceOrTargetConnections: [],
+      baseConnectionIds: ids,
+    });
+}
 
 /** The steps that differ between migrations; the run supplies phases, approval, progress and rollback order. */
 export interface MigrationSteps<W, V extends VerifiedItem> {
   kind: MigrationKind;
   preflight(): Promise<void>;
   plan(sandbox: string): Promise<SandboxPlan<W>>;
-  /** Migrates a sandbox's planned work; `migrateEach` bounds concurrency and records each outcome. */
-  migrate(
-    sandbox: string,
-    work: W[],
-    migrateEach: (migrateOne: (work: W, progress: ItemProgress) => Promise<ItemOutcome<V>>) => Promise<V[]>,
-  ): Promise<V[]>;
+  /** Which V2 account connection a work entry needs; items with the same key share one. */
+  accountKeyOf(work: W): string;
+  /** Finds or makes that account connection; the run calls it once per key, before any child, so none race. */
+  ensureAccount(sandbox: string, work: W): Promise<string>;
+  /** Migrates one item, usually as a child saga; a failure is reported with the item and the others go on. */
+  migrateOne(sandbox: string, work: W, v2AccountId: string): Promise<ItemOutcome<V>>;
   /** Deletes V1 for approved items; runs to the end once begun. */
   removeV1(sandbox: string, items: V[], report: () => void): Promise<void>;
-  /** Removes V2 (and restores V1 where it was changed), marking each item rolled-back or failed. */
+  /**
+   * Removes V2 (and restores V1 where it was changed), marking each item
+   * rolled-back or failed. Items whose V1 is already gone never get here, and
+   * the run removes the account connections left unused afterwards.
+   */
   rollBack(sandbox: string, items: V[], reason: string): Promise<void>;
   /** The key that pairs a work entry with its progress entry. */
   v1FlowIdOf(work: W): string;
@@ -194,37 +223,53 @@ export async function runMigration<W, V extends VerifiedItem>(
     );
   };
 
-  const migrateEach =
-    (sandbox: string) =>
-    async (migrateOne: (work: W, progress: ItemProgress) => Promise<ItemOutcome<V>>): Promise<V[]> => {
-      const done: V[] = [];
-      const work = planned.get(sandbox) ?? [];
-      await forEachBounded(work, input.concurrency ?? DEFAULT_CONCURRENCY, async (entry) => {
-        const itemProgress = progress.items.find(
-          (candidate) => candidate.sandbox === sandbox && candidate.v1FlowId === steps.v1FlowIdOf(entry),
-        )!;
-        itemProgress.status = 'migrating';
-        let outcome: ItemOutcome<V>;
-        try {
-          outcome = await migrateOne(entry, itemProgress);
-        } catch (error) {
-          if (isCancellation(error)) throw error;
-          // One dataflow's failure is reported with it; the others carry on.
-          outcome = { status: 'failed', reason: describeFailure(error) };
-        }
-        if (outcome.status === 'verified') {
-          itemProgress.status = 'verified';
-          if (outcome.v2FlowId) itemProgress.v2FlowId = outcome.v2FlowId;
-          if (outcome.v2Records !== undefined) itemProgress.v2Records = outcome.v2Records;
-          done.push({ ...outcome.item, progress: itemProgress } as V);
-        } else {
-          itemProgress.status = 'failed';
-          itemProgress.reason = outcome.reason;
-        }
-        report('migrating');
-      });
-      return done;
-    };
+  async function migrateSandbox(sandbox: string, work: W[]): Promise<V[]> {
+    const accounts = new Map<string, string>();
+    for (const entry of work) {
+      const key = steps.accountKeyOf(entry);
+      if (!accounts.has(key)) accounts.set(key, await steps.ensureAccount(sandbox, entry));
+    }
+    const done: V[] = [];
+    const failedAccounts: string[] = [];
+    await forEachBounded(work, input.concurrency ?? DEFAULT_CONCURRENCY, async (entry) => {
+      const itemProgress = progress.items.find(
+        (candidate) => candidate.sandbox === sandbox && candidate.v1FlowId === steps.v1FlowIdOf(entry),
+      )!;
+      const v2AccountId = accounts.get(steps.accountKeyOf(entry))!;
+      itemProgress.status = 'migrating';
+      let outcome: ItemOutcome<V>;
+      try {
+        outcome = await steps.migrateOne(sandbox, entry, v2AccountId);
+      } catch (error) {
+        if (isCancellation(error)) throw error;
+        // One dataflow's failure is reported with it; the others carry on.
+        outcome = { status: 'failed', reason: describeFailure(error) };
+      }
+      if (outcome.status === 'verified') {
+        itemProgress.status = 'verified';
+        if (outcome.v2FlowId) itemProgress.v2FlowId = outcome.v2FlowId;
+        if (outcome.v2Records !== undefined) itemProgress.v2Records = outcome.v2Records;
+        done.push({ ...outcome.item, progress: itemProgress, v2AccountId } as V);
+      } else {
+        itemProgress.status = 'failed';
+        itemProgress.reason = outcome.reason;
+        failedAccounts.push(v2AccountId);
+      }
+      report('migrating');
+    });
+    await removeUnusedAccounts(sandbox, failedAccounts);
+    return done;
+  }
+
+  async function rollBack(sandbox: string, items: V[], reason: string): Promise<void> {
+    const live = await keepWhereV1IsGone(sandbox, items);
+    if (!live.length) return;
+    await steps.rollBack(sandbox, live, reason);
+    await removeUnusedAccounts(
+      sandbox,
+      live.map((item) => item.v2AccountId),
+    ).catch(() => undefined);
+  }
 
   const planned = new Map<string, W[]>();
   upsert([
@@ -255,7 +300,7 @@ export async function runMigration<W, V extends VerifiedItem>(
 
     report('migrating');
     for (const sandbox of input.sandboxes) {
-      verified.push(...(await steps.migrate(sandbox, planned.get(sandbox) ?? [], migrateEach(sandbox))));
+      verified.push(...(await migrateSandbox(sandbox, planned.get(sandbox) ?? [])));
     }
 
     const sandboxesWithVerified = input.sandboxes.filter((sandbox) =>
@@ -274,7 +319,7 @@ export async function runMigration<W, V extends VerifiedItem>(
       const items = verified.filter((item) => item.progress.sandbox === sandbox);
       if (decisions.get(sandbox) === 'rejected') {
         report('rolling-back');
-        await steps.rollBack(sandbox, items, `rejected: ${rejection}`);
+        await rollBack(sandbox, items, `rejected: ${rejection}`);
         continue;
       }
       const retention = input.approval[sandbox]?.retention;
@@ -302,7 +347,7 @@ export async function runMigration<W, V extends VerifiedItem>(
         const items = verified.filter(
           (item) => item.progress.sandbox === sandbox && item.progress.status === 'verified',
         );
-        if (items.length) await steps.rollBack(sandbox, items, 'rolled back');
+        if (items.length) await rollBack(sandbox, items, 'rolled back');
       }
     });
     if (isCancellation(error)) {

@@ -1,13 +1,13 @@
-import { executeChild, ParentClosePolicy, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { executeChild, proxyActivities } from '@temporalio/workflow';
 import type { CutoverActivities } from '../../activities';
 import { CLEANUP, DISCOVERY, PREFLIGHT, WRITE } from '../activity-options';
 import { planSfmcMigration } from '../../domain/sfmc/plan';
 import type { PlanItem } from '../../domain/sfmc/types';
 import { describeFailure } from '../failures';
 import type { ItemProgress, MigrationProgress } from '../migration/messages';
-import { childWorkflowId, keepWhereV1IsGone, runMigration, type VerifiedItem } from '../migration/run';
+import { childSagaOptions, runMigration, type VerifiedItem } from '../migration/run';
 import { sfmcDataflowMigrationWorkflow } from './dataflow-migration';
-import type { CreatedV2Objects, SfmcMigrationInput } from './messages';
+import type { SfmcMigrationInput } from './messages';
 
 const discover = proxyActivities<CutoverActivities>({
   ...DISCOVERY,
@@ -32,7 +32,6 @@ const cleanup = proxyActivities<CutoverActivities>({
 type MigrateItem = Extract<PlanItem, { action: 'migrate' }>;
 
 interface SfmcVerifiedItem extends VerifiedItem {
-  created: CreatedV2Objects;
   v1: {
     flowId: string;
     name: string;
@@ -89,64 +88,40 @@ export async function sfmcMigrationWorkflow(input: SfmcMigrationInput): Promise<
       };
     },
 
-    async migrate(sandbox, work, migrateEach) {
-      // One V2 account connection per V1 one, made before the children so none of them race to create it.
-      const v2Bases = new Map<string, string>();
-      for (const item of work) {
-        const v1Base = item.v1.baseConnection;
-        if (!v2Bases.has(v1Base.id)) {
-          v2Bases.set(
-            v1Base.id,
-            (await prepare.ensureV2BaseConnection({ sandbox, v1BaseConnection: v1Base })).id,
-          );
-        }
-      }
-      const rolledBackBases = new Set<string>();
-      const verified = await migrateEach(async (item) => {
-        const result = await executeChild(sfmcDataflowMigrationWorkflow, {
-          workflowId: childWorkflowId(workflowInfo().workflowId, item.v1.flowId),
-          args: [
-            {
-              sandbox,
-              item,
-              v2BaseConnectionId: v2Bases.get(item.v1.baseConnection.id)!,
-              firstRunTimeout: input.firstRunTimeout ?? '2 hours',
-            },
-          ],
-          // Should this run end abruptly, each child still gets to run its own rollback.
-          parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
-          staticSummary: `SFMC V1 -> V2: ${item.v1.name}`.slice(0, 200),
-        });
-        if (result.status !== 'verified') {
-          if (result.created.baseConnectionId) rolledBackBases.add(result.created.baseConnectionId);
-          return { status: 'failed', reason: result.reason };
-        }
-        return {
-          status: 'verified',
-          v2FlowId: result.created.flowId,
-          v2Records: result.v2Records,
-          item: {
-            created: result.created,
-            v1: {
-              flowId: item.v1.flowId,
-              name: item.v1.name,
-              wasEnabled: item.v1.state === 'enabled',
-              sourceConnectionId: item.v1.sourceConnection.id,
-              targetConnectionId: item.v1.target.connectionId,
-              baseConnectionId: item.v1.baseConnection.id,
-            },
+    accountKeyOf: (item) => item.v1.baseConnection.id,
+
+    async ensureAccount(sandbox, item) {
+      return (await prepare.ensureV2BaseConnection({ sandbox, v1BaseConnection: item.v1.baseConnection })).id;
+    },
+
+    async migrateOne(sandbox, item, v2AccountId) {
+      const result = await executeChild(sfmcDataflowMigrationWorkflow, {
+        ...childSagaOptions(item.v1.flowId, `SFMC V1 -> V2: ${item.v1.name}`),
+        args: [
+          {
+            sandbox,
+            item,
+            v2BaseConnectionId: v2AccountId,
+            firstRunTimeout: input.firstRunTimeout ?? '2 hours',
           },
-        };
+        ],
       });
-      // A V2 account connection made only for items that failed has no reason to stay.
-      if (rolledBackBases.size) {
-        await cleanup.deleteConnectionsIfUnused({
-          sandbox,
-          sourceOrTargetConnections: [],
-          baseConnectionIds: [...rolledBackBases],
-        });
-      }
-      return verified;
+      if (result.status !== 'verified') return { status: 'failed', reason: result.reason };
+      return {
+        status: 'verified',
+        v2FlowId: result.created.flowId,
+        v2Records: result.v2Records,
+        item: {
+          v1: {
+            flowId: item.v1.flowId,
+            name: item.v1.name,
+            wasEnabled: item.v1.state === 'enabled',
+            sourceConnectionId: item.v1.sourceConnection.id,
+            targetConnectionId: item.v1.target.connectionId,
+            baseConnectionId: item.v1.baseConnection.id,
+          },
+        },
+      };
     },
 
     async removeV1(sandbox, items, report) {
@@ -168,8 +143,7 @@ export async function sfmcMigrationWorkflow(input: SfmcMigrationInput): Promise<
     },
 
     /** Restores V1 and removes V2 item by item; one item failing does not stop the others. */
-    async rollBack(sandbox, verified, reason) {
-      const items = await keepWhereV1IsGone(sandbox, verified);
+    async rollBack(sandbox, items, reason) {
       for (const item of items) {
         try {
           if (item.v1.wasEnabled)
@@ -181,12 +155,6 @@ export async function sfmcMigrationWorkflow(input: SfmcMigrationInput): Promise<
           item.progress.status = 'failed';
           item.progress.reason = `rollback incomplete, V1 may still be disabled: ${describeFailure(error)}`;
         }
-      }
-      const bases = [...new Set(items.map((item) => item.created.baseConnectionId).filter(Boolean))];
-      if (bases.length) {
-        await cleanup
-          .deleteConnectionsIfUnused({ sandbox, sourceOrTargetConnections: [], baseConnectionIds: bases })
-          .catch(() => undefined);
       }
     },
   });
