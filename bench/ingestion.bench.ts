@@ -7,16 +7,9 @@
  */
 import { parseArgs } from 'node:util';
 import { setTimeout as delay } from 'node:timers/promises';
-import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
-import { parseConfig } from '../src/config/load';
-import { Redactor, SecretResolver } from '../src/config/secrets';
 import type { FlowServiceClient } from '../src/integrations/flow-service/flow-service-client';
-import { DEMO_IMS_CLIENT_ID, DEMO_ORG_ID } from '../src/simulator/seeds/demo-catalog';
-import { startSimulator } from '../src/simulator/server';
-import { startDevServer } from '../src/temporal/dev-server';
 import { ingestionSettingsFor, syncIngestionSchedules } from '../src/temporal/ingestion-schedules';
-import { createCutoverWorker } from '../src/worker';
+import { BENCH_SECRETS, startBench } from './harness';
 import { createRemoteClients } from '../src/activities/remote-clients';
 
 async function main() {
@@ -32,55 +25,20 @@ async function main() {
   const flowsPerSchedule = Number(values.flows ?? 20);
   const intervalSeconds = Number(values.interval ?? 10);
   const durationSeconds = Number(values.duration ?? 60);
-  Runtime.install({ logger: new DefaultLogger('WARN') });
-
-  const simulator = await startSimulator({
-    port: 0,
-    seed: {
-      profile: 'large',
-      sandboxes: 1,
-      flowsPerSandbox: scheduleCount * flowsPerSchedule,
-    },
+  const { config, client, worker, stop } = await startBench({
+    seed: { profile: 'large', sandboxes: 1, flowsPerSandbox: scheduleCount * flowsPerSchedule },
+    runDurationMs: 1_000,
+    taskQueue: 'bench-ingestion',
+    sandboxes: ['prod'],
+    maxConcurrentActivityTaskExecutions: 200,
   });
-  await fetch(`${simulator.baseUrl}/__admin/flow-service/settings`, {
-    method: 'PUT',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ runDurationMs: 1_000 }),
-  });
-  const server = await startDevServer();
-  const secrets = new SecretResolver({ BENCH_SECRET: 'bench-secret' }, new Redactor());
-  const config = parseConfig(
-    {
-      temporal: { taskQueue: 'bench-ingestion' },
-      worker: { maxConcurrentActivityTaskExecutions: 200, logLevel: 'WARN' },
-      adobe: {
-        imsUrl: `${simulator.baseUrl}/ims`,
-        platformUrl: `${simulator.baseUrl}/platform`,
-        orgId: DEMO_ORG_ID,
-        clientId: DEMO_IMS_CLIENT_ID,
-        clientSecret: 'env:BENCH_SECRET',
-        scopes: ['openid'],
-        sandboxes: [{ name: 'prod' }],
-      },
-    },
-    'bench',
-  );
-  const clients = createRemoteClients(config, secrets);
+  const clients = createRemoteClients(config, BENCH_SECRETS);
   const flowService: FlowServiceClient = clients.flowService('prod');
   const flowIds: string[] = [];
   for await (const flow of flowService.flows.list()) flowIds.push(flow.id);
   if (flowIds.length < scheduleCount * flowsPerSchedule)
     throw new Error(`only ${flowIds.length} flows seeded`);
 
-  const nativeConnection = await NativeConnection.connect({ address: server.address });
-  const connection = await Connection.connect({ address: server.address });
-  const client = new Client({ connection });
-  const worker = await createCutoverWorker({
-    config,
-    connection: nativeConnection,
-    namespace: 'default',
-    secrets,
-  });
   const settings = Array.from({ length: scheduleCount }, (_, index) =>
     ingestionSettingsFor(
       {
@@ -147,10 +105,7 @@ async function main() {
     };
   });
   console.log(JSON.stringify(report, null, 2));
-  await connection.close();
-  await nativeConnection.close();
-  await server.stop();
-  await simulator.close();
+  await stop();
 }
 
 main().catch((error: unknown) => {

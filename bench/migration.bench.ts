@@ -6,21 +6,10 @@
  * (Marketo: at most 60 flows per sandbox, or Adobe's 100-destinations guardrail blocks the run.)
  */
 import { parseArgs } from 'node:util';
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Runtime, DefaultLogger } from '@temporalio/worker';
-import { parseConfig } from '../src/config/load';
-import { Redactor, SecretResolver } from '../src/config/secrets';
 import { marketoRunFromConfig } from '../src/domain/marketo/run-input';
 import { sfmcRunFromConfig } from '../src/domain/sfmc/run-input';
-import {
-  DEMO_IMS_CLIENT_ID,
-  DEMO_MARKETO,
-  DEMO_ORG_ID,
-  DEMO_SFMC,
-} from '../src/simulator/seeds/demo-catalog';
-import { startSimulator } from '../src/simulator/server';
-import { startDevServer } from '../src/temporal/dev-server';
-import { createCutoverWorker } from '../src/worker';
+import { DEMO_MARKETO, DEMO_SFMC } from '../src/simulator/seeds/demo-catalog';
+import { startBench } from './harness';
 import type { MigrationProgress } from '../src/workflows/migration/messages';
 
 async function main() {
@@ -36,54 +25,29 @@ async function main() {
   const sandboxes = Number(values.sandboxes ?? 10);
   const flowsPerSandbox = Number(values['flows-per-sandbox'] ?? (kind === 'marketo' ? 60 : 100));
   const concurrency = Number(values.concurrency ?? 20);
-  Runtime.install({ logger: new DefaultLogger('WARN') });
-
-  const simulator = await startSimulator({ port: 0, seed: { profile: 'large', sandboxes, flowsPerSandbox } });
-  await fetch(`${simulator.baseUrl}/__admin/flow-service/settings`, {
-    method: 'PUT',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ runDurationMs: 0 }),
-  });
-  const server = await startDevServer();
   const names = ['prod', ...Array.from({ length: sandboxes - 1 }, (_, index) => `dev-${index + 1}`)];
-  const config = parseConfig(
-    {
-      temporal: { taskQueue: 'bench' },
-      worker: { maxConcurrentActivityTaskExecutions: 100, logLevel: 'WARN' },
-      adobe: {
-        imsUrl: `${simulator.baseUrl}/ims`,
-        platformUrl: `${simulator.baseUrl}/platform`,
-        orgId: DEMO_ORG_ID,
-        clientId: DEMO_IMS_CLIENT_ID,
-        clientSecret: 'env:BENCH_SECRET',
-        scopes: ['openid'],
-        sandboxes: names.map((name) => ({ name, autoApprove: true })),
-      },
+  const { simulator, config, client, worker, stop } = await startBench({
+    seed: { profile: 'large', sandboxes, flowsPerSandbox },
+    runDurationMs: 0,
+    taskQueue: 'bench',
+    sandboxes: names,
+    maxConcurrentActivityTaskExecutions: 100,
+    extend: (sim) => ({
       sfmc: {
         clientId: DEMO_SFMC.clientId,
         clientSecret: 'env:BENCH_SECRET',
         baseEndpoint: DEMO_SFMC.subdomain,
-        authBaseUrl: `${simulator.baseUrl}/sfmc/${DEMO_SFMC.subdomain}/auth`,
+        authBaseUrl: `${sim.baseUrl}/sfmc/${DEMO_SFMC.subdomain}/auth`,
         concurrency,
       },
       marketo: {
         munchkinId: DEMO_MARKETO.munchkinId,
         clientId: DEMO_MARKETO.clientId,
         clientSecret: 'env:BENCH_SECRET',
-        baseUrl: `${simulator.baseUrl}/marketo/${DEMO_MARKETO.munchkinId}`,
+        baseUrl: `${sim.baseUrl}/marketo/${DEMO_MARKETO.munchkinId}`,
         concurrency,
       },
-    },
-    'bench',
-  );
-  const nativeConnection = await NativeConnection.connect({ address: server.address });
-  const connection = await Connection.connect({ address: server.address });
-  const client = new Client({ connection });
-  const worker = await createCutoverWorker({
-    config,
-    connection: nativeConnection,
-    namespace: 'default',
-    secrets: new SecretResolver({ BENCH_SECRET: 'bench-secret' }, new Redactor()),
+    }),
   });
   const run = kind === 'marketo' ? marketoRunFromConfig(config) : sfmcRunFromConfig(config);
   const started = Date.now();
@@ -124,10 +88,7 @@ async function main() {
       2,
     ),
   );
-  await connection.close();
-  await nativeConnection.close();
-  await server.stop();
-  await simulator.close();
+  await stop();
 }
 
 main().catch((error: unknown) => {
