@@ -82,23 +82,15 @@ function planTable(plans: MarketoMigrationPlan[]): string {
   );
 }
 
-export const marketoMigration: MigrationCommandSpec<MarketoMigrationInput> = {
+export const marketoMigration: MigrationCommandSpec<MarketoMigrationInput, MarketoMigrationPlan> = {
   kind: 'marketo-migration',
   command: 'marketo',
   title: 'Marketo destination V1 -> V2',
   workflowType: 'marketoMigrationWorkflow',
   runFromConfig: marketoRunFromConfig,
-  async plan(config, sandboxes) {
-    const { plans, blockers } = await planMarketo(config, sandboxes);
-    const items = plans.flatMap((plan) => plan.items);
-    const migrate = items.filter((item) => item.action === 'migrate').length;
-    return {
-      table: planTable(plans),
-      summary: `${migrate} destination dataflow(s) to replace, ${items.length - migrate} reported and skipped.`,
-      json: { plans, blockers },
-      blockers,
-    };
-  },
+  plan: planMarketo,
+  planTable,
+  migrateLabel: 'destination dataflow(s) to replace',
 };
 
 export const marketoCommand = migrationCommand(marketoMigration);

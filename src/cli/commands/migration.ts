@@ -2,6 +2,7 @@ import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { z } from 'zod';
 import { loadConfigFile } from '../../config/load';
 import type { CutoverConfig } from '../../config/schema';
+import type { RunRequest } from '../../domain/run-scope';
 import { CutoverKind, CutoverOrg, CutoverSandboxes } from '../../temporal/search-attributes';
 import {
   approveUpdate,
@@ -17,22 +18,29 @@ import { connectClient } from '../temporal-client';
 import { progressSummary, progressTable } from './migration-progress';
 
 /** What the shared run/plan/status commands need to know about one kind of migration. */
-export interface MigrationCommandSpec<I extends MigrationRunInput> {
+export interface MigrationCommandSpec<
+  I extends MigrationRunInput,
+  P extends SandboxPlanView = SandboxPlanView,
+> {
   kind: MigrationKind;
   /** The CLI word, e.g. "sfmc". */
   command: string;
   /** Human name, e.g. "SFMC source V1 -> V2". */
   title: string;
   workflowType: string;
-  runFromConfig(
-    config: CutoverConfig,
-    sandboxes?: string[],
-  ): { workflowId: string; input: I; problems: string[] };
-  /** A dry run from this machine: the plan table or JSON, and what would block a run. */
-  plan(
-    config: CutoverConfig,
-    sandboxes?: string[],
-  ): Promise<{ table: string; summary: string; json: unknown; blockers: string[] }>;
+  runFromConfig(config: CutoverConfig, sandboxes?: string[]): RunRequest<I>;
+  /** A dry run from this machine: one plan per sandbox, and what would block a run. */
+  plan(config: CutoverConfig, sandboxes?: string[]): Promise<{ plans: P[]; blockers: string[] }>;
+  planTable(plans: P[]): string;
+  /** What a migrated item is called in the summary, e.g. "dataflow(s) to migrate". */
+  migrateLabel: string;
+}
+
+/** What the shared plan command reads of a kind's plan; the kind's own table reads the rest. */
+export interface SandboxPlanView {
+  sandbox: string;
+  items: Array<{ action: string }>;
+  blockers: string[];
 }
 
 const runFlags = {
@@ -136,13 +144,17 @@ async function planCommand<I extends MigrationRunInput>(
 ): Promise<number> {
   const args = parseCommandArgs(`${spec.command} plan`, argv, runFlags, runArgs);
   const config = loadConfigFile(configPathFrom(args.config));
-  const plan = await spec.plan(config, args.sandbox);
-  if (args.json) console.log(JSON.stringify(plan.json, null, 2));
+  const { plans, blockers } = await spec.plan(config, args.sandbox);
+  if (args.json) console.log(JSON.stringify({ plans, blockers }, null, 2));
   else {
-    console.log(`${plan.table}\n\n${plan.summary}`);
-    for (const blocker of plan.blockers) console.error(`BLOCKED: ${blocker}`);
+    const items = plans.flatMap((plan) => plan.items);
+    const migrate = items.filter((item) => item.action === 'migrate').length;
+    console.log(
+      `${spec.planTable(plans)}\n\n${migrate} ${spec.migrateLabel}, ${items.length - migrate} reported and skipped.`,
+    );
+    for (const blocker of blockers) console.error(`BLOCKED: ${blocker}`);
   }
-  return plan.blockers.length ? 1 : 0;
+  return blockers.length ? 1 : 0;
 }
 
 async function runCommand<I extends MigrationRunInput>(

@@ -54,23 +54,15 @@ function planTable(plans: SfmcMigrationPlan[]): string {
   );
 }
 
-export const sfmcMigration: MigrationCommandSpec<SfmcMigrationInput> = {
+export const sfmcMigration: MigrationCommandSpec<SfmcMigrationInput, SfmcMigrationPlan> = {
   kind: 'sfmc-migration',
   command: 'sfmc',
   title: 'SFMC source V1 -> V2',
   workflowType: 'sfmcMigrationWorkflow',
   runFromConfig: sfmcRunFromConfig,
-  async plan(config, sandboxes) {
-    const { plans, blockers } = await planSfmc(config, sandboxes);
-    const items = plans.flatMap((plan) => plan.items);
-    const migrate = items.filter((item) => item.action === 'migrate').length;
-    return {
-      table: planTable(plans),
-      summary: `${migrate} dataflow(s) to migrate, ${items.length - migrate} reported and skipped.`,
-      json: { plans, blockers },
-      blockers,
-    };
-  },
+  plan: planSfmc,
+  planTable,
+  migrateLabel: 'dataflow(s) to migrate',
 };
 
 export const sfmcCommand = migrationCommand(sfmcMigration);

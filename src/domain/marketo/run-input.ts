@@ -1,13 +1,8 @@
 import type { CutoverConfig } from '../../config/schema';
 import type { MarketoMigrationInput } from '../../workflows/marketo/messages';
-import { migrationWorkflowId, runScope } from '../run-scope';
+import { migrationWorkflowId, runScope, type RunRequest } from '../run-scope';
 
-export interface MarketoRun {
-  workflowId: string;
-  input: MarketoMigrationInput;
-  /** Config problems that stop a run before it starts, each saying which field and what to do. */
-  problems: string[];
-}
+export type MarketoRun = RunRequest<MarketoMigrationInput>;
 
 export function marketoMigrationWorkflowId(orgId: string, sandboxes: string[]): string {
   return migrationWorkflowId('marketo-migration', orgId, sandboxes);

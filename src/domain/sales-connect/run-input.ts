@@ -1,12 +1,8 @@
 import type { CutoverConfig } from '../../config/schema';
 import type { SalesConnectProvisioningInput } from '../../workflows/sales-connect/messages';
+import type { RunRequest } from '../run-scope';
 
-export interface SalesConnectRun {
-  workflowId: string;
-  input: SalesConnectProvisioningInput;
-  /** Config problems that stop a run before it starts, each naming the field and what to do. */
-  problems: string[];
-}
+export type SalesConnectRun = RunRequest<SalesConnectProvisioningInput>;
 
 /** One provisioning per Sales Connect instance: a second start attaches to the running one. */
 export function salesConnectWorkflowId(instanceId: string): string {

@@ -1,14 +1,9 @@
 import type { CutoverConfig } from '../../config/schema';
 import type { SfmcMigrationInput } from '../../workflows/sfmc/messages';
-import { migrationWorkflowId, runScope } from '../run-scope';
+import { migrationWorkflowId, runScope, type RunRequest } from '../run-scope';
 import { normaliseSfmcBaseEndpoint } from './base-endpoint';
 
-export interface SfmcRun {
-  workflowId: string;
-  input: SfmcMigrationInput;
-  /** Config problems that stop a run before it starts, each saying which field and what to do. */
-  problems: string[];
-}
+export type SfmcRun = RunRequest<SfmcMigrationInput>;
 
 export function sfmcMigrationWorkflowId(orgId: string, sandboxes: string[]): string {
   return migrationWorkflowId('sfmc-migration', orgId, sandboxes);
