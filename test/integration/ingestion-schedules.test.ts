@@ -14,19 +14,18 @@ import type { Run } from '../../src/integrations/flow-service/schemas';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/server';
 import { CutoverItemsFailed, CutoverLastStatus } from '../../src/temporal/search-attributes';
 import { syncIngestionSchedules } from '../../src/temporal/ingestion-schedules';
-import { createCutoverWorker } from '../../src/worker';
 import { scheduleIdOf } from '../../src/workflows/ingestion/messages';
 import { TEST_SECRETS, adminPut, rawSimulatorConfig } from '../support/cutover-config';
 import { Redactor, SecretResolver } from '../../src/config/secrets';
 import { runCli } from '../support/cli';
+import { cutoverTestWorker } from '../support/cutover-worker';
 import { replayHistoryOf } from '../support/replay';
 import { collect, demoAdobeClients } from '../support/simulator';
 import { useTemporalEnvironment } from '../support/temporal-env';
 import { waitFor } from '../support/wait-for';
-import { uniqueTaskQueue, workflowBundle } from '../support/worker';
+import { uniqueTaskQueue } from '../support/worker';
 
 const WEBHOOK_TOKEN = 'Bearer webhook-test-token';
-const workflowsPath = path.join(__dirname, '../../src/workflows/index.ts');
 const env = useTemporalEnvironment();
 let simulator: RunningSimulator;
 let flowIds: string[];
@@ -79,16 +78,11 @@ function configWith(taskQueue: string, schedules: ScheduleEntry[]): CutoverConfi
 }
 
 async function workerFor(config: CutoverConfig): Promise<Worker> {
-  return createCutoverWorker({
+  return cutoverTestWorker(
+    env(),
     config,
-    connection: env().nativeConnection,
-    namespace: env().namespace ?? 'default',
-    secrets: new SecretResolver(
-      { ...TEST_SECRETS, CUTOVER_TEST_WEBHOOK_TOKEN: WEBHOOK_TOKEN },
-      new Redactor(),
-    ),
-    workflowBundle: await workflowBundle(workflowsPath),
-  });
+    new SecretResolver({ ...TEST_SECRETS, CUTOVER_TEST_WEBHOOK_TOKEN: WEBHOOK_TOKEN }, new Redactor()),
+  );
 }
 
 const sync = async (config: CutoverConfig) =>

@@ -1,24 +1,18 @@
 import path from 'node:path';
 import { Worker } from '@temporalio/worker';
 import { WorkflowFailedError } from '@temporalio/client';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { marketoRunFromConfig } from '../../src/domain/marketo/run-input';
 import type { Flow } from '../../src/integrations/flow-service/schemas';
-import { startSimulator, type RunningSimulator } from '../../src/simulator/server';
+import { startSimulator } from '../../src/simulator/server';
 import { DEMO_MARKETO, DEMO_ORG_ID } from '../../src/simulator/seeds/demo-catalog';
 import { CONNECTION_SPECS } from '../../src/integrations/flow-service/catalog';
 import { parseConfig } from '../../src/config/load';
 import { CutoverKind } from '../../src/temporal/search-attributes';
-import { createCutoverWorker } from '../../src/worker';
 import type { MigrationProgress } from '../../src/workflows/migration/messages';
-import {
-  TEST_SECRETS,
-  adminPut,
-  rawSimulatorConfig,
-  simulatorConfig,
-  testSecrets,
-} from '../support/cutover-config';
-import { collect, demoAdobeClients } from '../support/simulator';
+import { TEST_SECRETS, adminPut, rawSimulatorConfig, simulatorConfig } from '../support/cutover-config';
+import { collect, demoAdobeClients, useFreshDemoSimulator } from '../support/simulator';
+import { cutoverTestWorker } from '../support/cutover-worker';
 import { useTemporalEnvironment } from '../support/temporal-env';
 import { waitFor } from '../support/wait-for';
 import { uniqueTaskQueue, workflowBundle } from '../support/worker';
@@ -26,27 +20,13 @@ import { spawnWorkerProcess } from '../support/worker-process';
 
 const workflowsPath = path.join(__dirname, '../../src/workflows/index.ts');
 const env = useTemporalEnvironment();
-let current: RunningSimulator | undefined;
 /** Each test migrates a freshly seeded demo organisation. */
-const simulator = () => current!;
-beforeEach(async () => {
-  current = await startSimulator({ port: 0, seed: { profile: 'demo' } });
-  await adminPut(current, '/__admin/flow-service/settings', { runDurationMs: 0 });
-});
-afterEach(async () => {
-  await current?.close();
-});
+const simulator = useFreshDemoSimulator();
 
 const recordedWorkflowIds: string[] = [];
 
 async function cutoverWorker(taskQueue: string, config = simulatorConfig(simulator(), taskQueue)) {
-  return createCutoverWorker({
-    config,
-    connection: env().nativeConnection,
-    namespace: env().namespace ?? 'default',
-    secrets: testSecrets(),
-    workflowBundle: await workflowBundle(workflowsPath),
-  });
+  return cutoverTestWorker(env(), config);
 }
 
 async function migrate(
@@ -88,8 +68,8 @@ async function destinations(sandbox: string) {
 }
 
 /** V2 objects this migration left behind: dataflows, target connections and account connections. */
-async function v2Leftovers(sandbox: string) {
-  const { flowService } = demoAdobeClients(simulator(), sandbox);
+async function v2Leftovers(sandbox: string, from = simulator()) {
+  const { flowService } = demoAdobeClients(from, sandbox);
   const tagged = (items: Array<{ name: string }>) =>
     items.filter((item) => item.name.includes('[cutover ')).length;
   return {
@@ -305,19 +285,23 @@ describe('Marketo destination V1 -> V2 migration on the dev server', () => {
   });
 
   it('stops before creating anything when the sandbox would exceed 100 destinations', async () => {
-    await current?.close();
-    current = await startSimulator({
+    const large = await startSimulator({
       port: 0,
       seed: { profile: 'large', sandboxes: 1, flowsPerSandbox: 90 },
     });
-    const failure = await migrate(uniqueTaskQueue('marketo-guardrail'), ['prod']).catch(
-      (error: unknown) => error,
-    );
-    expect(failure).toBeInstanceOf(WorkflowFailedError);
-    expect(JSON.stringify((failure as WorkflowFailedError).cause)).toMatch(
-      /Nothing was changed. Blocked: prod: prod has 90 destination dataflows; adding 60 V2 ones would exceed Adobe's limit of 100 per sandbox/,
-    );
-    expect(await v2Leftovers('prod')).toEqual({ flows: 0, targets: 0, bases: 0 });
+    const taskQueue = uniqueTaskQueue('marketo-guardrail');
+    try {
+      const failure = await migrate(taskQueue, ['prod'], simulatorConfig(large, taskQueue)).catch(
+        (error: unknown) => error,
+      );
+      expect(failure).toBeInstanceOf(WorkflowFailedError);
+      expect(JSON.stringify((failure as WorkflowFailedError).cause)).toMatch(
+        /Nothing was changed. Blocked: prod: prod has 90 destination dataflows; adding 60 V2 ones would exceed Adobe's limit of 100 per sandbox/,
+      );
+      expect(await v2Leftovers('prod', large)).toEqual({ flows: 0, targets: 0, bases: 0 });
+    } finally {
+      await large.close();
+    }
   });
 
   it('replays every recorded history and keeps every secret out of them', async () => {

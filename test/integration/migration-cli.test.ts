@@ -6,14 +6,14 @@ import YAML from 'yaml';
 import { TEST_SECRETS, rawSimulatorConfig } from '../support/cutover-config';
 import { startSfmcMigration } from '../../src/cli/commands/sfmc';
 import { loadConfigFile } from '../../src/config/load';
-import { createCutoverWorker } from '../../src/worker';
 import { progressQuery } from '../../src/workflows/migration/messages';
-import { adminPut, testSecrets } from '../support/cutover-config';
+import { adminPut } from '../support/cutover-config';
 import { runCli } from '../support/cli';
+import { cutoverTestWorker } from '../support/cutover-worker';
 import { useSimulator } from '../support/simulator';
 import { useTemporalEnvironment } from '../support/temporal-env';
 import { waitFor } from '../support/wait-for';
-import { uniqueTaskQueue, workflowBundle } from '../support/worker';
+import { uniqueTaskQueue } from '../support/worker';
 
 const simulator = useSimulator();
 
@@ -183,13 +183,7 @@ describe('cutover status and approve', () => {
       config.adobe.sandboxes = [{ name: 'prod', autoApprove: false }];
     });
     const config = loadConfigFile(file);
-    const worker = await createCutoverWorker({
-      config,
-      connection: env().nativeConnection,
-      namespace: env().namespace ?? 'default',
-      secrets: testSecrets(),
-      workflowBundle: await workflowBundle(path.join(__dirname, '../../src/workflows/index.ts')),
-    });
+    const worker = await cutoverTestWorker(env(), config);
     const handle = await startSfmcMigration(env().client, config);
     const result = await worker.runUntil(async () => {
       await waitFor(async () => (await handle.query(progressQuery)).phase === 'awaiting-approval', {

@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { WorkflowFailedError } from '@temporalio/client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startSalesConnectProvisioning } from '../../src/cli/commands/sales-connect';
@@ -8,15 +7,14 @@ import { DEMO_SALES_CONNECT } from '../../src/simulator/seeds/demo-catalog';
 import type { SalesConnectSimulatorState } from '../../src/simulator/sales-connect/state';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/server';
 import { CutoverKind, CutoverPhase } from '../../src/temporal/search-attributes';
-import { createCutoverWorker } from '../../src/worker';
 import type { ProvisioningProgress } from '../../src/workflows/sales-connect/messages';
-import { TEST_SECRETS, adminPut, rawSalesConnectConfig, testSecrets } from '../support/cutover-config';
+import { TEST_SECRETS, adminPut, rawSalesConnectConfig } from '../support/cutover-config';
 import { replayHistoryOf } from '../support/replay';
+import { cutoverTestWorker } from '../support/cutover-worker';
 import { useTemporalEnvironment } from '../support/temporal-env';
 import { waitFor } from '../support/wait-for';
-import { uniqueTaskQueue, workflowBundle } from '../support/worker';
+import { uniqueTaskQueue } from '../support/worker';
 
-const workflowsPath = path.join(__dirname, '../../src/workflows/index.ts');
 const env = useTemporalEnvironment();
 let simulator: RunningSimulator;
 beforeEach(async () => {
@@ -35,13 +33,7 @@ const sentInvitations = () =>
 
 async function provision(taskQueue: string, raw: ReturnType<typeof rawSalesConnectConfig>) {
   const config = parseConfig(raw, 'test.yaml');
-  const worker = await createCutoverWorker({
-    config,
-    connection: env().nativeConnection,
-    namespace: env().namespace ?? 'default',
-    secrets: testSecrets(),
-    workflowBundle: await workflowBundle(workflowsPath),
-  });
+  const worker = await cutoverTestWorker(env(), config);
   const handle = await startSalesConnectProvisioning(env().client, config);
   const result = await worker.runUntil(handle.result() as Promise<ProvisioningProgress>);
   return { handle, result };

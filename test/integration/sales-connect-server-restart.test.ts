@@ -10,16 +10,14 @@ import { DEMO_SALES_CONNECT } from '../../src/simulator/seeds/demo-catalog';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/server';
 import { startDevServer, type RunningDevServer } from '../../src/temporal/dev-server';
 import { freePort } from '../../src/temporal/free-port';
-import { createCutoverWorker } from '../../src/worker';
 import {
   provisioningProgressQuery,
   type ProvisioningProgress,
 } from '../../src/workflows/sales-connect/messages';
-import { adminPut, rawSalesConnectConfig, testSecrets } from '../support/cutover-config';
+import { adminPut, rawSalesConnectConfig } from '../support/cutover-config';
+import { cutoverTestWorker } from '../support/cutover-worker';
 import { waitFor } from '../support/wait-for';
-import { workflowBundle } from '../support/worker';
 
-const workflowsPath = path.join(__dirname, '../../src/workflows/index.ts');
 let simulator: RunningSimulator;
 beforeAll(async () => {
   simulator = await startSimulator({ port: 0, seed: { profile: 'demo' } });
@@ -44,13 +42,7 @@ async function onServer(dbFile: string, port: number) {
     },
     'test.yaml',
   );
-  const worker = await createCutoverWorker({
-    config,
-    connection: native,
-    namespace: server.namespace,
-    secrets: testSecrets(),
-    workflowBundle: await workflowBundle(workflowsPath),
-  });
+  const worker = await cutoverTestWorker({ nativeConnection: native, namespace: server.namespace }, config);
   return {
     config,
     client: new Client({ connection, namespace: server.namespace }),

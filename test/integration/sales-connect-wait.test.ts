@@ -1,4 +1,3 @@
-import path from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -6,19 +5,18 @@ import { parseConfig } from '../../src/config/load';
 import { salesConnectRunFromConfig } from '../../src/domain/sales-connect/run-input';
 import { DEMO_MARKETO, DEMO_SALES_CONNECT } from '../../src/simulator/seeds/demo-catalog';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/server';
-import { createCutoverWorker } from '../../src/worker';
 import {
   confirmStepUpdate,
   provisioningProgressQuery,
   type ProvisioningProgress,
 } from '../../src/workflows/sales-connect/messages';
-import { adminPut, rawSalesConnectConfig, testSecrets } from '../support/cutover-config';
+import { adminPut, rawSalesConnectConfig } from '../support/cutover-config';
+import { cutoverTestWorker } from '../support/cutover-worker';
 import { timeSkippingEnvironment, useTemporalEnvironment } from '../support/temporal-env';
 import { waitFor } from '../support/wait-for';
-import { uniqueTaskQueue, workflowBundle } from '../support/worker';
+import { uniqueTaskQueue } from '../support/worker';
 
 const EventType = temporal.api.enums.v1.EventType;
-const workflowsPath = path.join(__dirname, '../../src/workflows/index.ts');
 const env = useTemporalEnvironment(timeSkippingEnvironment);
 let simulator: RunningSimulator;
 beforeEach(async () => {
@@ -38,17 +36,13 @@ async function setUp(taskQueue: string, gateway: 'http' | 'manual') {
   const config = parseConfig(raw, 'test.yaml');
   const run = salesConnectRunFromConfig(config);
   const worker = async (options: { cache?: boolean } = {}) =>
-    createCutoverWorker({
+    cutoverTestWorker(
+      env(),
       // Without a sticky cache the next workflow task goes to any worker: how a restarted fleet sees it.
-      config:
-        options.cache === false
-          ? parseConfig({ ...raw, worker: { maxCachedWorkflows: 0 } }, 'test.yaml')
-          : config,
-      connection: env().nativeConnection,
-      namespace: env().namespace ?? 'default',
-      secrets: testSecrets(),
-      workflowBundle: await workflowBundle(workflowsPath),
-    });
+      options.cache === false
+        ? parseConfig({ ...raw, worker: { maxCachedWorkflows: 0 } }, 'test.yaml')
+        : config,
+    );
   const handle: WorkflowHandle<(input: unknown) => Promise<ProvisioningProgress>> =
     await env().client.workflow.start('salesConnectProvisioningWorkflow', {
       taskQueue,

@@ -1,21 +1,14 @@
 import path from 'node:path';
 import { Worker } from '@temporalio/worker';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sfmcRunFromConfig } from '../../src/domain/sfmc/run-input';
 import { where } from '../../src/integrations/flow-service/property-filter';
 import { CutoverKind } from '../../src/temporal/search-attributes';
 import { startSfmcMigration } from '../../src/cli/commands/sfmc';
-import { createCutoverWorker } from '../../src/worker';
 import type { MigrationProgress } from '../../src/workflows/migration/messages';
-import {
-  TEST_SECRETS,
-  adminPut,
-  rawSimulatorConfig,
-  simulatorConfig,
-  testSecrets,
-} from '../support/cutover-config';
-import { startSimulator, type RunningSimulator } from '../../src/simulator/server';
-import { collect, demoAdobeClients } from '../support/simulator';
+import { TEST_SECRETS, adminPut, rawSimulatorConfig, simulatorConfig } from '../support/cutover-config';
+import { collect, demoAdobeClients, useFreshDemoSimulator } from '../support/simulator';
+import { cutoverTestWorker } from '../support/cutover-worker';
 import { useTemporalEnvironment } from '../support/temporal-env';
 import { waitFor } from '../support/wait-for';
 import { spawnWorkerProcess } from '../support/worker-process';
@@ -23,28 +16,14 @@ import { uniqueTaskQueue, workflowBundle } from '../support/worker';
 
 const workflowsPath = path.join(__dirname, '../../src/workflows/index.ts');
 const env = useTemporalEnvironment();
-let current: RunningSimulator | undefined;
 /** Each test migrates a freshly seeded demo organisation. */
-const simulator = () => current!;
-beforeEach(async () => {
-  current = await startSimulator({ port: 0, seed: { profile: 'demo' } });
-  await adminPut(current, '/__admin/flow-service/settings', { runDurationMs: 0 });
-});
-afterEach(async () => {
-  await current?.close();
-});
+const simulator = useFreshDemoSimulator();
 
 async function cutoverWorker(
   taskQueue: string,
   config = simulatorConfig(simulator(), taskQueue),
 ): Promise<Worker> {
-  return createCutoverWorker({
-    config,
-    connection: env().nativeConnection,
-    namespace: env().namespace ?? 'default',
-    secrets: testSecrets(),
-    workflowBundle: await workflowBundle(workflowsPath),
-  });
+  return cutoverTestWorker(env(), config);
 }
 
 /** V1 flows still in the simulator, and V2 flows per V1 flow they replace. */

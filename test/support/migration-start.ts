@@ -1,17 +1,13 @@
-import path from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
 import { marketoRunFromConfig } from '../../src/domain/marketo/run-input';
 import { sfmcRunFromConfig } from '../../src/domain/sfmc/run-input';
 import type { RunningSimulator } from '../../src/simulator/server';
-import { createCutoverWorker } from '../../src/worker';
 import { progressQuery, type MigrationProgress } from '../../src/workflows/migration/messages';
-import { simulatorConfig, testSecrets } from './cutover-config';
+import { simulatorConfig } from './cutover-config';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { cutoverTestWorker } from './cutover-worker';
 import { waitFor } from './wait-for';
-import { workflowBundle } from './worker';
-
-const workflowsPath = path.join(__dirname, '../../src/workflows/index.ts');
 
 const KINDS = {
   sfmc: { workflowType: 'sfmcMigrationWorkflow', runFromConfig: sfmcRunFromConfig },
@@ -30,13 +26,7 @@ export async function startMigrationRun(
   sandboxes: Parameters<typeof simulatorConfig>[2],
 ) {
   const config = simulatorConfig(simulator, taskQueue, sandboxes);
-  const worker: Worker = await createCutoverWorker({
-    config,
-    connection: env.nativeConnection,
-    namespace: env.namespace ?? 'default',
-    secrets: testSecrets(),
-    workflowBundle: await workflowBundle(workflowsPath),
-  });
+  const worker: Worker = await cutoverTestWorker(env, config);
   const run = KINDS[kind].runFromConfig(config);
   const handle: WorkflowHandle<(input: unknown) => Promise<MigrationProgress>> =
     await env.client.workflow.start(KINDS[kind].workflowType, {

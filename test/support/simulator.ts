@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, expect } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
 import { AdobeImsTokenProvider } from '../../src/integrations/adobe-ims/ims-client';
 import { DataPrepClient } from '../../src/integrations/data-prep/data-prep-client';
 import { FlowServiceClient } from '../../src/integrations/flow-service/flow-service-client';
@@ -62,4 +62,24 @@ export async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
   const all: T[] = [];
   for await (const item of items) all.push(item);
   return all;
+}
+
+/** A freshly seeded demo simulator for every test, with runs that finish at once. */
+export function useFreshDemoSimulator(): () => RunningSimulator {
+  let simulator: RunningSimulator | undefined;
+  beforeEach(async () => {
+    simulator = await startSimulator({ port: 0, seed: { profile: 'demo' } });
+    await fetch(`${simulator.baseUrl}/__admin/flow-service/settings`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ runDurationMs: 0 }),
+    });
+  });
+  afterEach(async () => {
+    await simulator?.close();
+  });
+  return () => {
+    if (!simulator) throw new Error('The simulator is only available inside tests.');
+    return simulator;
+  };
 }
