@@ -3,11 +3,18 @@ import type { KnownSpec } from '../integrations/flow-service/catalog';
 import type { FlowServiceClient } from '../integrations/flow-service/flow-service-client';
 import { where } from '../integrations/flow-service/property-filter';
 import type { Run } from '../integrations/flow-service/schemas';
+import { activityInfo, heartbeat, waitInActivity } from './heartbeat';
 
 export interface EnsuredObject {
   id: string;
   /** False when an earlier attempt (or run) had already made it. */
   created: boolean;
+  /**
+   * This attempt followed one that may have created the object without
+   * hearing back; a twin is then possible (a list lagging longer than the
+   * window), so the workflow checks for one once the window has passed.
+   */
+  retried: boolean;
 }
 
 export type FirstRunOutcome =
@@ -59,49 +66,112 @@ export function runOutcome(run: Run): FirstRunOutcome {
   return { state: 'pending' };
 }
 
-export async function findByName(
+export interface StoredObject {
+  id: string;
+  createdAt?: number;
+}
+
+/** Oldest first (ties by id), so every attempt and every run agrees on which of several twins is "the" object. */
+export function oldestFirst<T extends StoredObject>(objects: T[]): T[] {
+  return [...objects].sort(
+    (a, b) => (a.createdAt ?? 0) - (b.createdAt ?? 0) || a.id.localeCompare(b.id, 'en'),
+  );
+}
+
+/** Every object of a collection with this (deterministic) name, oldest first. */
+export async function findAllByName(
   flowService: FlowServiceClient,
   collection: FlowServiceCollection,
   name: string,
-) {
+): Promise<StoredObject[]> {
   // Every collection's objects have an id; the union of their generator types is not iterable as one.
-  const matches = flowService[collection].list([where('name', '==', `"${name}"`)]) as AsyncIterable<{
-    id: string;
-  }>;
-  const [found] = await collect(matches);
-  return found;
+  const matches = flowService[collection].list([
+    where('name', '==', `"${name}"`),
+  ]) as AsyncIterable<StoredObject>;
+  return oldestFirst(await collect(matches));
 }
 
-/** Finds the object an earlier attempt made by its deterministic name, or creates it. */
+/** Where lists lag behind writes, by how much at most (the config's `adobe.listVisibilityWindow`). */
+export interface ListConsistency {
+  listVisibilityWindowMs: number;
+}
+
+/** Waits, inside the activity, until anything created up to `since` (epoch ms) shows in lists. */
+export async function settleSince(since: number | undefined, consistency: ListConsistency): Promise<void> {
+  if (since === undefined) return;
+  const left = since + consistency.listVisibilityWindowMs - Date.now();
+  if (left > 0) await waitInActivity(left);
+}
+
+/**
+ * Find-or-create that survives a lost answer *and* a list that lags behind
+ * writes. A first attempt looks the object up by its deterministic name and
+ * creates it when absent. A retried attempt may follow one whose create was
+ * committed but whose answer was lost, and a lagging list would not show that
+ * object yet: so it first waits until the visibility window has passed since
+ * the earlier attempt could last have written, then looks, and only then
+ * creates. Of several objects with the name (twins), the oldest is used.
+ */
 export async function findOrCreate(
+  find: () => Promise<StoredObject[]>,
+  create: () => Promise<{ id: string }>,
+  consistency: ListConsistency,
+): Promise<EnsuredObject> {
+  const info = activityInfo();
+  const retried = (info?.attempt ?? 1) > 1;
+  if (retried) await settleSince(info!.currentAttemptScheduledTimestampMs, consistency);
+  const [existing] = await find();
+  if (existing) return { id: existing.id, created: false, retried };
+  return { id: (await create()).id, created: true, retried };
+}
+
+/** Find-or-create in a Flow Service collection, by the object's deterministic name. */
+export function findOrCreateByName(
   flowService: FlowServiceClient,
   collection: FlowServiceCollection,
   name: string,
   create: () => Promise<{ id: string }>,
+  consistency: ListConsistency,
 ): Promise<EnsuredObject> {
-  const existing = await findByName(flowService, collection, name);
-  if (existing) return { id: existing.id, created: false };
-  return { id: (await create()).id, created: true };
+  return findOrCreate(() => findAllByName(flowService, collection, name), create, consistency);
+}
+
+/** One kind of object made for one V1 item: where it lives, its deterministic name, and the id in use, if known. */
+export interface NamedObject {
+  collection: FlowServiceCollection;
+  name: string;
+  /** The object the workflow uses (kept by a reconcile, deleted first by a removal). */
+  id?: string;
 }
 
 /**
- * Deletes, in the given order, every object with one of these deterministic
- * names (dataflows before the connections they use). Finding by name means an
- * object whose create answer was lost is removed too. Returns what was deleted.
+ * Deletes, in the given order (dataflows before the connections they use),
+ * every object with one of these deterministic names, the known ids first.
+ * Finding by name means an object whose create answer was lost is removed
+ * too; `uncertainSince` (when a create may have gone unanswered) makes the
+ * lookup wait until such an object shows in lists. `keep` reconciles instead:
+ * only twins of the object in use go. Returns what was deleted.
  */
 export async function deleteByNames(
   flowService: FlowServiceClient,
-  objects: ReadonlyArray<readonly [FlowServiceCollection, string]>,
-  onProgress: (deleted: number) => void = () => {},
+  objects: NamedObject[],
+  consistency: ListConsistency,
+  options: { uncertainSince?: number; keep?: boolean } = {},
 ): Promise<string[]> {
   const removed: string[] = [];
-  for (const [collection, name] of objects) {
-    const found = await findByName(flowService, collection, name);
-    if (found) {
-      await flowService[collection].delete(found.id);
-      removed.push(found.id);
+  const remove = async (collection: FlowServiceCollection, id: string) => {
+    if ((await flowService[collection].delete(id)) === 'deleted') removed.push(id);
+    heartbeat({ removed: removed.length });
+  };
+  let settled = false;
+  // Object by object, so every dataflow (twins included) is gone before the connections they use.
+  for (const object of objects) {
+    if (!options.keep && object.id) await remove(object.collection, object.id);
+    if (!settled) await settleSince(options.uncertainSince, consistency);
+    settled = true;
+    for (const found of await findAllByName(flowService, object.collection, object.name)) {
+      if (found.id !== object.id) await remove(object.collection, found.id);
     }
-    onProgress(removed.length);
   }
   return removed;
 }

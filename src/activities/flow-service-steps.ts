@@ -1,10 +1,41 @@
 import { ApplicationFailure } from '@temporalio/common';
+import { cutoverTag } from '../domain/naming';
 import { where } from '../integrations/flow-service/property-filter';
 import type { Flow } from '../integrations/flow-service/schemas';
-import { collect, runOutcome, type FirstRunOutcome, type FlowServiceCollection } from './flow-service-lookup';
-import { heartbeat } from './heartbeat';
+import {
+  collect,
+  findAllByName,
+  runOutcome,
+  settleSince,
+  type FirstRunOutcome,
+  type FlowServiceCollection,
+} from './flow-service-lookup';
+import { checkpoint, heartbeat } from './heartbeat';
 import type { RemoteClients } from './remote-clients';
 import { withRemoteFailures } from './remote-failure';
+
+/** A batch activity's progress: how many of its items are done, and what they gave. */
+interface BatchCheckpoint<R> {
+  done: number;
+  results: R[];
+}
+
+/**
+ * Works through `items` in order, heartbeating after each one, and resumes a
+ * retried attempt after the last item the previous attempt reported done: one
+ * lost answer costs one call, not the batch.
+ */
+async function resumable<T, R>(items: T[], each: (item: T) => Promise<R>): Promise<R[]> {
+  const resumed = checkpoint<BatchCheckpoint<R>>();
+  const results: R[] = resumed?.results ?? [];
+  for (let index = resumed?.done ?? 0; index < items.length; index += 1) {
+    results.push(await each(items[index]!));
+    heartbeat({ done: index + 1, results } satisfies BatchCheckpoint<R>);
+  }
+  return results;
+}
+
+export type V2Check = { ok: true } | { ok: false; reason: string };
 
 /** Flow Service steps every migration uses: switch a dataflow, read its first run, delete what is done. */
 export function createFlowServiceActivities({ clients }: { clients: RemoteClients }) {
@@ -15,13 +46,11 @@ export function createFlowServiceActivities({ clients }: { clients: RemoteClient
       flowIds: string[];
     }): Promise<Record<string, 'enabled' | 'disabled' | 'absent'>> {
       const flowService = clients.flowService(input.sandbox);
-      const states: Record<string, 'enabled' | 'disabled' | 'absent'> = {};
-      for (const flowId of input.flowIds) {
+      const states = await resumable(input.flowIds, async (flowId) => {
         const flow = await flowService.flows.get(flowId);
-        states[flowId] = !flow ? 'absent' : flow.state === 'enabled' ? 'enabled' : 'disabled';
-        heartbeat(Object.keys(states).length);
-      }
-      return states;
+        return !flow ? 'absent' : flow.state === 'enabled' ? 'enabled' : 'disabled';
+      });
+      return Object.fromEntries(input.flowIds.map((flowId, index) => [flowId, states[index]!]));
     },
 
     /** Idempotent: enabling an enabled flow changes nothing. */
@@ -40,54 +69,129 @@ export function createFlowServiceActivities({ clients }: { clients: RemoteClient
       return first ? runOutcome(first) : { state: 'pending' };
     },
 
-    /** Deletes in the given order; what is already gone counts as deleted. */
+    /**
+     * The last check before V1 is deleted: for each item, its verified V2
+     * dataflow still exists and is enabled, and it is the only V2 cutover
+     * made for that V1 (a twin a retried create left behind is removed
+     * first). Items that fail keep their V1.
+     */
+    async confirmSingleV2(input: {
+      sandbox: string;
+      tag: 'sfmc' | 'marketo';
+      items: Array<{ v1FlowId: string; v2FlowId: string }>;
+    }): Promise<Record<string, V2Check>> {
+      const flowService = clients.flowService(input.sandbox);
+      const byV1 = new Map<string, string[]>();
+      for await (const flow of flowService.flows.list()) {
+        for (const item of input.items) {
+          if (flow.description?.includes(`[${cutoverTag(input.tag, item.v1FlowId)}]`))
+            byV1.set(item.v1FlowId, [...(byV1.get(item.v1FlowId) ?? []), flow.id]);
+        }
+      }
+      const checks = await resumable(input.items, async (item): Promise<V2Check> => {
+        for (const twin of (byV1.get(item.v1FlowId) ?? []).filter((id) => id !== item.v2FlowId))
+          await flowService.flows.delete(twin);
+        // Read by id, which does not lag as lists may.
+        const v2 = await flowService.flows.get(item.v2FlowId);
+        if (!v2)
+          return { ok: false, reason: `its V2 dataflow ${item.v2FlowId} no longer exists, so V1 was kept` };
+        if (v2.state !== 'enabled')
+          return {
+            ok: false,
+            reason: `its V2 dataflow ${item.v2FlowId} is ${v2.state} now, so V1 was kept to keep the data flowing`,
+          };
+        return { ok: true };
+      });
+      return Object.fromEntries(input.items.map((item, index) => [item.v1FlowId, checks[index]!]));
+    },
+
+    /** Deletes in the given order; what is already gone counts as deleted. Resumes where a retry left off. */
     async deleteFlowServiceObjects(input: {
       sandbox: string;
       objects: Array<{ collection: FlowServiceCollection; id: string }>;
     }): Promise<number> {
       const flowService = clients.flowService(input.sandbox);
-      let deleted = 0;
-      for (const object of input.objects) {
-        await flowService[object.collection].delete(object.id);
-        deleted += 1;
-        heartbeat(deleted);
-      }
-      return deleted;
+      const outcomes = await resumable(input.objects, (object) =>
+        flowService[object.collection].delete(object.id),
+      );
+      return outcomes.length;
     },
 
-    /** Removes connections only when no remaining dataflow or connection uses them. */
+    /** Removes connections only when no remaining dataflow or connection uses them. Resumes where a retry left off. */
     async deleteConnectionsIfUnused(input: {
       sandbox: string;
       sourceOrTargetConnections: Array<{ collection: 'sourceConnections' | 'targetConnections'; id: string }>;
       baseConnectionIds: string[];
     }): Promise<{ deleted: string[]; kept: string[] }> {
       const flowService = clients.flowService(input.sandbox);
-      const deleted: string[] = [];
-      const kept: string[] = [];
-      for (const connection of input.sourceOrTargetConnections) {
-        const field =
-          connection.collection === 'sourceConnections' ? 'sourceConnectionIds[]' : 'targetConnectionIds[]';
-        const users = await collect(flowService.flows.list([where(field, '==', connection.id)]));
-        if (users.length) kept.push(connection.id);
-        else {
-          await flowService[connection.collection].delete(connection.id);
-          deleted.push(connection.id);
+      const work = [
+        ...input.sourceOrTargetConnections,
+        ...input.baseConnectionIds.map((id) => ({ collection: 'connections' as const, id })),
+      ];
+      const outcomes = await resumable(work, async (connection) => {
+        const used =
+          connection.collection === 'connections'
+            ? (
+                await collect(
+                  flowService.sourceConnections.list([where('baseConnectionId', '==', connection.id)]),
+                )
+              ).length > 0 ||
+              (
+                await collect(
+                  flowService.targetConnections.list([where('baseConnectionId', '==', connection.id)]),
+                )
+              ).length > 0
+            : (
+                await collect(
+                  flowService.flows.list([
+                    where(
+                      connection.collection === 'sourceConnections'
+                        ? 'sourceConnectionIds[]'
+                        : 'targetConnectionIds[]',
+                      '==',
+                      connection.id,
+                    ),
+                  ]),
+                )
+              ).length > 0;
+        if (used) return { id: connection.id, deleted: false };
+        await flowService[connection.collection].delete(connection.id);
+        return { id: connection.id, deleted: true };
+      });
+      return {
+        deleted: outcomes.filter((outcome) => outcome.deleted).map((outcome) => outcome.id),
+        kept: outcomes.filter((outcome) => !outcome.deleted).map((outcome) => outcome.id),
+      };
+    },
+
+    /**
+     * After an account-connection create was retried: deletes twins of the
+     * account connection in use (same deterministic name) that nothing uses.
+     */
+    async removeUnusedTwinConnections(input: {
+      sandbox: string;
+      keep: Array<{ id: string; name: string }>;
+      uncertainSince?: number;
+    }): Promise<string[]> {
+      const flowService = clients.flowService(input.sandbox);
+      await settleSince(input.uncertainSince, clients.consistency);
+      const removed: string[] = [];
+      for (const connection of input.keep) {
+        for (const twin of await findAllByName(flowService, 'connections', connection.name)) {
+          if (twin.id === connection.id) continue;
+          const users = [
+            ...(await collect(
+              flowService.sourceConnections.list([where('baseConnectionId', '==', twin.id)]),
+            )),
+            ...(await collect(
+              flowService.targetConnections.list([where('baseConnectionId', '==', twin.id)]),
+            )),
+          ];
+          if (users.length) continue;
+          if ((await flowService.connections.delete(twin.id)) === 'deleted') removed.push(twin.id);
         }
       }
-      for (const id of input.baseConnectionIds) {
-        const sources = await collect(
-          flowService.sourceConnections.list([where('baseConnectionId', '==', id)]),
-        );
-        const targets = await collect(
-          flowService.targetConnections.list([where('baseConnectionId', '==', id)]),
-        );
-        if (sources.length || targets.length) kept.push(id);
-        else {
-          await flowService.connections.delete(id);
-          deleted.push(id);
-        }
-      }
-      return { deleted, kept };
+      return removed;
     },
   });
 }

@@ -20,7 +20,7 @@ export function createActivities(deps: ActivityDependencies) {
     ...withLiveness(createFlowServiceActivities({ clients })),
     ...withLiveness(createSfmcMigrationActivities({ clients })),
     ...withLiveness(createMarketoMigrationActivities({ clients })),
-    ...withLiveness(createSalesConnectActivities({ clients })),
+    ...withLiveness(createSalesConnectActivities({ clients, salesConnect: deps.config.salesConnect })),
     ...withLiveness(
       createIngestionActivities({ clients, secrets: deps.secrets, ingestion: deps.config.ingestion }),
     ),

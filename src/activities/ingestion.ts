@@ -6,7 +6,7 @@ import type { SecretSource } from '../config/secrets';
 import { lastSuccessfulWindowEnd, type IngestionWindow, type RunSummary } from '../domain/ingestion/windows';
 import type { Run } from '../integrations/flow-service/schemas';
 import { CutoverItemsFailed, CutoverLastStatus } from '../temporal/search-attributes';
-import { collect, runOutcome } from './flow-service-lookup';
+import { collect, findOrCreate, runOutcome } from './flow-service-lookup';
 import type { RemoteClients } from './remote-clients';
 import { withRemoteFailures } from './remote-failure';
 
@@ -62,23 +62,29 @@ export function createIngestionActivities(deps: IngestionDependencies) {
       notBefore?: number;
     }): Promise<{ runId: string; reused: boolean }> {
       const flowService = deps.clients.flowService(input.sandbox);
-      const runs = await collect(flowService.listRuns(input.flowId));
-      const existing = runs.find(
-        (run) =>
-          sameWindow(run, input.window) &&
-          runOutcome(run).state !== 'failed' &&
-          (input.notBefore === undefined || (run.createdAt ?? 0) >= input.notBefore),
+      // A retried start waits for the runs list to show a run an unanswered attempt may have started.
+      const ensured = await findOrCreate(
+        async () =>
+          (await collect(flowService.listRuns(input.flowId)))
+            .filter(
+              (run) =>
+                sameWindow(run, input.window) &&
+                runOutcome(run).state !== 'failed' &&
+                (input.notBefore === undefined || (run.createdAt ?? 0) >= input.notBefore),
+            )
+            .sort((a, b) => (a.createdAt ?? 0) - (b.createdAt ?? 0)),
+        () =>
+          flowService.createRun({
+            flowId: input.flowId,
+            params: {
+              startTime: Math.floor(Date.now() / 1000),
+              windowStartTime: input.window.start,
+              windowEndTime: input.window.end,
+            },
+          }),
+        deps.clients.consistency,
       );
-      if (existing) return { runId: existing.id, reused: true };
-      const created = await flowService.createRun({
-        flowId: input.flowId,
-        params: {
-          startTime: Math.floor(Date.now() / 1000),
-          windowStartTime: input.window.start,
-          windowEndTime: input.window.end,
-        },
-      });
-      return { runId: created.id, reused: false };
+      return { runId: ensured.id, reused: !ensured.created };
     },
 
     async ingestionRunOutcome(input: { sandbox: string; runId: string }): Promise<IngestionRunOutcome> {

@@ -22,10 +22,11 @@ import { MarketoCredentialError } from '../integrations/marketo';
 import {
   collect,
   deleteByNames,
-  findOrCreate,
+  findOrCreateByName,
   runOutcome,
   specId,
   type EnsuredObject,
+  type NamedObject,
 } from './flow-service-lookup';
 import { heartbeat } from './heartbeat';
 import type { RemoteClients } from './remote-clients';
@@ -176,7 +177,7 @@ export function createMarketoMigrationActivities({ clients }: { clients: RemoteC
       let existingDestinationsInSandbox = 0;
       await naming403('discover', async () => {
         const v1Spec = await flowService.findConnectionSpecByName(CONNECTION_SPECS.marketoV1.name);
-        const bases = new Map<string, { id: string; name: string }>();
+        const bases = new Map<string, DiscoveredMarketoV1Flow['baseConnection']>();
         if (v1Spec) {
           for await (const flow of flowService.flows.list([
             where('inheritedAttributes.targetConnections[].connectionSpec.id', '==', v1Spec.id),
@@ -187,7 +188,12 @@ export function createMarketoMigrationActivities({ clients }: { clients: RemoteC
             const baseId = target?.baseConnection?.id ?? '';
             if (baseId && !bases.has(baseId)) {
               const base = await flowService.connections.get(baseId);
-              bases.set(baseId, { id: baseId, name: base?.name ?? baseId });
+              const munchkinId = base?.auth?.params?.munchkinId;
+              bases.set(baseId, {
+                id: baseId,
+                name: base?.name ?? baseId,
+                ...(typeof munchkinId === 'string' ? { munchkinId: munchkinId.trim().toUpperCase() } : {}),
+              });
             }
             flows.push(readDestinationFlow(flow, input.sandbox, bases.get(baseId) ?? { id: '', name: '' }));
             heartbeat(flows.length);
@@ -219,24 +225,31 @@ export function createMarketoMigrationActivities({ clients }: { clients: RemoteC
       sandbox: string;
       target: MarketoTargetCard;
       v1BaseConnection: { id: string; name: string };
-    }): Promise<EnsuredObject> {
+    }): Promise<EnsuredObject & { name: string }> {
       const flowService = clients.flowService(input.sandbox);
       const name = v2Name(
         input.v1BaseConnection.name || 'Marketo Engage',
         input.v1BaseConnection.id,
         marketoCardLabel(input.target),
       );
-      return naming403('connect', () =>
-        findOrCreate(flowService, 'connections', name, async () => {
-          const credentials = await marketoCredentials();
-          return flowService.connections.create({
-            name,
-            description: `Replaces V1 connection ${input.v1BaseConnection.id} [${cutoverTag('marketo-base', input.v1BaseConnection.id)}]`,
-            auth: { specName: 'OAuth2 Client Credential', params: credentials },
-            connectionSpec: { id: await marketoSpec(flowService, input.target), version: '1.0' },
-          });
-        }),
+      const ensured = await naming403('connect', () =>
+        findOrCreateByName(
+          flowService,
+          'connections',
+          name,
+          async () => {
+            const credentials = await marketoCredentials();
+            return flowService.connections.create({
+              name,
+              description: `Replaces V1 connection ${input.v1BaseConnection.id} [${cutoverTag('marketo-base', input.v1BaseConnection.id)}]`,
+              auth: { specName: 'OAuth2 Client Credential', params: credentials },
+              connectionSpec: { id: await marketoSpec(flowService, input.target), version: '1.0' },
+            });
+          },
+          clients.consistency,
+        ),
       );
+      return { ...ensured, name };
     },
 
     async ensureMarketoTargetConnection(
@@ -245,19 +258,25 @@ export function createMarketoMigrationActivities({ clients }: { clients: RemoteC
       const flowService = clients.flowService(input.sandbox);
       const name = marketoV2Names(input.v1, input.v2.target).targetConnection;
       return naming403('connect', () =>
-        findOrCreate(flowService, 'targetConnections', name, async () => {
-          const credentials = await marketoCredentials();
-          return flowService.targetConnections.create({
-            name,
-            description: `[${cutoverTag('marketo', input.v1.flowId)}]`,
-            baseConnectionId: input.baseConnectionId,
-            connectionSpec: { id: await marketoSpec(flowService, input.v2.target), version: '1.0' },
-            data: { format: 'json' },
-            params: TARGET_CARDS[input.v2.target].targetParams(input.v2, {
-              munchkinId: credentials.munchkinId,
-            }),
-          });
-        }),
+        findOrCreateByName(
+          flowService,
+          'targetConnections',
+          name,
+          async () => {
+            const credentials = await marketoCredentials();
+            return flowService.targetConnections.create({
+              name,
+              description: `[${cutoverTag('marketo', input.v1.flowId)}]`,
+              baseConnectionId: input.baseConnectionId,
+              connectionSpec: { id: await marketoSpec(flowService, input.v2.target), version: '1.0' },
+              data: { format: 'json' },
+              params: TARGET_CARDS[input.v2.target].targetParams(input.v2, {
+                munchkinId: credentials.munchkinId,
+              }),
+            });
+          },
+          clients.consistency,
+        ),
       );
     },
 
@@ -268,23 +287,28 @@ export function createMarketoMigrationActivities({ clients }: { clients: RemoteC
       const flowService = clients.flowService(input.sandbox);
       const name = marketoV2Names(input.v1, input.target).flow;
       return naming403('connect', () =>
-        findOrCreate(flowService, 'flows', name, async () =>
-          flowService.flows.create({
-            name,
-            description: `Replaces V1 dataflow ${input.v1.flowId} [${cutoverTag('marketo', input.v1.flowId)}]`,
-            flowSpec: {
-              id: await specId(flowService, FLOW_SPECS.profileToDestination, 'flow'),
-              version: '1.0',
-            },
-            sourceConnectionIds: [input.sourceConnectionId],
-            targetConnectionIds: [input.targetConnectionId],
-            transformations: [
-              {
-                name: 'GeneralTransform',
-                params: { profileSelectors: { selectors: [] }, segmentSelectors: { selectors: [] } },
+        findOrCreateByName(
+          flowService,
+          'flows',
+          name,
+          async () =>
+            flowService.flows.create({
+              name,
+              description: `Replaces V1 dataflow ${input.v1.flowId} [${cutoverTag('marketo', input.v1.flowId)}]`,
+              flowSpec: {
+                id: await specId(flowService, FLOW_SPECS.profileToDestination, 'flow'),
+                version: '1.0',
               },
-            ],
-          }),
+              sourceConnectionIds: [input.sourceConnectionId],
+              targetConnectionIds: [input.targetConnectionId],
+              transformations: [
+                {
+                  name: 'GeneralTransform',
+                  params: { profileSelectors: { selectors: [] }, segmentSelectors: { selectors: [] } },
+                },
+              ],
+            }),
+          clients.consistency,
         ),
       );
     },
@@ -350,19 +374,39 @@ export function createMarketoMigrationActivities({ clients }: { clients: RemoteC
       return { state: 'success', runId: outcome.runId, records: outcome.inputRecordCount };
     },
 
-    /** Removes the V2 dataflow and target connection made for one V1 dataflow, found by name; flow first. */
-    async removeMarketoV2Objects(input: V2FlowRef): Promise<string[]> {
-      const names = marketoV2Names(input.v1, input.target);
-      return deleteByNames(
-        clients.flowService(input.sandbox),
-        [
-          ['flows', names.flow],
-          ['targetConnections', names.targetConnection],
-        ],
-        heartbeat,
-      );
+    /**
+     * Removes the V2 dataflow and target connection made for one V1 dataflow:
+     * the ones the saga knows, then any other with their names (waiting for
+     * lists to show an unanswered create first); flow first.
+     */
+    async removeMarketoV2Objects(input: MarketoV2ObjectsInput): Promise<string[]> {
+      return removeOrReconcile(input, false);
+    },
+
+    /** After a create was retried: deletes every twin of the V2 objects the saga uses, so no audience is exported twice. */
+    async reconcileMarketoV2Objects(input: MarketoV2ObjectsInput): Promise<string[]> {
+      return removeOrReconcile(input, true);
     },
   });
+
+  function removeOrReconcile(input: MarketoV2ObjectsInput, keep: boolean): Promise<string[]> {
+    const names = marketoV2Names(input.v1, input.target);
+    const objects: NamedObject[] = [
+      { collection: 'flows', name: names.flow, id: input.known?.flowId },
+      { collection: 'targetConnections', name: names.targetConnection, id: input.known?.targetConnectionId },
+    ];
+    return deleteByNames(clients.flowService(input.sandbox), objects, clients.consistency, {
+      keep,
+      ...(input.uncertainSince !== undefined ? { uncertainSince: input.uncertainSince } : {}),
+    });
+  }
+}
+
+/** The V2 objects of one Marketo V1 dataflow, for a removal or a reconcile. */
+export interface MarketoV2ObjectsInput extends V2FlowRef {
+  known?: { flowId?: string; targetConnectionId?: string };
+  /** When a create may have gone unanswered (epoch ms): lookups by name wait for lists to show it. */
+  uncertainSince?: number;
 }
 
 function paramsOf(flow: Flow): DestinationParams {

@@ -1,3 +1,4 @@
+import { msToNumber } from '@temporalio/common/lib/time';
 import type { CutoverConfig } from '../config/schema';
 import type { SecretSource } from '../config/secrets';
 import { normaliseSfmcBaseEndpoint } from '../domain/sfmc/base-endpoint';
@@ -9,9 +10,12 @@ import { retryingFetch } from '../integrations/http/retrying-fetch';
 import { MarketoClient, marketoBaseUrl, normaliseMarketoCredentials } from '../integrations/marketo';
 import { HttpSalesConnectGateway, type SalesConnectGateway } from '../integrations/sales-connect';
 import { SfmcClient, sfmcAuthBaseUrl } from '../integrations/sfmc';
+import type { ListConsistency } from './flow-service-lookup';
 
 /** The remote clients activities use, built lazily so secrets are resolved inside activities only. */
 export interface RemoteClients {
+  /** How far Experience Platform's lists may lag behind its writes (`adobe.listVisibilityWindow`). */
+  consistency: ListConsistency;
   flowService(sandbox: string): FlowServiceClient;
   dataPrep(sandbox: string): DataPrepClient;
   /** Undefined when the config has no SFMC section. */
@@ -78,6 +82,7 @@ export function createRemoteClients(
   };
 
   return {
+    consistency: { listVisibilityWindowMs: msToNumber(config.adobe.listVisibilityWindow) },
     flowService(sandbox) {
       let client = flowServices.get(sandbox);
       if (!client) {

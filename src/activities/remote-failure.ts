@@ -1,13 +1,31 @@
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, type Duration } from '@temporalio/common';
+import { msToNumber } from '@temporalio/common/lib/time';
 import { SecretResolutionError, processRedactor } from '../config/secrets';
 import { RemoteApiError } from '../integrations/http/errors';
+import { activityInfo } from './heartbeat';
 import { wrapEach, type AsyncFunction } from './wrap-each';
 
 /**
+ * The delay Temporal's own retry policy would wait after this attempt, from
+ * the policy the server sent with the task (Temporal's defaults otherwise).
+ */
+export function policyBackoffMs(info = activityInfo()): number {
+  const policy = info?.retryPolicy;
+  const initial =
+    policy?.initialInterval !== undefined ? msToNumber(policy.initialInterval as Duration) : 1_000;
+  const maximum =
+    policy?.maximumInterval !== undefined ? msToNumber(policy.maximumInterval as Duration) : 100 * initial;
+  const coefficient = policy?.backoffCoefficient ?? 2;
+  return Math.min(maximum, initial * coefficient ** Math.max(0, (info?.attempt ?? 1) - 1));
+}
+
+/**
  * Converts what a client threw into the failure Temporal should see:
- * retryable remote errors keep the server's Retry-After as the next retry
- * delay; everything retrying cannot fix is non-retryable. Messages are
- * scrubbed of resolved secrets because failures land in workflow history.
+ * retryable remote errors wait at least the server's Retry-After, and never
+ * less than the policy's own exponential backoff (a `Retry-After: 1` must not
+ * turn thirty attempts into thirty seconds); everything retrying cannot fix is
+ * non-retryable. Messages are scrubbed of resolved secrets because failures
+ * land in workflow history.
  */
 export function toActivityFailure(error: unknown): unknown {
   if (error instanceof RemoteApiError) {
@@ -15,7 +33,9 @@ export function toActivityFailure(error: unknown): unknown {
       message: processRedactor.redact(error.message),
       type: `RemoteApiError.${error.kind}`,
       nonRetryable: !error.retryable,
-      ...(error.retryable && error.retryAfterMs !== undefined ? { nextRetryDelay: error.retryAfterMs } : {}),
+      ...(error.retryable && error.retryAfterMs !== undefined
+        ? { nextRetryDelay: Math.max(error.retryAfterMs, policyBackoffMs()) }
+        : {}),
       details: [
         {
           api: error.api,

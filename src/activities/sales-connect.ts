@@ -1,4 +1,7 @@
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, type Duration } from '@temporalio/common';
+import { msToNumber } from '@temporalio/common/lib/time';
+import type { CutoverConfig } from '../config/schema';
+import { ADOBE_PROVISIONING_DELAY_MS, minimumProvisioningDelayMs } from '../domain/sales-connect/wait';
 import type { KnownMember } from '../domain/sales-connect/invitations';
 import { RemoteApiError } from '../integrations/http/errors';
 import { MarketoCredentialError } from '../integrations/marketo';
@@ -23,7 +26,14 @@ const TOO_EARLY_RETRY_MS = 30_000;
  * idempotent on the bridge's side (same Munchkin ID, same request id), so a
  * retry after a lost answer changes nothing twice.
  */
-export function createSalesConnectActivities({ clients }: { clients: RemoteClients }) {
+export function createSalesConnectActivities({
+  clients,
+  salesConnect,
+}: {
+  clients: RemoteClients;
+  /** This worker's own Sales Connect settings: the gateway it really talks to decides the minimum wait. */
+  salesConnect?: CutoverConfig['salesConnect'];
+}) {
   async function gateway(): Promise<SalesConnectGateway> {
     const found = await clients.salesConnect();
     if (!found)
@@ -35,6 +45,21 @@ export function createSalesConnectActivities({ clients }: { clients: RemoteClien
   }
 
   return withRemoteFailures({
+    /**
+     * The shortest wait between connecting Marketo and inviting users this
+     * worker allows, from its own config: Adobe's ten minutes (or its longer
+     * configured delay), shorter only when its gateway is the local simulator.
+     */
+    async salesConnectWaitPolicy(): Promise<{ minimumDelayMs: number }> {
+      const gateway = salesConnect?.gateway;
+      const configured = salesConnect
+        ? msToNumber(salesConnect.provisioningDelay as Duration)
+        : ADOBE_PROVISIONING_DELAY_MS;
+      return {
+        minimumDelayMs: minimumProvisioningDelayMs(configured, gateway?.type === 'http' && gateway.simulated),
+      };
+    },
+
     async readSalesConnectSalesforce(input: { instanceId: string }): Promise<SalesforceConnectionStatus> {
       return (await gateway()).getSalesforceConnection(input.instanceId);
     },

@@ -1,6 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { heartbeat } from './heartbeat';
 import { cutoverTag, sfmcV2Names, v2Name } from '../domain/naming';
+import { sfmcTenantOf } from '../domain/sfmc/base-endpoint';
 import type {
   DiscoveredDataExtension,
   DiscoveredSandbox,
@@ -14,9 +15,12 @@ import {
   collect,
   deleteByNames,
   findOrCreate,
+  findOrCreateByName,
+  oldestFirst,
   runOutcome,
   specId,
   type EnsuredObject,
+  type NamedObject,
 } from './flow-service-lookup';
 import type { RemoteClients } from './remote-clients';
 import { withRemoteFailures } from './remote-failure';
@@ -98,10 +102,15 @@ export function createSfmcMigrationActivities({ clients }: SfmcMigrationDependen
             typeof mappingId === 'string' ? await dataPrep.getMappingSet(mappingId) : undefined;
           const delta = flow.transformations.find((transformation) => transformation.name === 'Copy')?.params
             .deltaColumn as { name?: string } | undefined;
-          const [lastRun] = (await collect(flowService.listRuns(flow.id))).sort(
+          const runs = (await collect(flowService.listRuns(flow.id))).sort(
             (a, b) => (b.createdAt ?? 0) - (a.createdAt ?? 0),
           );
+          const lastRun = runs[0];
           const last = lastRun ? runOutcome(lastRun) : undefined;
+          // The record count V2 is checked against: V1's latest run may have failed or still be running.
+          const lastSuccess = runs
+            .map((run) => runOutcome(run))
+            .find((outcome) => outcome.state === 'success');
           flows.push({
             sandbox: input.sandbox,
             flowId: flow.id,
@@ -119,7 +128,11 @@ export function createSfmcMigrationActivities({ clients }: SfmcMigrationDependen
                   ? undefined
                   : Number(flow.scheduleParams.startTime),
             },
-            baseConnection: { id: base.id, name: base.name },
+            baseConnection: {
+              id: base.id,
+              name: base.name,
+              ...tenantOf(base.auth?.params),
+            },
             sourceConnection: { id: source.id, path },
             isCustomObject:
               Boolean(explored.find((table) => table.path === path)?.isCustomObject) || path.endsWith('__c'),
@@ -142,12 +155,12 @@ export function createSfmcMigrationActivities({ clients }: SfmcMigrationDependen
                 }
               : {}),
             ...(delta?.name ? { deltaColumn: delta.name } : {}),
-            ...(lastRun && last
+            ...(lastRun && last ? { lastRun: { id: lastRun.id, status: last.state } } : {}),
+            ...(lastSuccess?.state === 'success'
               ? {
-                  lastRun: {
-                    id: lastRun.id,
-                    status: last.state,
-                    ...(last.state === 'success' ? { inputRecordCount: last.inputRecordCount } : {}),
+                  lastSuccessfulRun: {
+                    id: lastSuccess.runId,
+                    inputRecordCount: lastSuccess.inputRecordCount,
                   },
                 }
               : {}),
@@ -181,33 +194,40 @@ export function createSfmcMigrationActivities({ clients }: SfmcMigrationDependen
     async ensureV2BaseConnection(input: {
       sandbox: string;
       v1BaseConnection: { id: string; name: string };
-    }): Promise<EnsuredObject> {
+    }): Promise<EnsuredObject & { name: string }> {
       const flowService = clients.flowService(input.sandbox);
       const name = v2Name(input.v1BaseConnection.name, input.v1BaseConnection.id);
-      return findOrCreate(flowService, 'connections', name, async () => {
-        const credentials = await clients.sfmcCredentials();
-        if (!credentials)
-          throw ApplicationFailure.nonRetryable(
-            'SFMC V2 credentials are missing from the config',
-            'SfmcCredentialsMissing',
-          );
-        return flowService.connections.create({
-          name,
-          description: `Replaces V1 connection ${input.v1BaseConnection.id} [${cutoverTag('sfmc-base', input.v1BaseConnection.id)}]`,
-          auth: {
-            specName: 'OAuth2 Client Credential',
-            params: {
-              baseEndpoint: credentials.prefix,
-              clientId: credentials.clientId,
-              clientSecret: credentials.clientSecret,
+      const ensured = await findOrCreateByName(
+        flowService,
+        'connections',
+        name,
+        async () => {
+          const credentials = await clients.sfmcCredentials();
+          if (!credentials)
+            throw ApplicationFailure.nonRetryable(
+              'SFMC V2 credentials are missing from the config',
+              'SfmcCredentialsMissing',
+            );
+          return flowService.connections.create({
+            name,
+            description: `Replaces V1 connection ${input.v1BaseConnection.id} [${cutoverTag('sfmc-base', input.v1BaseConnection.id)}]`,
+            auth: {
+              specName: 'OAuth2 Client Credential',
+              params: {
+                baseEndpoint: credentials.prefix,
+                clientId: credentials.clientId,
+                clientSecret: credentials.clientSecret,
+              },
             },
-          },
-          connectionSpec: {
-            id: await specId(flowService, CONNECTION_SPECS.sfmcV2, 'connection'),
-            version: '1.0',
-          },
-        });
-      });
+            connectionSpec: {
+              id: await specId(flowService, CONNECTION_SPECS.sfmcV2, 'connection'),
+              version: '1.0',
+            },
+          });
+        },
+        clients.consistency,
+      );
+      return { ...ensured, name };
     },
 
     async ensureV2SourceConnection(input: {
@@ -218,43 +238,55 @@ export function createSfmcMigrationActivities({ clients }: SfmcMigrationDependen
     }): Promise<EnsuredObject> {
       const flowService = clients.flowService(input.sandbox);
       const name = sfmcV2Names(input.v1).sourceConnection;
-      return findOrCreate(flowService, 'sourceConnections', name, async () => {
-        return flowService.sourceConnections.create({
-          name,
-          description: `Data extension ${input.v2.dataExtension.name} [${cutoverTag('sfmc', input.v1.flowId)}]`,
-          baseConnectionId: input.baseConnectionId,
-          connectionSpec: {
-            id: await specId(flowService, CONNECTION_SPECS.sfmcV2, 'connection'),
-            version: '1.0',
-          },
-          data: { format: 'tabular' },
-          params: { path: input.v2.dataExtension.key },
-        });
-      });
+      return findOrCreateByName(
+        flowService,
+        'sourceConnections',
+        name,
+        async () => {
+          return flowService.sourceConnections.create({
+            name,
+            description: `Data extension ${input.v2.dataExtension.name} [${cutoverTag('sfmc', input.v1.flowId)}]`,
+            baseConnectionId: input.baseConnectionId,
+            connectionSpec: {
+              id: await specId(flowService, CONNECTION_SPECS.sfmcV2, 'connection'),
+              version: '1.0',
+            },
+            data: { format: 'tabular' },
+            params: { path: input.v2.dataExtension.key },
+          });
+        },
+        clients.consistency,
+      );
     },
 
     /** A new target connection to the same dataset and schema: Adobe advises a new pair per dataflow. */
     async ensureV2TargetConnection(input: { sandbox: string; v1: DiscoveredV1Flow }): Promise<EnsuredObject> {
       const flowService = clients.flowService(input.sandbox);
       const name = sfmcV2Names(input.v1).targetConnection;
-      return findOrCreate(flowService, 'targetConnections', name, async () => {
-        return flowService.targetConnections.create({
-          name,
-          description: `[${cutoverTag('sfmc', input.v1.flowId)}]`,
-          connectionSpec: {
-            id: await specId(flowService, CONNECTION_SPECS.dataLake, 'connection'),
-            version: '1.0',
-          },
-          data: {
-            format: 'parquet_xdm',
-            schema: {
-              id: input.v1.target.schemaId,
-              version: input.v1.target.schemaVersion ?? 'application/vnd.adobe.xed-full+json;version=1',
+      return findOrCreateByName(
+        flowService,
+        'targetConnections',
+        name,
+        async () => {
+          return flowService.targetConnections.create({
+            name,
+            description: `[${cutoverTag('sfmc', input.v1.flowId)}]`,
+            connectionSpec: {
+              id: await specId(flowService, CONNECTION_SPECS.dataLake, 'connection'),
+              version: '1.0',
             },
-          },
-          params: { dataSetId: input.v1.target.dataSetId },
-        });
-      });
+            data: {
+              format: 'parquet_xdm',
+              schema: {
+                id: input.v1.target.schemaId,
+                version: input.v1.target.schemaVersion ?? 'application/vnd.adobe.xed-full+json;version=1',
+              },
+            },
+            params: { dataSetId: input.v1.target.dataSetId },
+          });
+        },
+        clients.consistency,
+      );
     },
 
     async ensureV2MappingSet(input: {
@@ -264,71 +296,127 @@ export function createSfmcMigrationActivities({ clients }: SfmcMigrationDependen
     }): Promise<EnsuredObject> {
       const dataPrep = clients.dataPrep(input.sandbox);
       const name = sfmcV2Names(input.v1).mappingSet;
-      const existing = await dataPrep.findMappingSetByName(name);
-      if (existing) return { id: existing.id, created: false };
-      const created = await dataPrep.createMappingSet({
-        name,
-        description: `V2 mapping for ${input.v1.name}`,
-        outputSchema: {
-          schemaRef: {
-            id: input.v1.target.schemaId ?? '',
-            contentType: input.v1.target.schemaVersion ?? 'application/vnd.adobe.xed-full+json;version=1',
-          },
-        },
-        mappings: input.v2.mappings,
-      });
-      return { id: created.id, created: true };
+      return findOrCreate(
+        async () => oldestFirst((await dataPrep.findMappingSetsByName(name)).map(mappingSetStored)),
+        () =>
+          dataPrep.createMappingSet({
+            name,
+            description: `V2 mapping for ${input.v1.name}`,
+            outputSchema: {
+              schemaRef: {
+                id: input.v1.target.schemaId ?? '',
+                contentType: input.v1.target.schemaVersion ?? 'application/vnd.adobe.xed-full+json;version=1',
+              },
+            },
+            mappings: input.v2.mappings,
+          }),
+        clients.consistency,
+      );
     },
 
     async ensureV2Flow(input: V2FlowInput): Promise<EnsuredObject> {
       const flowService = clients.flowService(input.sandbox);
       const name = sfmcV2Names(input.v1).flow;
-      return findOrCreate(flowService, 'flows', name, async () => {
-        return flowService.flows.create({
-          name,
-          description: `Replaces V1 dataflow ${input.v1.flowId} [${cutoverTag('sfmc', input.v1.flowId)}]`,
-          flowSpec: { id: await specId(flowService, FLOW_SPECS.crmToAep, 'flow'), version: '1.0' },
-          sourceConnectionIds: [input.sourceConnectionId],
-          targetConnectionIds: [input.targetConnectionId],
-          transformations: [
-            {
-              name: 'Copy',
-              params: {
-                deltaColumn: { name: input.v2.deltaColumn, dateFormat: 'YYYY-MM-DD', timezone: 'UTC' },
+      return findOrCreateByName(
+        flowService,
+        'flows',
+        name,
+        async () => {
+          return flowService.flows.create({
+            name,
+            description: `Replaces V1 dataflow ${input.v1.flowId} [${cutoverTag('sfmc', input.v1.flowId)}]`,
+            flowSpec: { id: await specId(flowService, FLOW_SPECS.crmToAep, 'flow'), version: '1.0' },
+            sourceConnectionIds: [input.sourceConnectionId],
+            targetConnectionIds: [input.targetConnectionId],
+            transformations: [
+              {
+                name: 'Copy',
+                params: {
+                  deltaColumn: { name: input.v2.deltaColumn, dateFormat: 'YYYY-MM-DD', timezone: 'UTC' },
+                },
               },
+              { name: 'Mapping', params: { mappingId: input.mappingSetId, mappingVersion: 0 } },
+            ],
+            scheduleParams: {
+              startTime: Math.floor(Date.now() / 1000),
+              frequency: input.v2.schedule.frequency,
+              ...(input.v2.schedule.frequency === 'once' ? {} : { interval: input.v2.schedule.interval }),
             },
-            { name: 'Mapping', params: { mappingId: input.mappingSetId, mappingVersion: 0 } },
-          ],
-          scheduleParams: {
-            startTime: Math.floor(Date.now() / 1000),
-            frequency: input.v2.schedule.frequency,
-            ...(input.v2.schedule.frequency === 'once' ? {} : { interval: input.v2.schedule.interval }),
-          },
-        });
-      });
+          });
+        },
+        clients.consistency,
+      );
     },
 
     /**
-     * Removes the V2 dataflow and connections made for one V1 dataflow, found
-     * by their deterministic names, so objects whose create response was lost
-     * are removed too. The flow goes first: connections in use cannot be deleted.
+     * Removes every V2 object made for one V1 dataflow: the ones the saga
+     * knows, then any other with their deterministic names (a create whose
+     * answer was lost), waiting for lists to catch up with an unanswered
+     * create first. The flow goes first: connections in use cannot be deleted.
      */
-    async removeSfmcV2Objects(input: {
-      sandbox: string;
-      v1: { name: string; flowId: string };
-    }): Promise<string[]> {
-      const names = sfmcV2Names(input.v1);
-      return deleteByNames(
-        clients.flowService(input.sandbox),
-        [
-          ['flows', names.flow],
-          ['targetConnections', names.targetConnection],
-          ['sourceConnections', names.sourceConnection],
-        ],
-        heartbeat,
-      );
+    async removeSfmcV2Objects(input: SfmcV2ObjectsInput): Promise<string[]> {
+      return removeOrReconcile(input, false);
+    },
+
+    /**
+     * After a create was retried: once lists show everything, deletes every
+     * twin (same deterministic name) of the objects the saga uses, so one V1
+     * dataflow never has two V2 dataflows writing into its dataset.
+     */
+    async reconcileSfmcV2Objects(input: SfmcV2ObjectsInput): Promise<string[]> {
+      return removeOrReconcile(input, true);
     },
   });
+
+  async function removeOrReconcile(input: SfmcV2ObjectsInput, keep: boolean): Promise<string[]> {
+    const names = sfmcV2Names(input.v1);
+    const known = input.known ?? {};
+    const objects: NamedObject[] = [
+      { collection: 'flows', name: names.flow, id: known.flowId },
+      { collection: 'targetConnections', name: names.targetConnection, id: known.targetConnectionId },
+      { collection: 'sourceConnections', name: names.sourceConnection, id: known.sourceConnectionId },
+    ];
+    const removed = await deleteByNames(clients.flowService(input.sandbox), objects, clients.consistency, {
+      keep,
+      ...(input.uncertainSince !== undefined ? { uncertainSince: input.uncertainSince } : {}),
+    });
+    // Nothing refers to a mapping set once its dataflow is gone.
+    const dataPrep = clients.dataPrep(input.sandbox);
+    for (const set of await dataPrep.findMappingSetsByName(names.mappingSet)) {
+      if (keep && set.id === known.mappingSetId) continue;
+      if ((await dataPrep.deleteMappingSet(set.id)) === 'deleted') removed.push(set.id);
+    }
+    if (!keep && known.mappingSetId && !removed.includes(known.mappingSetId))
+      if ((await dataPrep.deleteMappingSet(known.mappingSetId)) === 'deleted')
+        removed.push(known.mappingSetId);
+    return removed;
+  }
+}
+
+/** The V2 objects of one V1 dataflow, for a removal or a reconcile. */
+export interface SfmcV2ObjectsInput {
+  sandbox: string;
+  v1: { name: string; flowId: string };
+  /** What the saga knows it made (kept by a reconcile, deleted first by a removal). */
+  known?: {
+    flowId?: string;
+    sourceConnectionId?: string;
+    targetConnectionId?: string;
+    mappingSetId?: string;
+  };
+  /** When a create may have gone unanswered (epoch ms): lookups by name wait for lists to show it. */
+  uncertainSince?: number;
+}
+
+/** The tenant (subdomain) a V1 SFMC account connection reads, from its `host` or `subdomain` parameter. */
+function tenantOf(params: Record<string, unknown> | undefined): { tenant?: string } {
+  const tenant = sfmcTenantOf(String(params?.subdomain ?? params?.host ?? ''));
+  return tenant ? { tenant } : {};
+}
+
+function mappingSetStored(set: { id: string; createdDate?: number | string }) {
+  const createdAt = typeof set.createdDate === 'string' ? Date.parse(set.createdDate) : set.createdDate;
+  return { id: set.id, ...(createdAt !== undefined && !Number.isNaN(createdAt) ? { createdAt } : {}) };
 }
 
 export type SfmcMigrationActivities = ReturnType<typeof createSfmcMigrationActivities>;

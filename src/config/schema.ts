@@ -64,6 +64,32 @@ export const workerConfigSchema = z
   })
   .strict();
 
+/**
+ * A list whose entries must differ in one field: a repeated entry would
+ * otherwise let the later one silently override the earlier (e.g. a sandbox
+ * listed with autoApprove false, then true).
+ */
+function uniqueBy<T extends Record<K, string>, K extends string>(
+  field: K,
+  what: string,
+  normalise: (value: string) => string,
+) {
+  return (entries: T[], context: z.RefinementCtx) => {
+    const first = new Map<string, number>();
+    entries.forEach((entry, index) => {
+      const key = normalise(entry[field]);
+      const earlier = first.get(key);
+      if (earlier === undefined) first.set(key, index);
+      else
+        context.addIssue({
+          code: 'custom',
+          path: [index, field],
+          message: `${what} "${entry[field]}" is listed twice (also at [${earlier}]); keep one entry and merge its settings`,
+        });
+    });
+  };
+}
+
 const sandboxSchema = z
   .object({
     name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, {
@@ -86,7 +112,17 @@ export const adobeConfigSchema = z
     clientId: z.string().min(1, { error: 'expected the OAuth server-to-server client id (x-api-key)' }),
     clientSecret: secretRefSchema,
     scopes: z.array(z.string().min(1)).min(1, { error: 'expected at least one OAuth scope' }),
-    sandboxes: z.array(sandboxSchema).min(1, { error: 'list at least one sandbox' }),
+    sandboxes: z
+      .array(sandboxSchema)
+      .min(1, { error: 'list at least one sandbox' })
+      .superRefine(uniqueBy('name', 'sandbox', (name) => name)),
+    /**
+     * How long an object Experience Platform just created may be missing from
+     * list answers (they are eventually consistent; Adobe documents no bound).
+     * A retried create waits this long before looking for what an earlier
+     * attempt made, and a clean-up after an unanswered create waits as long.
+     */
+    listVisibilityWindow: durationSchema.default('30s'),
   })
   .strict();
 
@@ -163,7 +199,10 @@ export const salesConnectConfigSchema = z
     /** Minimum wait between connecting to Marketo and inviting users. */
     provisioningDelay: durationSchema.default('10 minutes'),
     /** Users to provision, in order. */
-    users: z.array(salesConnectUserSchema).default([]),
+    users: z
+      .array(salesConnectUserSchema)
+      .default([])
+      .superRefine(uniqueBy('email', 'user', (email) => email.trim().toLowerCase())),
     /** Users per invitation request (Sales Connect takes at most 100). */
     batchSize: z.number().int().min(1).max(100).default(25),
   })
@@ -262,19 +301,12 @@ export const ingestionConfigSchema = z
       })
       .strict()
       .optional(),
-    schedules: z.array(ingestionScheduleSchema).default([]),
+    schedules: z
+      .array(ingestionScheduleSchema)
+      .default([])
+      .superRefine(uniqueBy('name', 'schedule', (name) => name)),
   })
-  .strict()
-  .superRefine((value, context) => {
-    const names = value.schedules.map((schedule) => schedule.name);
-    const repeated = names.filter((name, index) => names.indexOf(name) !== index);
-    if (repeated.length)
-      context.addIssue({
-        code: 'custom',
-        path: ['schedules'],
-        message: `schedule names must be unique; repeated: ${[...new Set(repeated)].join(', ')}`,
-      });
-  });
+  .strict();
 
 export const cutoverConfigSchema = z
   .object({

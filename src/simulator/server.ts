@@ -189,9 +189,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
       const result = await match.handler(request);
       if (
         owner &&
-        match.options.write &&
         result.status < 400 &&
-        faults.dropAfterCommit(owner.module.name, method, url.pathname)
+        faults.dropAfterCommit(owner.module.name, method, url.pathname, Boolean(match.options.write))
       ) {
         log(result.status, true);
         outgoing.destroy();

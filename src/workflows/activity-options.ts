@@ -65,6 +65,18 @@ export const COMPENSATION: ActivityOptions = {
   retry: CLEANUP_RETRY,
 };
 
+/**
+ * Deleting V1 after approval: it must run to the end, so it keeps trying for
+ * a day (a long outage pauses it rather than failing an approved cut-over);
+ * its batch activities resume where a failed attempt stopped.
+ */
+export const CUT_OVER: ActivityOptions = {
+  startToCloseTimeout: '10 minutes',
+  heartbeatTimeout: '20 seconds',
+  scheduleToCloseTimeout: '1 day',
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes' },
+};
+
 /** Batch clean-ups over many objects: long, heartbeating, persistent. */
 export const CLEANUP: ActivityOptions = {
   startToCloseTimeout: '10 minutes',

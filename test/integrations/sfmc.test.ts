@@ -9,7 +9,7 @@ import {
   sfmcAuthBaseUrl,
   type SfmcClientOptions,
 } from '../../src/integrations/sfmc';
-import type { FaultSettings } from '../../src/simulator/core/faults';
+import type { FaultSettingsInput } from '../../src/simulator/core/faults';
 import type { SeedProfileName } from '../../src/simulator/core/module';
 import { DEMO_SFMC } from '../../src/simulator/seeds/demo-catalog';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/server';
@@ -30,7 +30,10 @@ afterEach(async () => {
   await Promise.all(running.splice(0).map((simulator) => simulator.close()));
 });
 
-async function start(profile: SeedProfileName = 'demo', faults?: FaultSettings): Promise<RunningSimulator> {
+async function start(
+  profile: SeedProfileName = 'demo',
+  faults?: FaultSettingsInput,
+): Promise<RunningSimulator> {
   const simulator = await startSimulator({
     port: 0,
     modules: [sfmcSimulatorModule],

@@ -50,6 +50,8 @@ export function rawSimulatorConfig(
       clientSecret: 'env:CUTOVER_TEST_ADOBE_SECRET',
       scopes: ['openid', 'AdobeID'],
       sandboxes,
+      // The simulator's lists lag only when a test says so (listVisibilityDelayMs), and then by less than this.
+      listVisibilityWindow: '2s',
     },
     sfmc: {
       clientId: DEMO_SFMC.clientId,

@@ -74,6 +74,6 @@ describe('ingestion schedule options', () => {
         },
         'c.yaml',
       ),
-    ).toThrow(/ingestion\.schedules: schedule names must be unique; repeated: hourly/);
+    ).toThrow(/ingestion\.schedules\[1\]\.name: schedule "hourly" is listed twice \(also at \[0\]\)/);
   });
 });

@@ -163,6 +163,23 @@ function planFlow(
   };
 }
 
+/**
+ * A V1 account connection on another Marketo subscription than the config's:
+ * approving would move its audiences to a different Marketo instance.
+ */
+function subscriptionBlockers(items: MarketoPlanItem[], munchkinId: string | undefined): string[] {
+  if (!munchkinId) return [];
+  const accounts = new Map<string, DiscoveredMarketoV1Flow['baseConnection']>();
+  for (const item of items)
+    if (item.action === 'migrate') accounts.set(item.v1.baseConnection.id, item.v1.baseConnection);
+  return [...accounts.values()]
+    .filter((account) => account.munchkinId !== undefined && account.munchkinId !== munchkinId)
+    .map(
+      (account) =>
+        `V1 account connection "${account.name}" (${account.id}) exports to Marketo ${account.munchkinId}, but marketo.munchkinId is ${munchkinId}: V2 would move its audiences to another Marketo subscription. Set marketo.munchkinId, clientId and clientSecret to subscription ${account.munchkinId}, or migrate this sandbox with a config for that subscription.`,
+    );
+}
+
 /** Pure: the replacement of every Marketo V1 destination dataflow of a sandbox, or why there is none. */
 export function planMarketoMigration(
   sandbox: string,
@@ -173,11 +190,13 @@ export function planMarketoMigration(
   const items = flows.map((flow) => planFlow(flow, fields, options));
   // V2 dataflows exist next to V1 until V1 is deleted, so they count against the hard limit.
   const adding = items.filter((item) => item.action === 'migrate').length;
-  const blockers =
-    options.existingDestinationsInSandbox + adding > GUARDRAILS.destinationsPerSandbox
+  const blockers = [
+    ...(options.existingDestinationsInSandbox + adding > GUARDRAILS.destinationsPerSandbox
       ? [
           `${sandbox} has ${options.existingDestinationsInSandbox} destination dataflows; adding ${adding} V2 ones would exceed Adobe's limit of ${GUARDRAILS.destinationsPerSandbox} per sandbox. Migrate in smaller batches or remove unused destinations first.`,
         ]
-      : [];
+      : []),
+    ...subscriptionBlockers(items, options.munchkinId),
+  ];
   return { sandbox, items, blockers };
 }

@@ -27,6 +27,7 @@ export function marketoRunFromConfig(config: CutoverConfig, onlySandboxes?: stri
       plan: {
         target: marketo?.target ?? 'marketoV2',
         personCreation: marketo?.personCreation ?? 'match-only',
+        ...(marketo ? { munchkinId: marketo.munchkinId.trim().toUpperCase() } : {}),
         ...(marketo?.additionalAttributes.length
           ? { additionalAttributes: marketo.additionalAttributes }
           : {}),

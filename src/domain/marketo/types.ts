@@ -7,8 +7,8 @@ export interface DiscoveredMarketoV1Flow {
   /** The Profile source connection the dataflow reads; V2 reads the same one. */
   sourceConnectionId: string;
   targetConnectionId: string;
-  /** The V1 Marketo account connection its target connection hangs off. */
-  baseConnection: { id: string; name: string };
+  /** The V1 Marketo account connection its target connection hangs off, and the Munchkin ID it names. */
+  baseConnection: { id: string; name: string; munchkinId?: string };
   /** State of the newest activation run, if any. */
   lastRunState?: string;
   /** Audiences (segment selectors); V1 carried a Marketo static-list "mapping ID" for each. */
@@ -39,6 +39,8 @@ export interface MarketoPlanOptions {
   additionalAttributes?: Array<{ source: string; destination: string }>;
   /** Destination dataflows the sandbox already has, for the 100-per-sandbox limit. */
   existingDestinationsInSandbox: number;
+  /** The configured Marketo subscription (upper case); V1 accounts on another one block the run. */
+  munchkinId?: string;
 }
 
 export type MarketoSkipReason =

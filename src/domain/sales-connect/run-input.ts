@@ -30,7 +30,6 @@ export function salesConnectRunFromConfig(config: CutoverConfig): SalesConnectRu
       orgId: config.adobe.orgId,
       instanceId: salesConnect?.instanceId ?? '',
       gateway: gateway?.type ?? 'manual',
-      simulated: gateway?.type === 'http' && gateway.simulated,
       provisioningDelay: salesConnect?.provisioningDelay ?? '10 minutes',
       batchSize: salesConnect?.batchSize ?? 25,
       users: salesConnect?.users ?? [],

@@ -1,9 +1,23 @@
 /** Adobe: wait ten minutes after connecting Sales Connect to Marketo before provisioning users. */
 export const ADOBE_PROVISIONING_DELAY_MS = 10 * 60_000;
 
-/** The wait actually used: never below Adobe's ten minutes, except against cutover's simulator. */
-export function effectiveProvisioningDelayMs(configuredMs: number, simulated: boolean): number {
-  return simulated ? configuredMs : Math.max(configuredMs, ADOBE_PROVISIONING_DELAY_MS);
+/** The shortest wait a worker allows: its own configured delay, and never below Adobe's ten minutes unless its gateway is cutover's simulator. */
+export function minimumProvisioningDelayMs(
+  workerConfiguredMs: number,
+  workerGatewaySimulated: boolean,
+): number {
+  return workerGatewaySimulated
+    ? workerConfiguredMs
+    : Math.max(workerConfiguredMs, ADOBE_PROVISIONING_DELAY_MS);
+}
+
+/**
+ * The wait actually used: what the run asks for, but never less than the
+ * worker allows. The worker, which holds the gateway's real address, decides
+ * the floor: a caller's config cannot shorten the wait against a real bridge.
+ */
+export function effectiveProvisioningDelayMs(requestedMs: number, workerMinimumMs: number): number {
+  return Math.max(requestedMs, workerMinimumMs);
 }
 
 /**

@@ -40,3 +40,25 @@ export function normaliseSfmcBaseEndpoint(pasted: string | undefined): BaseEndpo
   }
   return { ok: true, prefix };
 }
+
+const TENANT_HOST = /^([a-z0-9][a-z0-9-]{2,62})\.(auth|rest|soap)\.marketingcloudapis\.com$/;
+
+/**
+ * The tenant (the subdomain every SFMC endpoint of an account shares) a V1
+ * account connection's `host` or `subdomain` names: the bare subdomain or a
+ * `{subdomain}.rest.marketingcloudapis.com` host (Adobe's guidance varies),
+ * with or without a scheme and path. Undefined when it names none.
+ */
+export function sfmcTenantOf(hostOrSubdomain: string): string | undefined {
+  const host = (
+    hostOrSubdomain
+      .trim()
+      .replace(/^[a-z][a-z0-9+.-]*:\/\//i, '')
+      .split(/[/?#]/)[0] ?? ''
+  )
+    .toLowerCase()
+    .replace(/\.$/, '');
+  const fromHost = TENANT_HOST.exec(host)?.[1];
+  if (fromHost) return fromHost;
+  return PREFIX_PATTERN.test(host) ? host : undefined;
+}

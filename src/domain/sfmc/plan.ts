@@ -174,18 +174,32 @@ function planFlow(
   };
 }
 
+/**
+ * A V1 account reading another SFMC tenant than the V2 credentials: V2 would
+ * fill the same datasets from a different Marketing Cloud account. Only V1
+ * accounts that name their tenant can be compared.
+ */
+function tenantBlockers(items: PlanItem[], prefix: string): string[] {
+  const accounts = new Map<string, DiscoveredV1Flow['baseConnection']>();
+  for (const item of items)
+    if (item.action === 'migrate') accounts.set(item.v1.baseConnection.id, item.v1.baseConnection);
+  return [...accounts.values()]
+    .filter((account) => account.tenant !== undefined && account.tenant !== prefix)
+    .map(
+      (account) =>
+        `V1 account connection "${account.name}" (${account.id}) reads SFMC tenant "${account.tenant}", but sfmc.baseEndpoint is tenant "${prefix}": V2 would ingest another Marketing Cloud account into the same datasets. Point sfmc.baseEndpoint, clientId and clientSecret at an installed package of tenant "${account.tenant}", or migrate this sandbox with a config for that tenant.`,
+    );
+}
+
 /** Pure: the V2 replacement for every V1 dataflow of a sandbox, or why there is none. */
 export function planSfmcMigration(
   sandbox: DiscoveredSandbox,
   extensions: DiscoveredDataExtension[],
   options: SfmcPlanOptions,
 ): SfmcMigrationPlan {
+  const items = sandbox.flows.map((flow) => planFlow(flow, sandbox, extensions, options));
   const blockers = options.v2BaseEndpoint
-    ? []
+    ? tenantBlockers(items, options.v2BaseEndpoint)
     : ['SFMC V2 credentials are missing or unusable (sfmc section of the config)'];
-  return {
-    sandbox: sandbox.sandbox,
-    items: sandbox.flows.map((flow) => planFlow(flow, sandbox, extensions, options)),
-    blockers,
-  };
+  return { sandbox: sandbox.sandbox, items, blockers };
 }

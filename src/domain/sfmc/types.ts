@@ -6,13 +6,17 @@ export interface DiscoveredV1Flow {
   state: string;
   etag?: string;
   schedule: { frequency?: string; interval?: string | number; startTime?: number };
-  baseConnection: { id: string; name: string };
+  /** `tenant`: the SFMC subdomain the V1 account reads, when its parameters name one. */
+  baseConnection: { id: string; name: string; tenant?: string };
   sourceConnection: { id: string; path: string };
   isCustomObject: boolean;
   target: { connectionId: string; dataSetId?: string; schemaId?: string; schemaVersion?: string };
   mappingSet?: { id: string; mappings: Array<{ sourceType: string; source: string; destination: string }> };
   deltaColumn?: string;
-  lastRun?: { id: string; status: string; inputRecordCount?: number };
+  /** The newest run, whatever its outcome. */
+  lastRun?: { id: string; status: string };
+  /** The newest successful run: what V2's first run is checked against. */
+  lastSuccessfulRun?: { id: string; inputRecordCount: number };
 }
 
 export interface DiscoveredDataExtension {

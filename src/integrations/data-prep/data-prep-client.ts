@@ -75,16 +75,37 @@ export class DataPrepClient {
     return { id: body.id, version: body.version };
   }
 
-  /** Mapping sets have no name filter; cutover names the ones it makes, and finds them by paging. */
-  async findMappingSetByName(name: string, pageSize = 100): Promise<MappingSet | undefined> {
+  /**
+   * Every mapping set with this name, following the pages (`name` is a
+   * documented list filter; the name is matched exactly here as well, in case
+   * a server treats it as a prefix or ignores it).
+   */
+  async findMappingSetsByName(name: string, pageSize = 100): Promise<MappingSet[]> {
+    const found: MappingSet[] = [];
     for (let start = 0; ; start += pageSize) {
       const { body } = await this.http.request(
-        { method: 'GET', path: '/mappingSets', query: { limit: pageSize, start } },
+        { method: 'GET', path: '/mappingSets', query: { limit: pageSize, start, name } },
         mappingSetPageSchema,
       );
-      const found = body.data.find((set) => set.name === name);
-      if (found || body.data.length < pageSize) return found;
+      found.push(...body.data.filter((set) => set.name === name));
+      if (body.data.length < pageSize) return found;
     }
+  }
+
+  /**
+   * Removes a mapping set. Adobe's Data Prep API documents no DELETE for
+   * mapping sets (data-prep.yaml lists create, read, update and validate), so
+   * this is an assumption: a server without it answers 404 or 405 on the
+   * route, reported as `unsupported` and left to the caller to report.
+   */
+  async deleteMappingSet(id: string): Promise<'deleted' | 'absent' | 'unsupported'> {
+    const response = await this.http.send({
+      method: 'DELETE',
+      path: `/mappingSets/${encodeURIComponent(id)}`,
+      acceptStatuses: [404, 405, 501],
+    });
+    if (response.status === 404) return (await this.getMappingSet(id)) ? 'unsupported' : 'absent';
+    return response.status >= 400 ? 'unsupported' : 'deleted';
   }
 
   async getMappingSet(id: string): Promise<MappingSet | undefined> {

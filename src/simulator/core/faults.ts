@@ -9,6 +9,23 @@ const scriptedFaultSchema = z
     count: z.number().int().positive().default(1),
     method: z.string().toUpperCase().optional(),
     pathContains: z.string().optional(),
+    /** A regular expression the whole path must match, e.g. `/flowservice/flows$` (creates, not actions). */
+    pathMatches: z
+      .string()
+      .refine(
+        (pattern) => {
+          try {
+            new RegExp(pattern);
+            return true;
+          } catch {
+            return false;
+          }
+        },
+        { error: 'expected a regular expression' },
+      )
+      .optional(),
+    /** Matching requests to let through before the fault hits (0: the very next one). */
+    skip: z.number().int().min(0).default(0),
   })
   .strict();
 
@@ -110,10 +127,15 @@ export class FaultInjector {
       (rule) =>
         rule.kind === kind &&
         (!rule.method || rule.method === method) &&
-        (!rule.pathContains || path.includes(rule.pathContains)),
+        (!rule.pathContains || path.includes(rule.pathContains)) &&
+        (!rule.pathMatches || new RegExp(rule.pathMatches).test(path)),
     );
     if (script === undefined || index === undefined || index < 0) return false;
     const rule = script[index]!;
+    if (rule.skip > 0) {
+      rule.skip -= 1;
+      return false;
+    }
     rule.count -= 1;
     if (rule.count <= 0) script.splice(index, 1);
     return true;
@@ -145,12 +167,16 @@ export class FaultInjector {
     return this.applies(module) && this.takeScripted('concurrent-edit', method, path);
   }
 
-  /** After a write was committed: whether to drop the response on the floor. */
-  dropAfterCommit(module: SimulatorModuleName, method: string, path: string): boolean {
+  /**
+   * After a request was handled (a write committed): whether to drop the
+   * answer on the floor. The random rate concerns writes only; a scripted
+   * drop hits exactly the request it names, a read included.
+   */
+  dropAfterCommit(module: SimulatorModuleName, method: string, path: string, write: boolean): boolean {
     if (!this.applies(module)) return false;
     const drop =
       this.takeScripted('drop-after-commit', method, path) ||
-      this.random() < (this.settings.dropAfterCommitRate ?? 0);
+      (write && this.random() < (this.settings.dropAfterCommitRate ?? 0));
     if (drop) this.statsFor(module).droppedAfterCommit += 1;
     return drop;
   }

@@ -29,6 +29,8 @@ interface StoredMappingSet {
 
 export interface DataPrepSimulatorState {
   orgs: Record<string, { sandboxes: Record<string, { mappingSets: Record<string, StoredMappingSet> }> }>;
+  /** Our assumption (no DELETE in data-prep.yaml) can be switched off: DELETE then answers 405. */
+  deleteSupported?: boolean;
 }
 
 const mappingSetInputSchema = z.looseObject({
@@ -152,18 +154,49 @@ export const dataPrepSimulatorModule: SimulatorModule<DataPrepSimulatorState> = 
             'mappingSets',
           );
     });
+    router.delete(`${BASE}/mappingSets/:id`, (request) => {
+      const auth = authenticatePlatformCall(request, context.tokens, sandboxExists);
+      if ('response' in auth) return auth.response;
+      if (state().deleteSupported === false)
+        return { status: 405, headers: { allow: 'GET, PUT' }, body: { error: 'method_not_allowed' } };
+      const sets = state().orgs[auth.caller.orgId]!.sandboxes[auth.caller.sandbox]!.mappingSets;
+      if (!Object.hasOwn(sets, request.params.id!))
+        return flowError(
+          404,
+          '1439',
+          'Resource not found',
+          `No mapping set found with id ${request.params.id}`,
+          'mappingSets',
+        );
+      delete sets[request.params.id!];
+      context.changed();
+      return { status: 204 };
+    });
     router.get(`${BASE}/mappingSets`, (request) => {
       const auth = authenticatePlatformCall(request, context.tokens, sandboxExists);
       if ('response' in auth) return auth.response;
+      const name = request.query.get('name');
+      // Lists are eventually consistent, like the Flow Service's: a new mapping set shows after the delay.
+      const visibleUntil = context.clock.now() - context.listVisibilityDelayMs();
       const sets = Object.values(
         state().orgs[auth.caller.orgId]!.sandboxes[auth.caller.sandbox]!.mappingSets,
-      );
+      ).filter((set) => Date.parse(set.createdDate) <= visibleUntil && (name === null || set.name === name));
       const limit = Number(request.query.get('limit') ?? 50);
       const start = Number(request.query.get('start') ?? 0);
       return {
         status: 200,
         body: { data: sets.slice(start, start + limit), _page: { count: sets.length, limit }, _links: {} },
       };
+    });
+  },
+  registerAdmin(router, state, context) {
+    router.put('/__admin/data-prep/settings', (request) => {
+      const settings = z.object({ deleteSupported: z.boolean() }).strict().safeParse(request.body);
+      if (!settings.success)
+        return { status: 400, body: { error: 'expected {"deleteSupported": true|false}' } };
+      state().deleteSupported = settings.data.deleteSupported;
+      context.changed();
+      return { status: 200, body: settings.data };
     });
   },
   tenantOf: platformTenant,

@@ -126,6 +126,25 @@ export const flowServiceSimulatorModule: SimulatorModule<FlowServiceState> = {
       }
       return { status: 404, body: { error: 'no such flow' } };
     });
+    // Another user (or Adobe's retirement of a connector) removes an object, whatever uses it.
+    router.delete('/__admin/flow-service/:collection/:id', (request) => {
+      const collection = request.params.collection as Collection;
+      if (!['connections', 'sourceConnections', 'targetConnections', 'flows', 'runs'].includes(collection))
+        return {
+          status: 400,
+          body: { error: 'expected connections, sourceConnections, targetConnections, flows or runs' },
+        };
+      for (const org of Object.values(state().orgs)) {
+        for (const sandbox of Object.values(org.sandboxes)) {
+          if (Object.hasOwn(sandbox[collection], request.params.id!)) {
+            delete sandbox[collection][request.params.id!];
+            context.changed();
+            return { status: 204 };
+          }
+        }
+      }
+      return { status: 404, body: { error: `no such object in ${collection}` } };
+    });
     router.put('/__admin/flow-service/permissions', (request) => {
       const body = z
         .object({ orgId: z.string().min(1), denied: z.array(z.string().min(1)) })

@@ -4,7 +4,14 @@ import { seededSandboxes } from '../adobe-platform/orgs';
 import type { SeedOptions } from '../core/module';
 import { DEMO_MARKETO, DEMO_SFMC, DEMO_SFMC_V1_OBJECTS } from '../seeds/demo-catalog';
 import { seededId } from '../seeds/seeded-id';
-import { emptySandbox, newEtag, type FlowServiceState, type SandboxData, type StoredRecord } from './records';
+import {
+  emptySandbox,
+  newEtag,
+  type FlowServiceState,
+  type RunPlan,
+  type SandboxData,
+  type StoredRecord,
+} from './records';
 import { createRunRecord } from './runs';
 
 const HOUR = 3_600_000;
@@ -182,14 +189,20 @@ function seedSfmcFlows(data: SandboxData, flows: SeededSfmcFlow[], now: number, 
     data.sourceConnections[source.id] = source;
     data.targetConnections[target.id] = target;
     data.flows[dataflow.id] = dataflow;
-    if (flows.length <= DEMO_SFMC_V1_OBJECTS.length) {
-      for (const hoursAgo of [3, 2, 1]) {
-        const runId = seededId(`${key}/run/${hoursAgo}`);
-        data.runs[runId] = createRunRecord(dataflow, data, runId, now - hoursAgo * HOUR, runDurationMs, {
-          orgId: flow.orgId,
-          sandboxName: flow.sandbox,
-        });
+    // At scale every fifth V1 flow's latest run failed: V2 is then checked against the last successful one.
+    const latestFails = flows.length > DEMO_SFMC_V1_OBJECTS.length && flow.index % 5 === 4;
+    const hours = flows.length > DEMO_SFMC_V1_OBJECTS.length ? [2, 1] : [3, 2, 1];
+    for (const hoursAgo of hours) {
+      const runId = seededId(`${key}/run/${hoursAgo}`);
+      const run = createRunRecord(dataflow, data, runId, now - hoursAgo * HOUR, runDurationMs, {
+        orgId: flow.orgId,
+        sandboxName: flow.sandbox,
+      });
+      if (latestFails && hoursAgo === 1) {
+        const plan = run._plan as RunPlan;
+        run._plan = { ...plan, outcome: 'failed', failedRecords: plan.inputRecords };
       }
+      data.runs[runId] = run;
     }
   }
 }

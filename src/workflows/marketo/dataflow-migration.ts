@@ -3,7 +3,7 @@ import { msToNumber } from '@temporalio/common/lib/time';
 import { ApplicationFailure, proxyActivities } from '@temporalio/workflow';
 import type { CutoverActivities } from '../../activities';
 import { COMPENSATION, INSPECT, SAGA_STEP } from '../activity-options';
-import { pollUntilSettled, undoAndExplain, type Compensation } from '../migration/saga';
+import { pollUntilSettled, UncertainCreates, undoAndExplain, type Compensation } from '../migration/saga';
 import type { MarketoDataflowInput, MarketoDataflowResult } from './messages';
 
 const create = proxyActivities<CutoverActivities>({
@@ -26,6 +26,11 @@ const compensate = proxyActivities<CutoverActivities>({
   summary: 'Roll back: remove the V2 dataflow',
 });
 
+const reconcile = proxyActivities<CutoverActivities>({
+  ...COMPENSATION,
+  summary: 'Remove twins of the V2 objects a retried create may have made',
+});
+
 /**
  * One Marketo V1 destination dataflow replaced by a V2 one, as a saga: create
  * the V2 target connection and dataflow, activate the same audiences with the
@@ -39,28 +44,39 @@ export async function marketoDataflowMigrationWorkflow(
   const { sandbox, item } = input;
   const v1 = { flowId: item.v1.flowId, name: item.v1.name };
   const target = item.v2.target;
+  const known: { flowId?: string; targetConnectionId?: string } = {};
+  const uncertain = new UncertainCreates();
   // Registered before the first create, and finding V2 by name, so even a create whose answer was lost is undone.
   const compensations: Compensation[] = [
     {
       what: 'remove the V2 dataflow and target connection',
-      undo: () => compensate.removeMarketoV2Objects({ sandbox, v1, target }),
+      undo: () => compensate.removeMarketoV2Objects({ sandbox, v1, target, known, ...uncertain.input }),
     },
   ];
   try {
-    const targetConnection = await create.ensureMarketoTargetConnection({
-      sandbox,
-      v1,
-      target,
-      v2: item.v2,
-      baseConnectionId: input.v2BaseConnectionId,
-    });
-    const flow = await create.ensureMarketoV2Flow({
-      sandbox,
-      v1,
-      target,
-      sourceConnectionId: item.v1.sourceConnectionId,
-      targetConnectionId: targetConnection.id,
-    });
+    const targetConnection = await uncertain.track(() =>
+      create.ensureMarketoTargetConnection({
+        sandbox,
+        v1,
+        target,
+        v2: item.v2,
+        baseConnectionId: input.v2BaseConnectionId,
+      }),
+    );
+    known.targetConnectionId = targetConnection.id;
+    const flow = await uncertain.track(() =>
+      create.ensureMarketoV2Flow({
+        sandbox,
+        v1,
+        target,
+        sourceConnectionId: item.v1.sourceConnectionId,
+        targetConnectionId: targetConnection.id,
+      }),
+    );
+    known.flowId = flow.id;
+    // A twin a lagging list hid would export the same audiences a second time.
+    if (uncertain.since !== undefined)
+      await reconcile.reconcileMarketoV2Objects({ sandbox, v1, target, known, ...uncertain.input });
     await activate.activateMarketoV2Flow({ sandbox, flowId: flow.id, v2: item.v2 });
     const outcome = await pollUntilSettled(
       () => inspect.marketoActivationOutcome({ sandbox, flowId: flow.id, v2: item.v2 }),

@@ -1,6 +1,6 @@
 import { executeChild, proxyActivities } from '@temporalio/workflow';
 import type { CutoverActivities } from '../../activities';
-import { CLEANUP, DISCOVERY, PREFLIGHT, WRITE } from '../activity-options';
+import { CLEANUP, CUT_OVER, DISCOVERY, PREFLIGHT, WRITE } from '../activity-options';
 import { planMarketoMigration } from '../../domain/marketo/plan';
 import type { MarketoPlanItem, MarketoTargetCard } from '../../domain/marketo/types';
 import { describeFailure } from '../failures';
@@ -24,9 +24,14 @@ const prepare = proxyActivities<CutoverActivities>({
   summary: 'Find or create the V2 Marketo account connection',
 });
 
-const cleanup = proxyActivities<CutoverActivities>({
+const rollback = proxyActivities<CutoverActivities>({
   ...CLEANUP,
-  summary: 'Remove objects that are no longer needed',
+  summary: 'Roll back: remove the V2 dataflows',
+});
+
+const removal = proxyActivities<CutoverActivities>({
+  ...CUT_OVER,
+  summary: 'Delete V1 dataflows and the connections nothing uses any more',
 });
 
 interface MarketoVerifiedItem extends VerifiedItem {
@@ -56,6 +61,7 @@ function progressOf(sandbox: string, item: MarketoPlanItem): ItemProgress {
 export async function marketoMigrationWorkflow(input: MarketoMigrationInput): Promise<MigrationProgress> {
   return runMigration<MarketoMigrateItem, MarketoVerifiedItem>(input, {
     kind: 'marketo-migration',
+    v2Tag: 'marketo',
     v1FlowIdOf: (item) => item.v1.flowId,
 
     async preflight() {
@@ -80,12 +86,11 @@ export async function marketoMigrationWorkflow(input: MarketoMigrationInput): Pr
     accountKeyOf: (item) => item.v1.baseConnection.id,
 
     async ensureAccount(sandbox, item) {
-      const account = await prepare.ensureMarketoBaseConnection({
+      return prepare.ensureMarketoBaseConnection({
         sandbox,
         target: item.v2.target,
-        v1BaseConnection: item.v1.baseConnection,
+        v1BaseConnection: { id: item.v1.baseConnection.id, name: item.v1.baseConnection.name },
       });
-      return account.id;
     },
 
     async migrateOne(sandbox, item, v2AccountId) {
@@ -118,23 +123,15 @@ export async function marketoMigrationWorkflow(input: MarketoMigrationInput): Pr
       };
     },
 
-    async removeV1(sandbox, verified, report) {
-      // Approval (and any retention) may have taken days: V1 goes only where V2 still exports.
-      const states = await cleanup.flowStates({ sandbox, flowIds: verified.map((item) => item.v2FlowId) });
-      const items = verified.filter((item) => states[item.v2FlowId] === 'enabled');
-      for (const item of verified.filter((candidate) => !items.includes(candidate))) {
-        item.progress.status = 'failed';
-        item.progress.reason = `the V2 dataflow is ${states[item.v2FlowId]} now, so V1 was kept to keep its audiences exported`;
-      }
-      if (!items.length) return;
-      await cleanup.deleteFlowServiceObjects({
+    async removeV1(sandbox, items, report) {
+      await removal.deleteFlowServiceObjects({
         sandbox,
         objects: items.map((item) => ({ collection: 'flows' as const, id: item.v1.flowId })),
       });
       for (const item of items) item.progress.status = 'v1-removed';
       report();
       // The Profile source connection is shared with V2, so only V1's Marketo side goes.
-      await cleanup.deleteConnectionsIfUnused({
+      await removal.deleteConnectionsIfUnused({
         sandbox,
         sourceOrTargetConnections: items.map((item) => ({
           collection: 'targetConnections' as const,
@@ -148,7 +145,12 @@ export async function marketoMigrationWorkflow(input: MarketoMigrationInput): Pr
     async rollBack(sandbox, items, reason) {
       for (const item of items) {
         try {
-          await cleanup.removeMarketoV2Objects({ sandbox, v1: item.v1, target: item.target });
+          await rollback.removeMarketoV2Objects({
+            sandbox,
+            v1: item.v1,
+            target: item.target,
+            known: { flowId: item.v2FlowId },
+          });
           item.progress.status = 'rolled-back';
           item.progress.reason = reason;
         } catch (error) {

@@ -23,7 +23,7 @@ import {
   CutoverSandboxes,
 } from '../../temporal/search-attributes';
 import type { CutoverActivities } from '../../activities';
-import { CLEANUP } from '../activity-options';
+import { CLEANUP, CUT_OVER } from '../activity-options';
 import { describeFailure } from '../failures';
 import {
   approveUpdate,
@@ -71,6 +71,11 @@ export interface VerifiedItem {
 const cleanup = proxyActivities<CutoverActivities>({
   ...CLEANUP,
   summary: 'Check V1 before a rollback, or remove V2 account connections nothing uses',
+});
+
+const cutOver = proxyActivities<CutoverActivities>({
+  ...CUT_OVER,
+  summary: 'Confirm each V1 has exactly one verified V2 still enabled',
 });
 
 /** How the parent starts an item's child saga: named after the run and the V1 dataflow, so a retry finds it. */
@@ -130,8 +135,11 @@ export interface MigrationSteps<W, V extends VerifiedItem> {
   plan(sandbox: string): Promise<SandboxPlan<W>>;
   /** Which V2 account connection a work entry needs; items with the same key share one. */
   accountKeyOf(work: W): string;
-  /** Finds or makes that account connection; the run calls it once per key, before any child, so none race. */
-  ensureAccount(sandbox: string, work: W): Promise<string>;
+  /**
+   * Finds or makes that account connection; the run calls it once per key,
+   * before any child, so none race. `retried`: a twin may exist (see EnsuredObject).
+   */
+  ensureAccount(sandbox: string, work: W): Promise<{ id: string; name: string; retried: boolean }>;
   /** Migrates one item, usually as a child saga; a failure is reported with the item and the others go on. */
   migrateOne(sandbox: string, work: W, v2AccountId: string): Promise<ItemOutcome<V>>;
   /** Deletes V1 for approved items; runs to the end once begun. */
@@ -144,6 +152,8 @@ export interface MigrationSteps<W, V extends VerifiedItem> {
   rollBack(sandbox: string, items: V[], reason: string): Promise<void>;
   /** The key that pairs a work entry with its progress entry. */
   v1FlowIdOf(work: W): string;
+  /** The tag in the description of every V2 dataflow this kind makes (`cutover:<tag>:<V1 id>`). */
+  v2Tag: 'sfmc' | 'marketo';
 }
 
 /**
@@ -159,6 +169,8 @@ export async function runMigration<W, V extends VerifiedItem>(
   const progress: MigrationProgress = { phase: 'preflight', items: [], awaitingApproval: [] };
   const decisions = new Map<string, 'approved' | 'rejected'>();
   const verified: V[] = [];
+  /** Sandboxes whose V1 deletion has begun: approved, so nothing there is rolled back any more. */
+  const cuttingOver = new Set<string>();
   let rejection = '';
 
   setHandler(progressQuery, () => progress);
@@ -224,10 +236,14 @@ export async function runMigration<W, V extends VerifiedItem>(
   };
 
   async function migrateSandbox(sandbox: string, work: W[]): Promise<V[]> {
-    const accounts = new Map<string, string>();
+    const accounts = new Map<string, { id: string; name: string }>();
+    let accountsUncertainSince: number | undefined;
     for (const entry of work) {
       const key = steps.accountKeyOf(entry);
-      if (!accounts.has(key)) accounts.set(key, await steps.ensureAccount(sandbox, entry));
+      if (accounts.has(key)) continue;
+      const account = await steps.ensureAccount(sandbox, entry);
+      if (account.retried) accountsUncertainSince = Date.now();
+      accounts.set(key, account);
     }
     const done: V[] = [];
     const failedAccounts: string[] = [];
@@ -235,7 +251,7 @@ export async function runMigration<W, V extends VerifiedItem>(
       const itemProgress = progress.items.find(
         (candidate) => candidate.sandbox === sandbox && candidate.v1FlowId === steps.v1FlowIdOf(entry),
       )!;
-      const v2AccountId = accounts.get(steps.accountKeyOf(entry))!;
+      const v2AccountId = accounts.get(steps.accountKeyOf(entry))!.id;
       itemProgress.status = 'migrating';
       let outcome: ItemOutcome<V>;
       try {
@@ -258,7 +274,29 @@ export async function runMigration<W, V extends VerifiedItem>(
       report('migrating');
     });
     await removeUnusedAccounts(sandbox, failedAccounts);
+    if (accountsUncertainSince !== undefined)
+      await cleanup.removeUnusedTwinConnections({
+        sandbox,
+        keep: [...accounts.values()],
+        uncertainSince: accountsUncertainSince,
+      });
     return done;
+  }
+
+  /** Items whose V1 may go: a V1 is deleted only while exactly one verified V2, still enabled, replaces it. */
+  async function confirmedForCutOver(sandbox: string, items: V[]): Promise<V[]> {
+    const checks = await cutOver.confirmSingleV2({
+      sandbox,
+      tag: steps.v2Tag,
+      items: items.map((item) => ({ v1FlowId: item.v1.flowId, v2FlowId: item.progress.v2FlowId ?? '' })),
+    });
+    return items.filter((item) => {
+      const check = checks[item.v1.flowId];
+      if (check?.ok) return true;
+      item.progress.status = 'failed';
+      item.progress.reason = check?.reason ?? 'its V2 dataflow could not be confirmed, so V1 was kept';
+      return false;
+    });
   }
 
   async function rollBack(sandbox: string, items: V[], reason: string): Promise<void> {
@@ -330,8 +368,12 @@ export async function runMigration<W, V extends VerifiedItem>(
         });
       }
       report('removing-v1');
+      cuttingOver.add(sandbox);
       // Once deleting V1 has begun it runs to the end: a cancellation must not roll back a V2 whose V1 is gone.
-      await CancellationScope.nonCancellable(() => steps.removeV1(sandbox, items, () => report()));
+      await CancellationScope.nonCancellable(async () => {
+        const confirmed = await confirmedForCutOver(sandbox, items);
+        if (confirmed.length) await steps.removeV1(sandbox, confirmed, () => report());
+      });
     }
     report(
       progress.items.some((item) => item.status === 'rolled-back') &&
@@ -343,7 +385,8 @@ export async function runMigration<W, V extends VerifiedItem>(
     // Whatever stopped the run, no verified item is left half cut over with nobody to approve it.
     await CancellationScope.nonCancellable(async () => {
       report('rolling-back');
-      for (const sandbox of input.sandboxes) {
+      // An approved sandbox whose V1 deletion began keeps its V2: it was verified and approved, and V1 may be gone.
+      for (const sandbox of input.sandboxes.filter((name) => !cuttingOver.has(name))) {
         const items = verified.filter(
           (item) => item.progress.sandbox === sandbox && item.progress.status === 'verified',
         );

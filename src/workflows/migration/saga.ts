@@ -38,6 +38,33 @@ export async function undoAndExplain(error: unknown, compensations: Compensation
   return describeFailure(error);
 }
 
+/**
+ * Remembers when a create step may have committed without the workflow
+ * learning the object's id: a step that failed, or one whose activity had to
+ * be retried. Lookups by name (a clean-up, a twin check) then wait for
+ * Experience Platform's lists to catch up from that moment.
+ */
+export class UncertainCreates {
+  /** Workflow time (epoch ms) of the latest such step; undefined while every create answered at once. */
+  since: number | undefined;
+
+  async track<T extends { retried: boolean }>(step: () => Promise<T>): Promise<T> {
+    try {
+      const result = await step();
+      if (result.retried) this.since = Date.now();
+      return result;
+    } catch (error) {
+      this.since = Date.now();
+      throw error;
+    }
+  }
+
+  /** `{ uncertainSince }` for an activity input, or nothing when every create answered. */
+  get input(): { uncertainSince?: number } {
+    return this.since === undefined ? {} : { uncertainSince: this.since };
+  }
+}
+
 const FIRST_POLL = 2_000;
 const MAX_POLL = 5 * 60_000;
 

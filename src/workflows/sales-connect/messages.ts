@@ -16,8 +16,7 @@ export interface SalesConnectProvisioningInput {
   instanceId: string;
   /** `http`: steps run through the gateway; `manual`: a person does them in the UI and confirms each. */
   gateway: 'http' | 'manual';
-  /** Waits shorter than Adobe's ten minutes are honoured only against the simulator. */
-  simulated: boolean;
+  /** The wait asked for; the worker raises it to its own minimum (ten minutes unless its gateway is the simulator). */
   provisioningDelay: string;
   batchSize: number;
   users: RequestedUser[];

@@ -166,6 +166,8 @@ export async function salesConnectProvisioningWorkflow(
   try {
     // 1. Sales Connect must already use the Salesforce org Marketo uses.
     report('preflight');
+    // The worker holding the gateway decides how short the wait may be, not the caller's input.
+    const { minimumDelayMs } = await read.salesConnectWaitPolicy();
     let salesforce: { instanceUrl: string; isProduction: boolean };
     if (manual) {
       const confirmation = await confirmed(
@@ -217,7 +219,7 @@ export async function salesConnectProvisioningWorkflow(
     // 3. The wait Adobe asks for: a durable timer, no worker slot held.
     const delayMs = effectiveProvisioningDelayMs(
       msToNumber(input.provisioningDelay as Duration),
-      input.simulated,
+      minimumDelayMs,
     );
     const waitMs = remainingWaitMs(connectedAtMs, Date.now(), delayMs);
     progress.marketoConnectedAt = new Date(connectedAtMs).toISOString();

@@ -3,7 +3,7 @@ import { msToNumber } from '@temporalio/common/lib/time';
 import { ApplicationFailure, proxyActivities } from '@temporalio/workflow';
 import type { CutoverActivities } from '../../activities';
 import { COMPENSATION, INSPECT, SAGA_STEP } from '../activity-options';
-import { pollUntilSettled, undoAndExplain, type Compensation } from '../migration/saga';
+import { pollUntilSettled, UncertainCreates, undoAndExplain, type Compensation } from '../migration/saga';
 import type { CreatedV2Objects, SfmcDataflowInput, SfmcDataflowResult } from './messages';
 
 const create = proxyActivities<CutoverActivities>({ ...SAGA_STEP, summary: 'Find or create a V2 object' });
@@ -21,6 +21,11 @@ const compensate = proxyActivities<CutoverActivities>({
   summary: 'Roll back: restore V1, remove V2',
 });
 
+const reconcile = proxyActivities<CutoverActivities>({
+  ...COMPENSATION,
+  summary: 'Remove twins of the V2 objects a retried create may have made',
+});
+
 /**
  * One V1 SFMC dataflow replaced by a V2 one, as a saga: create the V2 objects,
  * disable V1, prove the first V2 run; on any failure (or cancellation) put V1
@@ -32,32 +37,42 @@ export async function sfmcDataflowMigrationWorkflow(input: SfmcDataflowInput): P
   const { sandbox, item } = input;
   const compensations: Compensation[] = [];
   const created: CreatedV2Objects = { baseConnectionId: input.v2BaseConnectionId };
+  const uncertain = new UncertainCreates();
+  const v1 = { name: item.v1.name, flowId: item.v1.flowId };
   try {
     compensations.unshift({
-      what: 'remove the V2 dataflow and connections',
-      undo: () =>
-        compensate.removeSfmcV2Objects({ sandbox, v1: { name: item.v1.name, flowId: item.v1.flowId } }),
+      what: 'remove the V2 dataflow, connections and mapping set',
+      undo: () => compensate.removeSfmcV2Objects({ sandbox, v1, known: created, ...uncertain.input }),
     });
-    const source = await create.ensureV2SourceConnection({
-      sandbox,
-      v1: item.v1,
-      v2: item.v2,
-      baseConnectionId: input.v2BaseConnectionId,
-    });
+    const source = await uncertain.track(() =>
+      create.ensureV2SourceConnection({
+        sandbox,
+        v1: item.v1,
+        v2: item.v2,
+        baseConnectionId: input.v2BaseConnectionId,
+      }),
+    );
     created.sourceConnectionId = source.id;
-    const target = await create.ensureV2TargetConnection({ sandbox, v1: item.v1 });
+    const target = await uncertain.track(() => create.ensureV2TargetConnection({ sandbox, v1: item.v1 }));
     created.targetConnectionId = target.id;
-    const mapping = await create.ensureV2MappingSet({ sandbox, v1: item.v1, v2: item.v2 });
+    const mapping = await uncertain.track(() =>
+      create.ensureV2MappingSet({ sandbox, v1: item.v1, v2: item.v2 }),
+    );
     created.mappingSetId = mapping.id;
-    const flow = await create.ensureV2Flow({
-      sandbox,
-      v1: item.v1,
-      v2: item.v2,
-      sourceConnectionId: source.id,
-      targetConnectionId: target.id,
-      mappingSetId: mapping.id,
-    });
+    const flow = await uncertain.track(() =>
+      create.ensureV2Flow({
+        sandbox,
+        v1: item.v1,
+        v2: item.v2,
+        sourceConnectionId: source.id,
+        targetConnectionId: target.id,
+        mappingSetId: mapping.id,
+      }),
+    );
     created.flowId = flow.id;
+    // A retried create may have left a twin a lagging list hid: it would ingest the dataset a second time.
+    if (uncertain.since !== undefined)
+      await reconcile.reconcileSfmcV2Objects({ sandbox, v1, known: created, ...uncertain.input });
 
     // V1 stops so the dataset is not ingested twice; turning it back on is the first undo.
     if (item.v1.state === 'enabled') {
@@ -85,10 +100,10 @@ export async function sfmcDataflowMigrationWorkflow(input: SfmcDataflowInput): P
         'FirstRunFailed',
       );
     }
-    const v1Records = item.v1.lastRun?.inputRecordCount ?? 0;
+    const v1Records = item.v1.lastSuccessfulRun?.inputRecordCount ?? 0;
     if (v1Records > 0 && outcome.inputRecordCount === 0) {
       throw ApplicationFailure.nonRetryable(
-        `the first V2 run read 0 records where V1's last run read ${v1Records}; check the data extension "${item.v2.dataExtension.name}"`,
+        `the first V2 run read 0 records where V1's last successful run read ${v1Records}; check the data extension "${item.v2.dataExtension.name}"`,
         'ImplausibleFirstRun',
       );
     }

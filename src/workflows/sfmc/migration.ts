@@ -1,6 +1,6 @@
 import { executeChild, proxyActivities } from '@temporalio/workflow';
 import type { CutoverActivities } from '../../activities';
-import { CLEANUP, DISCOVERY, PREFLIGHT, WRITE } from '../activity-options';
+import { CLEANUP, CUT_OVER, DISCOVERY, PREFLIGHT, WRITE } from '../activity-options';
 import { planSfmcMigration } from '../../domain/sfmc/plan';
 import type { PlanItem } from '../../domain/sfmc/types';
 import { describeFailure } from '../failures';
@@ -24,9 +24,14 @@ const preflight = proxyActivities<CutoverActivities>({
   summary: 'Prove the SFMC V2 credentials',
 });
 
-const cleanup = proxyActivities<CutoverActivities>({
+const rollback = proxyActivities<CutoverActivities>({
   ...CLEANUP,
-  summary: 'Remove objects that are no longer needed',
+  summary: 'Roll back: restore V1, remove V2',
+});
+
+const removal = proxyActivities<CutoverActivities>({
+  ...CUT_OVER,
+  summary: 'Delete V1 dataflows and the connections nothing uses any more',
 });
 
 type MigrateItem = Extract<PlanItem, { action: 'migrate' }>;
@@ -56,9 +61,7 @@ function progressOf(sandbox: string, item: PlanItem): ItemProgress {
         }
       : {}),
     ...(item.action === 'migrate' && item.warnings.length ? { warnings: item.warnings } : {}),
-    ...(item.v1.lastRun?.inputRecordCount !== undefined
-      ? { v1Records: item.v1.lastRun.inputRecordCount }
-      : {}),
+    ...(item.v1.lastSuccessfulRun ? { v1Records: item.v1.lastSuccessfulRun.inputRecordCount } : {}),
   };
 }
 
@@ -71,6 +74,7 @@ function progressOf(sandbox: string, item: PlanItem): ItemProgress {
 export async function sfmcMigrationWorkflow(input: SfmcMigrationInput): Promise<MigrationProgress> {
   return runMigration<MigrateItem, SfmcVerifiedItem>(input, {
     kind: 'sfmc-migration',
+    v2Tag: 'sfmc',
     v1FlowIdOf: (item) => item.v1.flowId,
 
     async preflight() {
@@ -91,7 +95,10 @@ export async function sfmcMigrationWorkflow(input: SfmcMigrationInput): Promise<
     accountKeyOf: (item) => item.v1.baseConnection.id,
 
     async ensureAccount(sandbox, item) {
-      return (await prepare.ensureV2BaseConnection({ sandbox, v1BaseConnection: item.v1.baseConnection })).id;
+      return prepare.ensureV2BaseConnection({
+        sandbox,
+        v1BaseConnection: { id: item.v1.baseConnection.id, name: item.v1.baseConnection.name },
+      });
     },
 
     async migrateOne(sandbox, item, v2AccountId) {
@@ -126,13 +133,13 @@ export async function sfmcMigrationWorkflow(input: SfmcMigrationInput): Promise<
 
     async removeV1(sandbox, items, report) {
       // One idempotent, heartbeating activity per sandbox keeps the history small at thousands of dataflows.
-      await cleanup.deleteFlowServiceObjects({
+      await removal.deleteFlowServiceObjects({
         sandbox,
         objects: items.map((item) => ({ collection: 'flows' as const, id: item.v1.flowId })),
       });
       for (const item of items) item.progress.status = 'v1-removed';
       report();
-      await cleanup.deleteConnectionsIfUnused({
+      await removal.deleteConnectionsIfUnused({
         sandbox,
         sourceOrTargetConnections: items.flatMap((item) => [
           { collection: 'sourceConnections' as const, id: item.v1.sourceConnectionId },
@@ -147,8 +154,12 @@ export async function sfmcMigrationWorkflow(input: SfmcMigrationInput): Promise<
       for (const item of items) {
         try {
           if (item.v1.wasEnabled)
-            await cleanup.setFlowEnabled({ sandbox, flowId: item.v1.flowId, enabled: true });
-          await cleanup.removeSfmcV2Objects({ sandbox, v1: { name: item.v1.name, flowId: item.v1.flowId } });
+            await rollback.setFlowEnabled({ sandbox, flowId: item.v1.flowId, enabled: true });
+          await rollback.removeSfmcV2Objects({
+            sandbox,
+            v1: { name: item.v1.name, flowId: item.v1.flowId },
+            known: { flowId: item.progress.v2FlowId },
+          });
           item.progress.status = 'rolled-back';
           item.progress.reason = reason;
         } catch (error) {

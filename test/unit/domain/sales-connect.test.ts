@@ -11,7 +11,11 @@ import {
   sameSalesforceInstance,
   type SalesforceFacts,
 } from '../../../src/domain/sales-connect/preflight';
-import { effectiveProvisioningDelayMs, remainingWaitMs } from '../../../src/domain/sales-connect/wait';
+import {
+  effectiveProvisioningDelayMs,
+  minimumProvisioningDelayMs,
+  remainingWaitMs,
+} from '../../../src/domain/sales-connect/wait';
 
 const PROD = 'https://acme.my.salesforce.com';
 const SANDBOX = 'https://acme--uat.sandbox.my.salesforce.com';
@@ -167,9 +171,12 @@ describe('planInvitations', () => {
 
 describe('the provisioning wait', () => {
   it('is never below ten minutes against a real account, and measured from the connection', () => {
-    expect(effectiveProvisioningDelayMs(60_000, false)).toBe(600_000);
-    expect(effectiveProvisioningDelayMs(20 * 60_000, false)).toBe(1_200_000);
-    expect(effectiveProvisioningDelayMs(5_000, true)).toBe(5_000);
+    expect(minimumProvisioningDelayMs(60_000, false)).toBe(600_000);
+    expect(minimumProvisioningDelayMs(20 * 60_000, false)).toBe(1_200_000);
+    expect(minimumProvisioningDelayMs(5_000, true)).toBe(5_000);
+    // The run's request only lengthens the worker's minimum: a caller cannot shorten it.
+    expect(effectiveProvisioningDelayMs(5_000, 600_000)).toBe(600_000);
+    expect(effectiveProvisioningDelayMs(900_000, 600_000)).toBe(900_000);
     expect(remainingWaitMs(1_000_000, 1_000_000 + 900_000, 600_000)).toBe(0);
     // A connection younger than the delay waits the whole delay again: a bridge clock behind Temporal's cannot shorten it.
     expect(remainingWaitMs(1_000_000, 1_000_000 + 120_000, 600_000)).toBe(600_000);
