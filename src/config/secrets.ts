@@ -4,20 +4,46 @@ import { describeSecretRef, type SecretRef } from './secret-ref';
 const REDACTED = '[redacted]';
 const MIN_REDACTABLE_LENGTH = 4;
 
+/**
+ * Every spelling a secret takes on its way out: raw, JSON-escaped, URL
+ * component (`%21`…), form-encoded (`+` for a space, as URLSearchParams
+ * writes it, and with `!'()~` escaped as PHP and Java write it), and base64
+ * (standard and URL-safe), as in a Basic header or a payload.
+ */
+export function secretSpellings(secret: string): string[] {
+  const form = new URLSearchParams({ s: secret }).toString().slice(2);
+  const strictForm = encodeURIComponent(secret)
+    .replace(/[!'()~]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`)
+    .replace(/%20/g, '+');
+  const base64 = Buffer.from(secret).toString('base64');
+  return [
+    ...new Set([
+      secret,
+      JSON.stringify(secret).slice(1, -1),
+      encodeURIComponent(secret),
+      form,
+      strictForm,
+      base64,
+      base64.replace(/=+$/, ''),
+      Buffer.from(secret).toString('base64url'),
+    ]),
+  ];
+}
+
 /** Remembers every secret value resolved in this process so text can be scrubbed before it leaves. */
 export class Redactor {
   private readonly values = new Set<string>();
 
-  /** Also remembers the JSON-escaped and URL-encoded spellings, which is how secrets appear in logs and URLs. */
+  /** Remembers every spelling of the secret (see secretSpellings), longest first when scrubbing. */
   remember(secret: string): void {
     if (secret.length < MIN_REDACTABLE_LENGTH) return;
-    for (const spelling of [secret, JSON.stringify(secret).slice(1, -1), encodeURIComponent(secret)])
-      this.values.add(spelling);
+    for (const spelling of secretSpellings(secret)) this.values.add(spelling);
   }
 
   redact(text: string): string {
     let result = text;
-    for (const value of this.values) result = result.split(value).join(REDACTED);
+    for (const value of [...this.values].sort((a, b) => b.length - a.length))
+      result = result.split(value).join(REDACTED);
     return result;
   }
 }

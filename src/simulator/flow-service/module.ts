@@ -22,6 +22,7 @@ import {
   type StoredRecord,
 } from './records';
 import { createRunRecord, lastRunDetails, materialiseScheduledRuns, runView } from './runs';
+import type { RunPlan } from './records';
 import { seedFlowService } from './seed';
 import { authSpecsFor, connectionSpecItems, connectionSpecKey, flowSpecItems } from './spec-catalog';
 import { validateFlow } from './validate-flow';
@@ -111,20 +112,55 @@ export const flowServiceSimulatorModule: SimulatorModule<FlowServiceState> = {
     registerFlowServiceRoutes(router, state, context);
   },
   registerAdmin(router, state, context) {
+    const flowById = (flowId: string) => {
+      for (const org of Object.values(state().orgs))
+        for (const [name, sandbox] of Object.entries(org.sandboxes))
+          if (Object.hasOwn(sandbox.flows, flowId))
+            return { flow: sandbox.flows[flowId]!, sandbox, name, org };
+      return undefined;
+    };
     router.put('/__admin/flow-service/flows/:flowId/fail-next-runs', (request) => {
-      const count = z.object({ count: z.number().int().min(0) }).safeParse(request.body);
-      if (!count.success) return { status: 400, body: { error: 'expected {"count": N}' } };
-      for (const org of Object.values(state().orgs)) {
-        for (const sandbox of Object.values(org.sandboxes)) {
-          const flow = sandbox.flows[request.params.flowId!];
-          if (flow) {
-            ((flow._sim ??= {}) as FlowSimulation).failNextRuns = count.data.count;
-            context.changed();
-            return { status: 200, body: { flowId: flow.id, failNextRuns: count.data.count } };
-          }
-        }
-      }
-      return { status: 404, body: { error: 'no such flow' } };
+      const body = z
+        .object({ count: z.number().int().min(0), skip: z.number().int().min(0).default(0) })
+        .strict()
+        .safeParse(request.body);
+      if (!body.success) return { status: 400, body: { error: 'expected {"count": N, "skip"?: N}' } };
+      const found = flowById(request.params.flowId!);
+      if (!found) return { status: 404, body: { error: 'no such flow' } };
+      const simulation = (found.flow._sim ??= {}) as FlowSimulation;
+      simulation.failNextRuns = body.data.count;
+      simulation.succeedBeforeFailing = body.data.skip;
+      context.changed();
+      return {
+        status: 200,
+        body: { flowId: found.flow.id, failNextRuns: body.data.count, skip: body.data.skip },
+      };
+    });
+    // A run that has already finished, e.g. a V1 run that failed after earlier successes.
+    router.post('/__admin/flow-service/flows/:flowId/runs', (request) => {
+      const body = z
+        .object({ outcome: z.enum(['success', 'failed']), minutesAgo: z.number().min(0).default(0) })
+        .strict()
+        .safeParse(request.body);
+      if (!body.success)
+        return { status: 400, body: { error: 'expected {"outcome": "success"|"failed", "minutesAgo"?: N}' } };
+      const found = flowById(request.params.flowId!);
+      if (!found) return { status: 404, body: { error: 'no such flow' } };
+      const id = context.newId();
+      const startedAt = context.clock.now() - body.data.minutesAgo * 60_000;
+      const run = createRunRecord(found.flow, found.sandbox, id, startedAt, 0, {
+        orgId: String(found.flow.imsOrgId ?? ''),
+        sandboxName: found.name,
+      });
+      const plan = run._plan as RunPlan;
+      run._plan = {
+        ...plan,
+        outcome: body.data.outcome,
+        failedRecords: body.data.outcome === 'failed' ? plan.inputRecords : 0,
+      };
+      found.sandbox.runs[id] = run;
+      context.changed();
+      return { status: 201, body: { id } };
     });
     // Another user (or Adobe's retirement of a connector) removes an object, whatever uses it.
     router.delete('/__admin/flow-service/:collection/:id', (request) => {
@@ -164,18 +200,30 @@ export const flowServiceSimulatorModule: SimulatorModule<FlowServiceState> = {
         .object({
           runDurationMs: z.number().int().min(0).optional(),
           failRunsOfNewFlows: z.number().int().min(0).optional(),
+          emptyRunsOfNewFlows: z.boolean().optional(),
         })
         .strict()
         .safeParse(request.body);
       if (!settings.success)
-        return { status: 400, body: { error: 'expected {"runDurationMs"?: N, "failRunsOfNewFlows"?: N}' } };
+        return {
+          status: 400,
+          body: {
+            error: 'expected {"runDurationMs"?: N, "failRunsOfNewFlows"?: N, "emptyRunsOfNewFlows"?: B}',
+          },
+        };
       if (settings.data.runDurationMs !== undefined) state().runDurationMs = settings.data.runDurationMs;
       if (settings.data.failRunsOfNewFlows !== undefined)
         state().failRunsOfNewFlows = settings.data.failRunsOfNewFlows;
+      if (settings.data.emptyRunsOfNewFlows !== undefined)
+        state().emptyRunsOfNewFlows = settings.data.emptyRunsOfNewFlows;
       context.changed();
       return {
         status: 200,
-        body: { runDurationMs: state().runDurationMs, failRunsOfNewFlows: state().failRunsOfNewFlows ?? 0 },
+        body: {
+          runDurationMs: state().runDurationMs,
+          failRunsOfNewFlows: state().failRunsOfNewFlows ?? 0,
+          emptyRunsOfNewFlows: state().emptyRunsOfNewFlows ?? false,
+        },
       };
     });
   },
@@ -507,6 +555,7 @@ function registerFlowServiceRoutes(
       const simulation: FlowSimulation = {
         nextRunAt: Math.max(now(), startTime),
         ...(state().failRunsOfNewFlows ? { failNextRuns: state().failRunsOfNewFlows } : {}),
+        ...(state().emptyRunsOfNewFlows ? { emptyRuns: true } : {}),
       };
       const response = store(sandbox, 'flows', {
         ...body.data,

@@ -18,8 +18,12 @@ export interface RunPlan {
 export interface FlowSimulation {
   /** Scheduled runs have been materialised up to (excluding) this time. */
   nextRunAt?: number;
-  /** The next N runs of this flow fail (set through the admin API). */
+  /** The next N runs of this flow fail (set through the admin API)... */
   failNextRuns?: number;
+  /** ...after this many more succeed first. */
+  succeedBeforeFailing?: number;
+  /** Its runs read no record at all (a data extension that is empty, or the wrong one). */
+  emptyRuns?: boolean;
   /** Destination flows have no schedule; they report an activation run this often. */
   activationIntervalMs?: number;
   /** The delta column of the first on-demand run, which later runs may not change. */
@@ -43,6 +47,8 @@ export interface FlowServiceState {
   runDurationMs: number;
   /** Dataflows created from now on fail this many first runs (to rehearse a failing V2). */
   failRunsOfNewFlows?: number;
+  /** Dataflows created from now on read no record (to rehearse an implausible first V2 run). */
+  emptyRunsOfNewFlows?: boolean;
   /** Access-control permissions withheld from each org's API credential (e.g. "Activate Destinations"). */
   deniedPermissions?: Record<string, string[]>;
 }

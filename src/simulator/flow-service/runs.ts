@@ -50,9 +50,11 @@ export function planRun(
   durationMs: number,
 ): RunPlan {
   const simulation = flow._sim as FlowSimulation | undefined;
-  const failing = (simulation?.failNextRuns ?? 0) > 0;
+  const waiting = (simulation?.succeedBeforeFailing ?? 0) > 0;
+  if (waiting) simulation!.succeedBeforeFailing! -= 1;
+  const failing = !waiting && (simulation?.failNextRuns ?? 0) > 0;
   if (failing) simulation!.failNextRuns! -= 1;
-  const records = simulatedRecordCount(sourceObjectOf(flow, sandbox));
+  const records = simulation?.emptyRuns ? 0 : simulatedRecordCount(sourceObjectOf(flow, sandbox));
   return {
     outcome: failing ? 'failed' : 'success',
     startedAt,

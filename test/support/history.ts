@@ -1,0 +1,118 @@
+import { defaultPayloadConverter, type Payload } from '@temporalio/common';
+import type { temporal } from '@temporalio/proto';
+
+type History = temporal.api.history.v1.IHistory;
+type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
+
+function isPayload(value: unknown): value is Payload {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    'metadata' in value &&
+    (value as { data?: unknown }).data instanceof Uint8Array
+  );
+}
+
+/** A payload's value through the SDK's own converter; its raw text when no converter knows it. */
+export function decodePayload(payload: Payload): unknown {
+  try {
+    return defaultPayloadConverter.fromPayload(payload);
+  } catch {
+    return Buffer.from(payload.data ?? new Uint8Array()).toString('utf8');
+  }
+}
+
+export function decodePayloads(payloads: { payloads?: Payload[] | null } | null | undefined): unknown[] {
+  return (payloads?.payloads ?? []).map(decodePayload);
+}
+
+/**
+ * Every text a history holds, with each payload decoded by the payload
+ * converter (inputs, results, failures and their details, heartbeat
+ * details, memo, search attributes, summaries and details, headers): what a
+ * person reading the history in the UI or the database could read.
+ */
+export function historyTexts(history: History): string[] {
+  const texts: string[] = [];
+  const seen = new Set<unknown>();
+  const walk = (value: unknown): void => {
+    if (value === null || value === undefined) return;
+    if (typeof value === 'string') {
+      texts.push(value);
+      return;
+    }
+    if (typeof value !== 'object' || seen.has(value)) return;
+    seen.add(value);
+    if (isPayload(value)) {
+      const decoded = decodePayload(value);
+      texts.push(typeof decoded === 'string' ? decoded : JSON.stringify(decoded));
+      return;
+    }
+    if (value instanceof Uint8Array) {
+      texts.push(Buffer.from(value).toString('utf8'));
+      return;
+    }
+    for (const child of Array.isArray(value) ? value : Object.values(value)) walk(child);
+  };
+  walk(history.events ?? []);
+  return texts;
+}
+
+const idOf = (event: HistoryEvent) => Number(event.eventId);
+
+export interface ScheduledActivity {
+  eventId: number;
+  type: string;
+  input: unknown[];
+  summary?: string;
+}
+
+/** The activities a history scheduled, in order, with their decoded inputs. */
+export function scheduledActivities(history: History): ScheduledActivity[] {
+  return (history.events ?? []).flatMap((event) => {
+    const attributes = event.activityTaskScheduledEventAttributes;
+    if (!attributes) return [];
+    const summary = event.userMetadata?.summary
+      ? decodePayload(event.userMetadata.summary as Payload)
+      : undefined;
+    return [
+      {
+        eventId: idOf(event),
+        type: attributes.activityType?.name ?? '',
+        input: decodePayloads(attributes.input as { payloads?: Payload[] }),
+        ...(typeof summary === 'string' ? { summary } : {}),
+      },
+    ];
+  });
+}
+
+export interface FiredTimer {
+  startedEventId: number;
+  firedEventId: number;
+  seconds: number;
+  summary?: string;
+}
+
+/** The durable timers a history started and fired, with their lengths and summaries. */
+export function firedTimers(history: History): FiredTimer[] {
+  const events = history.events ?? [];
+  return events.flatMap((event) => {
+    const started = event.timerStartedEventAttributes;
+    if (!started) return [];
+    const fired = events.find(
+      (candidate) => candidate.timerFiredEventAttributes?.timerId === started.timerId,
+    );
+    if (!fired) return [];
+    const summary = event.userMetadata?.summary
+      ? decodePayload(event.userMetadata.summary as Payload)
+      : undefined;
+    return [
+      {
+        startedEventId: idOf(event),
+        firedEventId: idOf(fired),
+        seconds: Number(started.startToFireTimeout?.seconds ?? 0),
+        ...(typeof summary === 'string' ? { summary } : {}),
+      },
+    ];
+  });
+}
