@@ -10,7 +10,7 @@ import {
   provisioningProgressQuery,
   type ProvisioningProgress,
 } from '../../src/workflows/sales-connect/messages';
-import { adminPut, rawSalesConnectConfig } from '../support/cutover-config';
+import { adminPost, adminPut, rawSalesConnectConfig } from '../support/cutover-config';
 import { cutoverTestWorker } from '../support/cutover-worker';
 import { timeSkippingEnvironment, useTemporalEnvironment } from '../support/temporal-env';
 import { waitFor } from '../support/wait-for';
@@ -28,13 +28,27 @@ beforeEach(async () => {
 });
 afterEach(() => simulator.close());
 
-async function setUp(taskQueue: string, gateway: 'http' | 'manual') {
-  const raw = rawSalesConnectConfig(simulator, taskQueue, {
-    gateway,
-    users: [{ email: 'ben.seller@demo.example' }, { email: 'chloe.rep@demo.example', workspace: 'EMEA' }],
-  });
+type SalesConnectRaw = ReturnType<typeof rawSalesConnectConfig>;
+
+/**
+ * A provisioning run and its workers. `caller` shapes the config the run's
+ * input comes from (a person's CLI), `workerConfig` the worker's own.
+ */
+async function setUp(
+  taskQueue: string,
+  gateway: 'http' | 'manual',
+  options: { caller?: (raw: SalesConnectRaw) => void; workerConfig?: (raw: SalesConnectRaw) => void } = {},
+) {
+  const users = [
+    { email: 'ben.seller@demo.example' },
+    { email: 'chloe.rep@demo.example', workspace: 'EMEA' },
+  ];
+  const raw = rawSalesConnectConfig(simulator, taskQueue, { gateway, users });
+  options.workerConfig?.(raw);
   const config = parseConfig(raw, 'test.yaml');
-  const run = salesConnectRunFromConfig(config);
+  const callerRaw = rawSalesConnectConfig(simulator, taskQueue, { gateway, users });
+  options.caller?.(callerRaw);
+  const run = salesConnectRunFromConfig(parseConfig(callerRaw, 'caller.yaml'));
   const worker = async (options: { cache?: boolean } = {}) =>
     cutoverTestWorker(
       env(),
@@ -63,6 +77,15 @@ const inPhase = (handle: WorkflowHandle, phase: string, step?: string) =>
 
 const eventSeconds = (event: { eventTime?: { seconds?: unknown } | null }) =>
   Number(event.eventTime?.seconds);
+
+/** Seconds between the run's start and the first invitation it scheduled (Temporal's clock). */
+async function secondsUntilInvitations(handle: WorkflowHandle): Promise<number> {
+  const events = (await handle.fetchHistory()).events ?? [];
+  const invite = events.find(
+    (event) => event.activityTaskScheduledEventAttributes?.activityType?.name === 'inviteSalesConnectUsers',
+  );
+  return eventSeconds(invite!) - eventSeconds(events[0]!);
+}
 
 describe('the ten-minute wait after connecting Marketo (time-skipping server)', () => {
   it('holds across a worker restart, and invitations start promptly after ten minutes', async () => {
@@ -177,5 +200,46 @@ describe('the ten-minute wait after connecting Marketo (time-skipping server)', 
     ]);
     // Nothing went through the HTTP gateway.
     expect(simulator.requests.list({ module: 'salesConnect' })).toEqual([]);
+  });
+
+  it('waits the full delay after a Marketo connection an earlier run made a minute ago', async () => {
+    // An earlier run connected Sales Connect to Marketo a minute ago (by Temporal's clock, which skips) and stopped.
+    const clock = (await (await fetch(`${simulator.baseUrl}/__admin/clock`)).json()) as { now: number };
+    const advanceMs = (await env().currentTimeMs()) - 60_000 - clock.now;
+    if (advanceMs > 0) await adminPost(simulator, '/__admin/clock', { advanceMs });
+    const connected = await fetch(
+      `${simulator.baseUrl}/sales-connect/v1/instances/${DEMO_SALES_CONNECT.instanceId}/marketo-connection`,
+      {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          munchkinId: DEMO_MARKETO.munchkinId,
+          clientId: DEMO_MARKETO.clientId,
+          clientSecret: 'marketo-test-secret-value',
+        }),
+      },
+    );
+    expect(connected.status).toBeLessThan(300);
+    const { worker, handle } = await setUp(uniqueTaskQueue('sc-young'), 'http');
+    const result = await (await worker()).runUntil(handle.result());
+    expect(result.users.map((user) => user.status)).toEqual(['invited', 'invited']);
+    expect(simulator.requests.list({ method: 'PUT', pathContains: '/marketo-connection' })).toHaveLength(1);
+    expect(await secondsUntilInvitations(handle)).toBeGreaterThanOrEqual(600);
+  });
+
+  it('keeps the worker’s ten minutes when the caller’s config asks for five seconds against the simulator', async () => {
+    const { worker, handle } = await setUp(uniqueTaskQueue('sc-worker-decides'), 'http', {
+      caller: (raw) => {
+        raw.salesConnect.provisioningDelay = '5 seconds';
+      },
+      // The worker talks to this gateway as to a real bridge: Adobe's ten minutes hold.
+      workerConfig: (raw) => {
+        (raw.salesConnect.gateway as { simulated?: boolean }).simulated = false;
+      },
+    });
+    const result = await (await worker()).runUntil(handle.result());
+    expect(result.users.map((user) => user.status)).toEqual(['invited', 'invited']);
+    expect(Date.parse(result.provisioningStartsAt!) - Date.parse(result.marketoConnectedAt!)).toBe(600_000);
+    expect(await secondsUntilInvitations(handle)).toBeGreaterThanOrEqual(600);
   });
 });

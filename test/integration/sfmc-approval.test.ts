@@ -3,6 +3,7 @@ import { startSimulator, type RunningSimulator } from '../../src/simulator/serve
 import { approveUpdate, rejectUpdate, type MigrationProgress } from '../../src/workflows/migration/messages';
 import { adminPut } from '../support/cutover-config';
 import { awaitingApproval, startMigrationRun } from '../support/migration-start';
+import { firedTimers, scheduledActivities } from '../support/history';
 import { collect, demoAdobeClients } from '../support/simulator';
 import { timeSkippingEnvironment, useTemporalEnvironment } from '../support/temporal-env';
 import { uniqueTaskQueue } from '../support/worker';
@@ -112,10 +113,14 @@ describe('the SFMC cut-over gate (time-skipping server)', () => {
     expect(result.phase).toBe('completed');
     expect((await env().currentTimeMs()) - serverTimeBefore).toBeGreaterThanOrEqual(14 * 24 * 3_600_000);
     const history = await handle.fetchHistory();
-    const timers = history.events?.flatMap((event) =>
-      event.timerStartedEventAttributes ? [event.timerStartedEventAttributes] : [],
+    const retention = firedTimers(history).find((timer) => timer.seconds === 14 * 24 * 3600);
+    expect(retention?.summary).toBe('Keep V1 in prod for 14 days before deleting it');
+    // V1 is deleted only once the retention timer has fired, never before.
+    const v1Deletions = scheduledActivities(history).filter(
+      (activity) => activity.type === 'deleteFlowServiceObjects',
     );
-    expect(timers?.some((timer) => Number(timer.startToFireTimeout?.seconds) === 14 * 24 * 3600)).toBe(true);
+    expect(v1Deletions).toHaveLength(1);
+    expect(v1Deletions[0]!.eventId).toBeGreaterThan(retention!.firedEventId);
     const flows = await prodFlows();
     expect(
       result.items

@@ -69,14 +69,25 @@ export function rawSimulatorConfig(
   };
 }
 
-export async function adminPut(simulator: RunningSimulator, path: string, body: unknown): Promise<void> {
+async function admin(
+  simulator: RunningSimulator,
+  method: string,
+  path: string,
+  body: unknown,
+): Promise<void> {
   const response = await fetch(`${simulator.baseUrl}${path}`, {
-    method: 'PUT',
+    method,
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(body),
   });
   if (!response.ok) throw new Error(`${path} answered ${response.status}: ${await response.text()}`);
 }
+
+export const adminPut = (simulator: RunningSimulator, path: string, body: unknown) =>
+  admin(simulator, 'PUT', path, body);
+
+export const adminPost = (simulator: RunningSimulator, path: string, body: unknown) =>
+  admin(simulator, 'POST', path, body);
 
 /** The simulator config plus Sales Connect (HTTP gateway on the simulator) and the Salesforce facts of the demo. */
 export function rawSalesConnectConfig(
