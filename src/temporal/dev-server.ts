@@ -33,6 +33,8 @@ export interface RunningDevServer {
   dbFile: string | undefined;
   binary: ResolvedTemporalBinary;
   stop(): Promise<void>;
+  /** SIGKILLs the server, as a crash would: nothing is flushed or shut down in order. */
+  kill(): Promise<void>;
 }
 
 const SQLITE_PRAGMAS = ['journal_mode=wal', 'synchronous=off'];
@@ -88,7 +90,21 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<Ru
     await stop();
     throw error;
   }
-  return { address, namespace, uiUrl: uiPort ? `http://${ip}:${uiPort}` : undefined, dbFile, binary, stop };
+  const kill = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill('SIGKILL');
+    await exited;
+  };
+  return {
+    address,
+    namespace,
+    uiUrl: uiPort ? `http://${ip}:${uiPort}` : undefined,
+    dbFile,
+    binary,
+    stop,
+    kill,
+  };
 }
 
 function captureTail(child: ChildProcess): () => string {
@@ -170,6 +186,8 @@ async function startSdkManagedDevServer(
       dbFile: options.dbFile,
       binary,
       stop: () => env.teardown(),
+      // The SDK owns this server's process; tearing it down is the hardest stop available.
+      kill: () => env.teardown(),
     };
   } catch (error) {
     throw explainSdkDownloadFailure('cli', binary, error);

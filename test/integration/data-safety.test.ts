@@ -5,6 +5,7 @@
  * a pending or implausible first run never counted as verified), nothing
  * left behind by a rollback. Counts come from the simulator's own state.
  */
+import { WorkflowFailedError } from '@temporalio/client';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load';
 import type { CutoverConfig } from '../../src/config/schema';
@@ -16,7 +17,8 @@ import { adminPut, rawSimulatorConfig } from '../support/cutover-config';
 import { cutoverTestWorker } from '../support/cutover-worker';
 import { expectCleanHistory } from '../support/history-checks';
 import { committedCreates, droppedAnswers, flowServiceState, taggedPerV1 } from '../support/simulator-state';
-import { useFreshDemoSimulator } from '../support/simulator';
+import { demoAdobeClients, useFreshDemoSimulator } from '../support/simulator';
+import { DEMO_MARKETO } from '../../src/simulator/seeds/demo-catalog';
 import { useTemporalEnvironment } from '../support/temporal-env';
 import { uniqueTaskQueue } from '../support/worker';
 
@@ -220,5 +222,56 @@ describe('nothing counted as verified before it is', () => {
     expect(taggedPerV1(after.flows, 'marketo').size).toBe(0);
     // V1 was never written to.
     for (const [id, etag] of v1Before) expect(after.flows.find((flow) => flow.id === id)?.etag).toBe(etag);
+  });
+});
+
+describe('safeguards that cannot be configured away', () => {
+  /** Points the V1 account connection of prod's flows elsewhere, as if it had been made for another account. */
+  async function repointV1Account(name: string, param: string, value: string) {
+    const { flowService } = demoAdobeClients(simulator(), 'prod');
+    const account = flowServiceState(simulator(), 'prod').connections.find(
+      (connection) => connection.name === name,
+    )!;
+    const etag = (await flowService.connections.get(account.id))!.etag!;
+    await flowService.connections.update(account.id, etag, [
+      { op: 'replace', path: `/auth/params/${param}`, value },
+    ]);
+    return account.id;
+  }
+
+  async function expectBlockedBeforeAnyWrite(kind: 'sfmc' | 'marketo', pattern: RegExp) {
+    const writesBefore = simulator()
+      .requests.list()
+      .filter((entry) => entry.method !== 'GET').length;
+    const config = configFor(uniqueTaskQueue(`safety-${kind}-blocked`));
+    const error = await migrate(kind, config, ['prod']).then(
+      () => undefined,
+      (caught: unknown) => caught as WorkflowFailedError,
+    );
+    expect(error).toBeInstanceOf(WorkflowFailedError);
+    expect(error!.cause?.message).toMatch(pattern);
+    // Token requests only: nothing was created, changed or deleted.
+    const writes = simulator()
+      .requests.list()
+      .filter((entry) => entry.method !== 'GET' && !/\/token/.test(entry.path));
+    expect(writes.length - writesBefore).toBeLessThanOrEqual(0);
+  }
+
+  it('blocks a Marketo migration whose V1 account exports to another Munchkin ID than the config’s', async () => {
+    const account = await repointV1Account('Marketo Engage (V1)', 'munchkinId', '999-XYZ-999');
+    await expectBlockedBeforeAnyWrite(
+      'marketo',
+      new RegExp(
+        `^Nothing was changed\\. Blocked: prod: V1 account connection "Marketo Engage \\(V1\\)" \\(${account}\\) exports to Marketo 999-XYZ-999, but marketo\\.munchkinId is ${DEMO_MARKETO.munchkinId}: .* Set marketo\\.munchkinId, clientId and clientSecret to subscription 999-XYZ-999`,
+      ),
+    );
+  });
+
+  it('blocks an SFMC migration whose V1 account reads another tenant than sfmc.baseEndpoint', async () => {
+    await repointV1Account('Salesforce Marketing Cloud (V1)', 'subdomain', 'mcother000000000000000000000');
+    await expectBlockedBeforeAnyWrite(
+      'sfmc',
+      /^Nothing was changed\. Blocked: prod: V1 account connection "Salesforce Marketing Cloud \(V1\)" .* reads SFMC tenant "mcother000000000000000000000", but sfmc\.baseEndpoint is tenant "mcdemo/,
+    );
   });
 });

@@ -69,6 +69,36 @@ describe('config files', () => {
     expect(problems.join()).not.toContain('s3cr3t-value');
   });
 
+  it('refuses a sandbox, a user or a schedule listed twice, naming both entries', () => {
+    // A later entry would otherwise override the earlier one: prod auto-approved after all.
+    expect(
+      problemsOf({
+        adobe: {
+          ...minimal.adobe,
+          sandboxes: [
+            { name: 'prod', autoApprove: false },
+            { name: 'dev' },
+            { name: 'prod', autoApprove: true },
+          ],
+        },
+      }),
+    ).toEqual([
+      'adobe.sandboxes[2].name: sandbox "prod" is listed twice (also at [0]); keep one entry and merge its settings',
+    ]);
+    expect(
+      problemsOf({
+        ...minimal,
+        salesConnect: {
+          instanceId: 'sc-1',
+          gateway: { type: 'manual' },
+          users: [{ email: 'Ada@x.example' }, { email: 'ada@X.example', workspace: 'EMEA' }],
+        },
+      }),
+    ).toEqual([
+      'salesConnect.users[1].email: user "ada@X.example" is listed twice (also at [0]); keep one entry and merge its settings',
+    ]);
+  });
+
   it('reports unknown fields so typos do not pass silently', () => {
     const raw = { ...structuredClone(minimal), temporl: {} };
     expect(problemsOf(raw)).toEqual([

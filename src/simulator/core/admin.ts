@@ -21,6 +21,7 @@ export const seedOptionsSchema = z
     profile: z.enum(['empty', 'demo', 'large']),
     sandboxes: z.number().int().positive().max(100).optional(),
     flowsPerSandbox: z.number().int().positive().max(10_000).optional(),
+    marketoFlowsPerSandbox: z.number().int().min(0).max(10_000).optional(),
   })
   .strict();
 

@@ -11,6 +11,8 @@ export interface SeedOptions {
   /** `large` only: how many sandboxes per org and V1 flows of each kind per sandbox. */
   sandboxes?: number;
   flowsPerSandbox?: number;
+  /** `large` only: Marketo V1 destination flows per sandbox, when it should differ from `flowsPerSandbox`. */
+  marketoFlowsPerSandbox?: number;
 }
 
 /** What every module's routes may use; the simulator owns all of it. */

@@ -400,7 +400,7 @@ export function seedFlowService(state: FlowServiceState, options: SeedOptions, n
     );
     const marketoFlows =
       options.profile === 'large'
-        ? largeMarketoFlows(options.flowsPerSandbox ?? 100)
+        ? largeMarketoFlows(options.marketoFlowsPerSandbox ?? options.flowsPerSandbox ?? 100)
         : sandbox === 'prod'
           ? DEMO_MARKETO_V1_FLOWS
           : DEMO_MARKETO_V1_FLOWS.slice(0, 1);
