@@ -109,14 +109,14 @@ describe('the retry delay Temporal is given', () => {
       attempt: 6,
       retryPolicy: { initialInterval: 2_000, backoffCoefficient: 2, maximumInterval: 60_000 },
     });
-    const failure = (await env.run(async (): Promise<unknown> => toActivityFailure(throttled))) as ApplicationFailure;
+    const failure = await env.run(async () => toActivityFailure(throttled) as ApplicationFailure);
     expect(failure.nextRetryDelay).toBe(60_000);
     expect(await env.run(async () => policyBackoffMs())).toBe(60_000);
   });
 
   it('is Retry-After when the server asks for longer than the policy would wait', async () => {
     const env = new MockActivityEnvironment({ attempt: 1, retryPolicy: { initialInterval: 500 } });
-    const failure = (await env.run(async (): Promise<unknown> => toActivityFailure(throttled))) as ApplicationFailure;
+    const failure = await env.run(async () => toActivityFailure(throttled) as ApplicationFailure);
     expect(failure.nextRetryDelay).toBe(1_000);
   });
 });
@@ -177,7 +177,14 @@ describe('a batch activity retried after a lost answer', () => {
   it('resumes after the last object the earlier attempt reported deleted', async () => {
     const deleted: string[] = [];
     const clients = {
-      flowService: () => ({ flows: { delete: async (id: string) => void deleted.push(id) ?? 'deleted' } }),
+      flowService: () => ({
+        flows: {
+          delete: async (id: string) => {
+            deleted.push(id);
+            return 'deleted';
+          },
+        },
+      }),
     } as unknown as RemoteClients;
     const activities = createFlowServiceActivities({ clients });
     const env = new MockActivityEnvironment({
