@@ -109,14 +109,16 @@ describe('the retry delay Temporal is given', () => {
       attempt: 6,
       retryPolicy: { initialInterval: 2_000, backoffCoefficient: 2, maximumInterval: 60_000 },
     });
-    const failure = await env.run(async () => toActivityFailure(throttled) as ApplicationFailure);
+    const outcome: unknown = await env.run(async () => toActivityFailure(throttled));
+    const failure = outcome as ApplicationFailure;
     expect(failure.nextRetryDelay).toBe(60_000);
     expect(await env.run(async () => policyBackoffMs())).toBe(60_000);
   });
 
   it('is Retry-After when the server asks for longer than the policy would wait', async () => {
     const env = new MockActivityEnvironment({ attempt: 1, retryPolicy: { initialInterval: 500 } });
-    const failure = await env.run(async () => toActivityFailure(throttled) as ApplicationFailure);
+    const outcome: unknown = await env.run(async () => toActivityFailure(throttled));
+    const failure = outcome as ApplicationFailure;
     expect(failure.nextRetryDelay).toBe(1_000);
   });
 });
