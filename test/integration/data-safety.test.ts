@@ -15,6 +15,7 @@ import { sfmcRunFromConfig } from '../../src/domain/sfmc/run-input';
 import type { MigrationProgress } from '../../src/workflows/migration/messages';
 import { adminPut, rawSimulatorConfig } from '../support/cutover-config';
 import { cutoverTestWorker } from '../support/cutover-worker';
+import { scheduledActivities } from '../support/history';
 import { expectCleanHistory } from '../support/history-checks';
 import { committedCreates, droppedAnswers, flowServiceState, taggedPerV1 } from '../support/simulator-state';
 import { demoAdobeClients, useFreshDemoSimulator } from '../support/simulator';
@@ -275,3 +276,52 @@ describe('safeguards that cannot be configured away', () => {
     );
   });
 });
+
+describe('no needless rollback once a cut-over is approved', () => {
+  it('keeps every verified V2 when an approved V1 deletion fails for good, and rolls nothing back', async () => {
+    const prod = flowServiceState(simulator(), 'prod');
+    const subscriber = prod.flows.find((flow) => flow.name === 'SFMC Subscriber to AEP')!;
+    // The credential may not delete this one V1 dataflow: a 403 that retrying cannot change.
+    simulator().faults.configure({
+      script: [{ kind: 'forbidden', method: 'DELETE', pathMatches: `/flows/${subscriber.id}$`, count: 100 }],
+    });
+    const config = configFor(uniqueTaskQueue('safety-no-rollback'));
+    const run = sfmcRunFromConfig(config, ['prod']);
+    const workflowId = `${run.workflowId}/${config.temporal.taskQueue}`;
+    const worker = await cutoverTestWorker(env(), config);
+    const error = await worker
+      .runUntil(
+        env().client.workflow.execute('sfmcMigrationWorkflow', {
+          taskQueue: config.temporal.taskQueue,
+          workflowId,
+          args: [run.input],
+        }),
+      )
+      .then(
+        () => undefined,
+        (caught: unknown) => caught as WorkflowFailedError,
+      );
+    simulator().faults.configure({});
+    expect(error).toBeInstanceOf(WorkflowFailedError);
+    expect(describeCause(error!)).toMatch(/DELETE \/flows\/\S+ failed \(forbidden, HTTP 403/);
+
+    const after = flowServiceState(simulator(), 'prod');
+    const v2 = taggedPerV1(after.flows, 'sfmc');
+    expect(v2.size).toBe(2);
+    for (const flows of v2.values()) expect(flows.map((flow) => flow.state)).toEqual(['enabled']);
+    expect(after.flows.find((flow) => flow.id === subscriber.id)?.state).toBe('disabled');
+    const parent = await env().client.workflow.getHandle(workflowId).fetchHistory();
+    expect(
+      scheduledActivities(parent)
+        .map((activity) => activity.type)
+        .filter((type) => ['removeSfmcV2Objects', 'setFlowEnabled'].includes(type)),
+    ).toEqual([]);
+  });
+});
+
+/** The innermost message of a workflow failure. */
+function describeCause(error: Error): string {
+  let current: Error | undefined = error;
+  while (current?.cause instanceof Error) current = current.cause;
+  return current?.message ?? '';
+}

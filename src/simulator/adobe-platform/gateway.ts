@@ -1,3 +1,4 @@
+import type { FaultResponseKind } from '../core/module';
 import type { SimRequest, SimResponse } from '../core/router';
 import { bearerToken, type TokenRegistry } from '../core/tokens';
 
@@ -70,10 +71,17 @@ export function authenticatePlatformCall(
   return { caller: { orgId, sandbox, clientId: grant.subject.clientId } };
 }
 
-export function platformFaultResponse(
-  kind: 'rate-limited' | 'server-error',
-  retryAfterSeconds: number,
-): SimResponse {
+export function platformFaultResponse(kind: FaultResponseKind, retryAfterSeconds: number): SimResponse {
+  if (kind === 'forbidden')
+    return {
+      status: 403,
+      body: {
+        type: 'https://ns.adobe.com/aep/errors/FLOW-2120-403',
+        title: 'Forbidden',
+        status: 403,
+        report: { 'detailed-message': 'The credential is not allowed to do this.' },
+      },
+    };
   // Flow Service documents no 429 contract; this mirrors Adobe's API gateway throttling answer (assumption).
   return kind === 'rate-limited'
     ? {

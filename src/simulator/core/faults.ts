@@ -5,7 +5,7 @@ const moduleNameSchema = z.enum(['ims', 'flowService', 'dataPrep', 'sfmc', 'mark
 
 const scriptedFaultSchema = z
   .object({
-    kind: z.enum(['server-error', 'rate-limited', 'drop-after-commit', 'concurrent-edit']),
+    kind: z.enum(['server-error', 'rate-limited', 'forbidden', 'drop-after-commit', 'concurrent-edit']),
     count: z.number().int().positive().default(1),
     method: z.string().toUpperCase().optional(),
     pathContains: z.string().optional(),
@@ -151,6 +151,9 @@ export class FaultInjector {
     if (wait > 0 || this.takeScripted('rate-limited', method, path)) {
       stats.rateLimited += 1;
       return { type: 'respond', kind: 'rate-limited', retryAfterSeconds: Math.max(1, wait) };
+    }
+    if (this.takeScripted('forbidden', method, path)) {
+      return { type: 'respond', kind: 'forbidden', retryAfterSeconds: 0 };
     }
     if (
       this.takeScripted('server-error', method, path) ||

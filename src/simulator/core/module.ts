@@ -28,7 +28,8 @@ export interface SimulatorContext {
   newId(): string;
 }
 
-export type FaultResponseKind = 'rate-limited' | 'server-error';
+/** `forbidden`: the credential may not do this (a scripted 403 on one object, e.g. a V1 dataflow). */
+export type FaultResponseKind = 'rate-limited' | 'server-error' | 'forbidden';
 
 /**
  * One emulated API. Each module owns a JSON-serialisable slice of the

@@ -89,7 +89,9 @@ export const imsSimulatorModule: SimulatorModule<ImsSimulatorState> = {
     return body?.client_id ?? 'anonymous';
   },
   faultResponse: (kind, retryAfterSeconds) =>
-    kind === 'rate-limited'
+    kind === 'forbidden'
+      ? { status: 401, body: { error: 'invalid_client', error_description: 'invalid client' } }
+      : kind === 'rate-limited'
       ? {
           status: 429,
           headers: { 'retry-after': String(retryAfterSeconds) },

@@ -256,6 +256,7 @@ export const salesConnectSimulatorModule: SimulatorModule<SalesConnectSimulatorS
 
   faultResponse(kind, retryAfterSeconds): SimResponse {
     const headers = { 'retry-after': String(retryAfterSeconds) };
+    if (kind === 'forbidden') return contractError(401, 'unauthorized', 'This API key may not do this.');
     return kind === 'rate-limited'
       ? contractError(
           429,

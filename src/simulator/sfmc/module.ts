@@ -3,7 +3,7 @@ import type { SimRequest } from '../core/router';
 import { DEMO_SFMC } from '../seeds/demo-catalog';
 import { registerSfmcAdminRoutes } from './admin-routes';
 import { registerAuthRoutes, tenantBaseUrl } from './auth-routes';
-import { rateLimited, serverError } from './responses';
+import { rateLimited, restError, serverError } from './responses';
 import { registerRestRoutes } from './rest-routes';
 import { initialSfmcState, seedSfmcState, type SfmcSimulatorState } from './state';
 
@@ -35,7 +35,11 @@ export const sfmcSimulatorModule: SimulatorModule<SfmcSimulatorState> = {
   registerAdmin: registerSfmcAdminRoutes,
   tenantOf: subdomainOf,
   faultResponse: (kind, retryAfterSeconds) =>
-    kind === 'rate-limited' ? rateLimited(retryAfterSeconds) : serverError(),
+    kind === 'rate-limited'
+      ? rateLimited(retryAfterSeconds)
+      : kind === 'forbidden'
+        ? restError(403, 'Insufficient privileges to complete this action.', 0)
+        : serverError(),
   describeBaseUrls: (baseUrl) => ({
     'SFMC auth, demo tenant (sfmc.authBaseUrl)': simulatedSfmcAuthBaseUrl(baseUrl, DEMO_SFMC.subdomain),
   }),

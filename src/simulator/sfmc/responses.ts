@@ -19,7 +19,7 @@ export function invalidClient(): SimResponse {
   return authError(401, 'invalid_client', 'Client authentication failed.');
 }
 
-function restError(status: number, message: string, errorcode?: number): SimResponse {
+export function restError(status: number, message: string, errorcode?: number): SimResponse {
   return { status, body: { message, ...(errorcode === undefined ? {} : { errorcode }), documentation: '' } };
 }
 
