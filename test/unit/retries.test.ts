@@ -64,10 +64,16 @@ describe('in-place retries of one remote call', () => {
     expect(waits).toEqual([1_000, 200, 100]);
   });
 
-  it('never repeat a create after a lost answer, but wait out a 429 for any method', async () => {
+  it('never repeat a create after a lost answer or a 500, but after a 429 or 503 (not handled) for any method', async () => {
     const create = scripted([lost()]);
     await expect(create.fetchImpl('http://x/flows', { method: 'POST' })).rejects.toThrow('fetch failed');
     expect(create.calls).toEqual(['POST']);
+    const failed = scripted([500]);
+    expect((await failed.fetchImpl('http://x/flows', { method: 'POST' })).status).toBe(500);
+    expect(failed.calls).toEqual(['POST']);
+    const unavailable = scripted([503, 201]);
+    expect((await unavailable.fetchImpl('http://x/flows', { method: 'POST' })).status).toBe(201);
+    expect(unavailable.calls).toEqual(['POST', 'POST']);
     const throttled = scripted([429, 200]);
     expect((await throttled.fetchImpl('http://x/flows', { method: 'POST' })).status).toBe(200);
     expect(throttled.calls).toEqual(['POST', 'POST']);

@@ -33,7 +33,8 @@ function headerOf(init: RequestInit | undefined, name: string): string | undefin
  * Whether repeating a request whose answer was lost cannot change anything a
  * second time: reads, deletes (a second one finds nothing), and patches
  * guarded by If-Match (a second one meets a 412 once the first applied).
- * Creates are not: activities find what an earlier attempt made instead.
+ * Creates are not: activities find what an earlier attempt made instead
+ * (though any request answered 429 or 503 may be repeated: it was not handled).
  */
 export function isIdempotent(init: RequestInit | undefined): boolean {
   const method = (init?.method ?? 'GET').toUpperCase();
@@ -84,7 +85,9 @@ export function retryingFetch(base: typeof fetch = fetch, options: RetryingFetch
           continue;
         }
       }
-      if (response.status >= 500 && idempotent && transient + 1 < policy.attempts) {
+      // A 503 says the server did not handle the request (RFC 9110), so even a create may be repeated.
+      const repeatable = idempotent || response.status === 503;
+      if (response.status >= 500 && repeatable && transient + 1 < policy.attempts) {
         if ((retryAfter ?? 0) <= policy.maxWaitMs) {
           transient += 1;
           await response.body?.cancel();

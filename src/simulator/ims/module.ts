@@ -92,14 +92,14 @@ export const imsSimulatorModule: SimulatorModule<ImsSimulatorState> = {
     kind === 'forbidden'
       ? { status: 401, body: { error: 'invalid_client', error_description: 'invalid client' } }
       : kind === 'rate-limited'
-      ? {
-          status: 429,
-          headers: { 'retry-after': String(retryAfterSeconds) },
-          body: { error: 'too_many_requests', error_description: 'Too many requests' },
-        }
-      : {
-          status: 503,
-          body: { error: 'temporarily_unavailable', error_description: 'Service temporarily unavailable' },
-        },
+        ? {
+            status: 429,
+            headers: { 'retry-after': String(retryAfterSeconds) },
+            body: { error: 'too_many_requests', error_description: 'Too many requests' },
+          }
+        : {
+            status: 503,
+            body: { error: 'temporarily_unavailable', error_description: 'Service temporarily unavailable' },
+          },
   describeBaseUrls: (baseUrl) => ({ 'Adobe IMS (adobe.imsUrl)': `${baseUrl}/ims` }),
 };
