@@ -103,14 +103,17 @@ export async function settleSince(since: number | undefined, consistency: ListCo
   if (left > 0) await waitInActivity(left);
 }
 
+/** How often a retried create looks again while the visibility window has not passed. */
+const LOOK_AGAIN_MS = 1_000;
+
 /**
  * Find-or-create that survives a lost answer *and* a list that lags behind
  * writes. A first attempt looks the object up by its deterministic name and
  * creates it when absent. A retried attempt may follow one whose create was
  * committed but whose answer was lost, and a lagging list would not show that
- * object yet: so it first waits until the visibility window has passed since
- * the earlier attempt could last have written, then looks, and only then
- * creates. Of several objects with the name (twins), the oldest is used.
+ * object yet: so it keeps looking until the visibility window has passed
+ * since the earlier attempt could last have written, and only then creates.
+ * Of several objects with the name (twins), the oldest is used.
  */
 export async function findOrCreate(
   find: () => Promise<StoredObject[]>,
@@ -119,9 +122,16 @@ export async function findOrCreate(
 ): Promise<EnsuredObject> {
   const info = activityInfo();
   const retried = (info?.attempt ?? 1) > 1;
-  if (retried) await settleSince(info!.currentAttemptScheduledTimestampMs, consistency);
-  const [existing] = await find();
-  if (existing) return { id: existing.id, created: false, retried };
+  const settledAt = retried
+    ? info!.currentAttemptScheduledTimestampMs + consistency.listVisibilityWindowMs
+    : 0;
+  for (;;) {
+    const [existing] = await find();
+    if (existing) return { id: existing.id, created: false, retried };
+    const left = settledAt - Date.now();
+    if (left <= 0) break;
+    await waitInActivity(Math.min(left, LOOK_AGAIN_MS));
+  }
   return { id: (await create()).id, created: true, retried };
 }
 

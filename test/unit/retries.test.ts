@@ -144,25 +144,47 @@ describe('find-or-create across a lost answer', () => {
     expect(made).toEqual({ id: 'new', created: true, retried: false });
   });
 
-  it('waits on a retried attempt until the window has passed, then finds what the lost answer made', async () => {
-    const scheduledAt = Date.now();
-    const env = new MockActivityEnvironment({ attempt: 2, currentAttemptScheduledTimestampMs: scheduledAt });
-    const lookedAt: number[] = [];
+  it('keeps looking on a retried attempt until what the lost answer made shows in the lagging list', async () => {
+    const env = new MockActivityEnvironment({ attempt: 2, currentAttemptScheduledTimestampMs: Date.now() });
+    const visibleAt = Date.now() + 1_200;
+    let looks = 0;
+    let creates = 0;
     const found = await env.run(() =>
       findOrCreate(
         async () => {
-          lookedAt.push(Date.now());
-          return [
-            { id: 'older', createdAt: 1 },
-            { id: 'younger', createdAt: 2 },
-          ];
+          looks += 1;
+          return Date.now() >= visibleAt
+            ? [
+                { id: 'older', createdAt: 1 },
+                { id: 'younger', createdAt: 2 },
+              ]
+            : [];
         },
-        async () => ({ id: 'twin' }),
+        async () => ({ id: `twin-${++creates}` }),
         consistency,
       ),
     );
-    expect(lookedAt[0]! - scheduledAt).toBeGreaterThanOrEqual(1_500);
     expect(found).toEqual({ id: 'older', created: false, retried: true });
+    expect(looks).toBeGreaterThan(1);
+    expect(creates).toBe(0);
+  });
+
+  it('creates on a retried attempt only once the whole window has passed with nothing found', async () => {
+    const scheduledAt = Date.now();
+    const env = new MockActivityEnvironment({ attempt: 3, currentAttemptScheduledTimestampMs: scheduledAt });
+    let createdAt = 0;
+    const made = await env.run(() =>
+      findOrCreate(
+        async () => [],
+        async () => {
+          createdAt = Date.now();
+          return { id: 'new' };
+        },
+        consistency,
+      ),
+    );
+    expect(made).toEqual({ id: 'new', created: true, retried: true });
+    expect(createdAt - scheduledAt).toBeGreaterThanOrEqual(1_500);
   });
 });
 

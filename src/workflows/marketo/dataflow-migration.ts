@@ -74,9 +74,6 @@ export async function marketoDataflowMigrationWorkflow(
       }),
     );
     known.flowId = flow.id;
-    // A twin a lagging list hid would export the same audiences a second time.
-    if (uncertain.since !== undefined)
-      await reconcile.reconcileMarketoV2Objects({ sandbox, v1, target, known, ...uncertain.input });
     await activate.activateMarketoV2Flow({ sandbox, flowId: flow.id, v2: item.v2 });
     const outcome = await pollUntilSettled(
       () => inspect.marketoActivationOutcome({ sandbox, flowId: flow.id, v2: item.v2 }),
@@ -90,6 +87,9 @@ export async function marketoDataflowMigrationWorkflow(
       );
     }
     if (outcome.state === 'failed') throw ApplicationFailure.nonRetryable(outcome.detail, 'ActivationFailed');
+    // A twin a list lagging past the window hid would export the same audiences a second time.
+    if (uncertain.since !== undefined)
+      await reconcile.reconcileMarketoV2Objects({ sandbox, v1, target, known, ...uncertain.input });
     return { status: 'verified', flowId: flow.id, records: outcome.records };
   } catch (error) {
     return { status: 'rolled-back', reason: await undoAndExplain(error, compensations) };

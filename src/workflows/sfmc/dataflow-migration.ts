@@ -70,9 +70,6 @@ export async function sfmcDataflowMigrationWorkflow(input: SfmcDataflowInput): P
       }),
     );
     created.flowId = flow.id;
-    // A retried create may have left a twin a lagging list hid: it would ingest the dataset a second time.
-    if (uncertain.since !== undefined)
-      await reconcile.reconcileSfmcV2Objects({ sandbox, v1, known: created, ...uncertain.input });
 
     // V1 stops so the dataset is not ingested twice; turning it back on is the first undo.
     if (item.v1.state === 'enabled') {
@@ -107,6 +104,10 @@ export async function sfmcDataflowMigrationWorkflow(input: SfmcDataflowInput): P
         'ImplausibleFirstRun',
       );
     }
+    // A retried create may have left a twin a list lagging past the window hid; it would ingest the
+    // dataset a second time. Checked once the first run is in, by when the window has long passed.
+    if (uncertain.since !== undefined)
+      await reconcile.reconcileSfmcV2Objects({ sandbox, v1, known: created, ...uncertain.input });
     return { status: 'verified', created, v2Records: outcome.inputRecordCount };
   } catch (error) {
     return { status: 'rolled-back', reason: await undoAndExplain(error, compensations), created };
