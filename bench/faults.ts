@@ -209,7 +209,23 @@ async function runScenario(scenario: Scenario, index: number): Promise<Outcome> 
     }
   })();
 
+  const watching = setInterval(() => {
+    void Promise.all(handles.map((handle) => handle.query(progressQuery).catch(() => undefined))).then(
+      (progress) => {
+        const line = progress
+          .map((entry) => {
+            if (!entry) return '?';
+            const counts = new Map<string, number>();
+            for (const item of entry.items) counts.set(item.status, (counts.get(item.status) ?? 0) + 1);
+            return `${entry.phase} ${[...counts].map(([status, count]) => `${count} ${status}`).join(', ')}`;
+          })
+          .join(' | ');
+        process.stderr.write(`  ${Math.round((Date.now() - started) / 1000)} s: ${line}\n`);
+      },
+    );
+  }, 10_000);
   const outcomes = await results;
+  clearInterval(watching);
   const wallSeconds = (Date.now() - started) / 1000;
   await disruption;
   simulator.faults.configure({});

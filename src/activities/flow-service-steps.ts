@@ -10,6 +10,7 @@ import {
   type FirstRunOutcome,
   type FlowServiceCollection,
 } from './flow-service-lookup';
+import { mapBounded } from './bounded';
 import { checkpoint, heartbeat } from './heartbeat';
 import type { RemoteClients } from './remote-clients';
 import { withRemoteFailures } from './remote-failure';
@@ -20,17 +21,35 @@ interface BatchCheckpoint<R> {
   results: R[];
 }
 
+/** Items a batch activity works on at once: overlapping their calls without crowding the rate limit. */
+const BATCH_CALLS_AT_ONCE = 8;
+
 /**
- * Works through `items` in order, heartbeating after each one, and resumes a
- * retried attempt after the last item the previous attempt reported done: one
- * lost answer costs one call, not the batch.
+ * Works through `items` a few at a time, in order, heartbeating after each
+ * group, and resumes a retried attempt after the last group the previous
+ * attempt reported done: one lost answer costs one call, not the batch. A
+ * group may run again after a crash, so `each` must be idempotent.
  */
 async function resumable<T, R>(items: T[], each: (item: T) => Promise<R>): Promise<R[]> {
+  return resumableInPhases([items], each);
+}
+
+/** As `resumable`, over phases that run one after the other: no group mixes items of two phases. */
+async function resumableInPhases<T, R>(phases: T[][], each: (item: T) => Promise<R>): Promise<R[]> {
   const resumed = checkpoint<BatchCheckpoint<R>>();
   const results: R[] = resumed?.results ?? [];
-  for (let index = resumed?.done ?? 0; index < items.length; index += 1) {
-    results.push(await each(items[index]!));
-    heartbeat({ done: index + 1, results } satisfies BatchCheckpoint<R>);
+  let offset = 0;
+  for (const items of phases) {
+    for (
+      let index = Math.max(0, (resumed?.done ?? 0) - offset);
+      index < items.length;
+      index += BATCH_CALLS_AT_ONCE
+    ) {
+      const group = items.slice(index, index + BATCH_CALLS_AT_ONCE);
+      results.push(...(await mapBounded(group, group.length, each)));
+      heartbeat({ done: offset + index + group.length, results } satisfies BatchCheckpoint<R>);
+    }
+    offset += items.length;
   }
   return results;
 }
@@ -124,11 +143,12 @@ export function createFlowServiceActivities({ clients }: { clients: RemoteClient
       baseConnectionIds: string[];
     }): Promise<{ deleted: string[]; kept: string[] }> {
       const flowService = clients.flowService(input.sandbox);
-      const work = [
-        ...input.sourceOrTargetConnections,
-        ...input.baseConnectionIds.map((id) => ({ collection: 'connections' as const, id })),
+      // Account connections last: they are in use until their source and target connections are gone.
+      const phases: Array<Array<{ collection: FlowServiceCollection; id: string }>> = [
+        input.sourceOrTargetConnections,
+        input.baseConnectionIds.map((id) => ({ collection: 'connections' as const, id })),
       ];
-      const outcomes = await resumable(work, async (connection) => {
+      const outcomes = await resumableInPhases(phases, async (connection) => {
         const used =
           connection.collection === 'connections'
             ? (

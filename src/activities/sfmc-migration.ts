@@ -1,4 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
+import { mapBounded } from './bounded';
 import { heartbeat } from './heartbeat';
 import { cutoverTag, sfmcV2Names, v2Name } from '../domain/naming';
 import { sfmcTenantOf } from '../domain/sfmc/base-endpoint';
@@ -10,6 +11,7 @@ import type {
 } from '../domain/sfmc/types';
 import { CONNECTION_SPECS, FLOW_SPECS } from '../integrations/flow-service/catalog';
 import { where } from '../integrations/flow-service/property-filter';
+import type { Connection, Flow, SourceConnection } from '../integrations/flow-service/schemas';
 import { missingDataExtensionsReadError } from '../integrations/sfmc';
 import {
   collect,
@@ -40,12 +42,94 @@ export interface V2FlowInput {
 
 const V1_TAG = /cutover:sfmc:([\w-]+)/;
 
+/** Reads discovery keeps in flight per sandbox: enough to overlap latency, few enough for a rate limit. */
+const DISCOVERY_READS_AT_ONCE = 6;
+
 /**
  * The steps of the SFMC V1 -> V2 migration. Every create first looks for the
  * object this migration would have made (a deterministic name per V1 item),
  * so a retry after a lost response creates nothing twice.
  */
 export function createSfmcMigrationActivities({ clients }: SfmcMigrationDependencies) {
+  /** One V1 dataflow with everything a plan needs: its target, mapping, delta column and last runs. */
+  async function describeV1Flow(
+    sandbox: string,
+    base: Connection,
+    sources: SourceConnection[],
+    explored: Array<{ path?: string; isCustomObject?: boolean }>,
+    flow: Flow,
+  ): Promise<DiscoveredV1Flow> {
+    const flowService = clients.flowService(sandbox);
+    const dataPrep = clients.dataPrep(sandbox);
+    const source = sources.find((candidate) => flow.sourceConnectionIds.includes(candidate.id))!;
+    const path = String(source.params?.path ?? source.params?.tableName ?? '');
+    const targetId = flow.targetConnectionIds[0]!;
+    const target = await flowService.targetConnections.get(targetId);
+    const schema = (target?.data?.schema ?? {}) as { id?: string; version?: string };
+    const mappingId = flow.transformations.find((transformation) => transformation.name === 'Mapping')?.params
+      .mappingId;
+    const mappingSet = typeof mappingId === 'string' ? await dataPrep.getMappingSet(mappingId) : undefined;
+    const delta = flow.transformations.find((transformation) => transformation.name === 'Copy')?.params
+      .deltaColumn as { name?: string } | undefined;
+    const runs = (await collect(flowService.listRuns(flow.id))).sort(
+      (a, b) => (b.createdAt ?? 0) - (a.createdAt ?? 0),
+    );
+    const lastRun = runs[0];
+    const last = lastRun ? runOutcome(lastRun) : undefined;
+    // The record count V2 is checked against: V1's latest run may have failed or still be running.
+    const lastSuccess = runs.map((run) => runOutcome(run)).find((outcome) => outcome.state === 'success');
+    return {
+      sandbox,
+      flowId: flow.id,
+      name: flow.name,
+      state: flow.state,
+      etag: flow.etag,
+      schedule: {
+        frequency: flow.scheduleParams?.frequency,
+        interval:
+          flow.scheduleParams?.interval === undefined ? undefined : String(flow.scheduleParams.interval),
+        startTime:
+          flow.scheduleParams?.startTime === undefined ? undefined : Number(flow.scheduleParams.startTime),
+      },
+      baseConnection: {
+        id: base.id,
+        name: base.name,
+        ...tenantOf(base.auth?.params),
+      },
+      sourceConnection: { id: source.id, path },
+      isCustomObject:
+        Boolean(explored.find((table) => table.path === path)?.isCustomObject) || path.endsWith('__c'),
+      target: {
+        connectionId: targetId,
+        dataSetId: target?.params?.dataSetId as string | undefined,
+        schemaId: schema.id,
+        schemaVersion: schema.version,
+      },
+      ...(mappingSet
+        ? {
+            mappingSet: {
+              id: mappingSet.id,
+              mappings: mappingSet.mappings.map(({ sourceType, source, destination }) => ({
+                sourceType,
+                source,
+                destination,
+              })),
+            },
+          }
+        : {}),
+      ...(delta?.name ? { deltaColumn: delta.name } : {}),
+      ...(lastRun && last ? { lastRun: { id: lastRun.id, status: last.state } } : {}),
+      ...(lastSuccess?.state === 'success'
+        ? {
+            lastSuccessfulRun: {
+              id: lastSuccess.runId,
+              inputRecordCount: lastSuccess.inputRecordCount,
+            },
+          }
+        : {}),
+    };
+  }
+
   return withRemoteFailures({
     /** Proves the V2 credentials work and carry "Data Extensions: Read"; errors say what to fix. */
     async verifySfmcV2Access(): Promise<{ scopes: string[] }> {
@@ -67,7 +151,6 @@ export function createSfmcMigrationActivities({ clients }: SfmcMigrationDependen
       sandbox: string;
     }): Promise<{ discovered: DiscoveredSandbox; extensions: DiscoveredDataExtension[] }> {
       const flowService = clients.flowService(input.sandbox);
-      const dataPrep = clients.dataPrep(input.sandbox);
       const v1SpecId = await specId(flowService, CONNECTION_SPECS.sfmcV1, 'connection');
       const bases = await collect(flowService.connections.list([where('connectionSpec.id', '==', v1SpecId)]));
       const flows: DiscoveredV1Flow[] = [];
@@ -89,83 +172,12 @@ export function createSfmcMigrationActivities({ clients }: SfmcMigrationDependen
             ),
           ]),
         );
-        for (const flow of readers) {
-          heartbeat({ flow: flow.id });
-          const source = sources.find((candidate) => flow.sourceConnectionIds.includes(candidate.id))!;
-          const path = String(source.params?.path ?? source.params?.tableName ?? '');
-          const targetId = flow.targetConnectionIds[0]!;
-          const target = await flowService.targetConnections.get(targetId);
-          const schema = (target?.data?.schema ?? {}) as { id?: string; version?: string };
-          const mappingId = flow.transformations.find((transformation) => transformation.name === 'Mapping')
-            ?.params.mappingId;
-          const mappingSet =
-            typeof mappingId === 'string' ? await dataPrep.getMappingSet(mappingId) : undefined;
-          const delta = flow.transformations.find((transformation) => transformation.name === 'Copy')?.params
-            .deltaColumn as { name?: string } | undefined;
-          const runs = (await collect(flowService.listRuns(flow.id))).sort(
-            (a, b) => (b.createdAt ?? 0) - (a.createdAt ?? 0),
-          );
-          const lastRun = runs[0];
-          const last = lastRun ? runOutcome(lastRun) : undefined;
-          // The record count V2 is checked against: V1's latest run may have failed or still be running.
-          const lastSuccess = runs
-            .map((run) => runOutcome(run))
-            .find((outcome) => outcome.state === 'success');
-          flows.push({
-            sandbox: input.sandbox,
-            flowId: flow.id,
-            name: flow.name,
-            state: flow.state,
-            etag: flow.etag,
-            schedule: {
-              frequency: flow.scheduleParams?.frequency,
-              interval:
-                flow.scheduleParams?.interval === undefined
-                  ? undefined
-                  : String(flow.scheduleParams.interval),
-              startTime:
-                flow.scheduleParams?.startTime === undefined
-                  ? undefined
-                  : Number(flow.scheduleParams.startTime),
-            },
-            baseConnection: {
-              id: base.id,
-              name: base.name,
-              ...tenantOf(base.auth?.params),
-            },
-            sourceConnection: { id: source.id, path },
-            isCustomObject:
-              Boolean(explored.find((table) => table.path === path)?.isCustomObject) || path.endsWith('__c'),
-            target: {
-              connectionId: targetId,
-              dataSetId: target?.params?.dataSetId as string | undefined,
-              schemaId: schema.id,
-              schemaVersion: schema.version,
-            },
-            ...(mappingSet
-              ? {
-                  mappingSet: {
-                    id: mappingSet.id,
-                    mappings: mappingSet.mappings.map(({ sourceType, source, destination }) => ({
-                      sourceType,
-                      source,
-                      destination,
-                    })),
-                  },
-                }
-              : {}),
-            ...(delta?.name ? { deltaColumn: delta.name } : {}),
-            ...(lastRun && last ? { lastRun: { id: lastRun.id, status: last.state } } : {}),
-            ...(lastSuccess?.state === 'success'
-              ? {
-                  lastSuccessfulRun: {
-                    id: lastSuccess.runId,
-                    inputRecordCount: lastSuccess.inputRecordCount,
-                  },
-                }
-              : {}),
-          });
-        }
+        flows.push(
+          ...(await mapBounded(readers, DISCOVERY_READS_AT_ONCE, async (flow) => {
+            heartbeat({ flows: flows.length });
+            return describeV1Flow(input.sandbox, base, sources, explored, flow);
+          })),
+        );
       }
 
       const crmToAep = await specId(flowService, FLOW_SPECS.crmToAep, 'flow');
@@ -176,17 +188,21 @@ export function createSfmcMigrationActivities({ clients }: SfmcMigrationDependen
       }
 
       const sfmc = await clients.sfmc();
-      const extensions: DiscoveredDataExtension[] = [];
-      for await (const summary of sfmc?.listDataExtensions() ?? []) {
-        const fields = await sfmc!.getDataExtensionFields(summary.id);
-        extensions.push({
-          id: summary.id,
-          key: summary.key,
-          name: summary.name,
-          fields: fields.map(({ name, type, isPrimaryKey }) => ({ name, type, isPrimaryKey })),
-        });
-        heartbeat(extensions.length);
-      }
+      const summaries = sfmc ? await collect(sfmc.listDataExtensions()) : [];
+      const extensions: DiscoveredDataExtension[] = await mapBounded(
+        summaries,
+        DISCOVERY_READS_AT_ONCE,
+        async (summary) => {
+          const fields = await sfmc!.getDataExtensionFields(summary.id);
+          heartbeat({ extensions: summaries.length });
+          return {
+            id: summary.id,
+            key: summary.key,
+            name: summary.name,
+            fields: fields.map(({ name, type, isPrimaryKey }) => ({ name, type, isPrimaryKey })),
+          };
+        },
+      );
       return { discovered: { sandbox: input.sandbox, flows, existingV2FlowsByV1FlowId }, extensions };
     },
 

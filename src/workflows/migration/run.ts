@@ -299,6 +299,30 @@ export async function runMigration<W, V extends VerifiedItem>(
     });
   }
 
+  /** After the decision: roll a rejected sandbox back, or keep V1 for its retention and then delete it. */
+  async function cutOverSandbox(sandbox: string): Promise<void> {
+    const items = verified.filter((item) => item.progress.sandbox === sandbox);
+    if (decisions.get(sandbox) === 'rejected') {
+      report('rolling-back');
+      await rollBack(sandbox, items, `rejected: ${rejection}`);
+      return;
+    }
+    const retention = input.approval[sandbox]?.retention;
+    if (retention) {
+      report('retaining-v1');
+      await sleep(retention as Duration, {
+        summary: `Keep V1 in ${sandbox} for ${retention} before deleting it`,
+      });
+    }
+    report('removing-v1');
+    cuttingOver.add(sandbox);
+    // Once deleting V1 has begun it runs to the end: a cancellation must not roll back a V2 whose V1 is gone.
+    await CancellationScope.nonCancellable(async () => {
+      const confirmed = await confirmedForCutOver(sandbox, items);
+      if (confirmed.length) await steps.removeV1(sandbox, confirmed, () => report());
+    });
+  }
+
   async function rollBack(sandbox: string, items: V[], reason: string): Promise<void> {
     const live = await keepWhereV1IsGone(sandbox, items);
     if (!live.length) return;
@@ -322,13 +346,15 @@ export async function runMigration<W, V extends VerifiedItem>(
 
     report('discovering');
     const blockers: string[] = [];
-    for (const sandbox of input.sandboxes) {
-      const plan = await steps.plan(sandbox);
+    // Every sandbox is discovered at once; the plans are read in the configured order.
+    const plans = await Promise.all(input.sandboxes.map((sandbox) => steps.plan(sandbox)));
+    for (const [index, plan] of plans.entries()) {
+      const sandbox = input.sandboxes[index]!;
       progress.items.push(...plan.items);
       planned.set(sandbox, plan.work);
       blockers.push(...plan.blockers.map((blocker) => `${sandbox}: ${blocker}`));
-      report('discovering');
     }
+    report('discovering');
     if (blockers.length) {
       throw ApplicationFailure.nonRetryable(
         `Nothing was changed. Blocked: ${blockers.join(' ')}`,
@@ -337,9 +363,11 @@ export async function runMigration<W, V extends VerifiedItem>(
     }
 
     report('migrating');
-    for (const sandbox of input.sandboxes) {
-      verified.push(...(await migrateSandbox(sandbox, planned.get(sandbox) ?? [])));
-    }
+    // Sandboxes migrate at once, each with its own `concurrency` items in flight.
+    const migrated = await Promise.all(
+      input.sandboxes.map((sandbox) => migrateSandbox(sandbox, planned.get(sandbox) ?? [])),
+    );
+    verified.push(...migrated.flat());
 
     const sandboxesWithVerified = input.sandboxes.filter((sandbox) =>
       verified.some((item) => item.progress.sandbox === sandbox),
@@ -353,28 +381,12 @@ export async function runMigration<W, V extends VerifiedItem>(
       await condition(() => progress.awaitingApproval.length === 0);
     }
 
-    for (const sandbox of sandboxesWithVerified) {
-      const items = verified.filter((item) => item.progress.sandbox === sandbox);
-      if (decisions.get(sandbox) === 'rejected') {
-        report('rolling-back');
-        await rollBack(sandbox, items, `rejected: ${rejection}`);
-        continue;
-      }
-      const retention = input.approval[sandbox]?.retention;
-      if (retention) {
-        report('retaining-v1');
-        await sleep(retention as Duration, {
-          summary: `Keep V1 in ${sandbox} for ${retention} before deleting it`,
-        });
-      }
-      report('removing-v1');
-      cuttingOver.add(sandbox);
-      // Once deleting V1 has begun it runs to the end: a cancellation must not roll back a V2 whose V1 is gone.
-      await CancellationScope.nonCancellable(async () => {
-        const confirmed = await confirmedForCutOver(sandbox, items);
-        if (confirmed.length) await steps.removeV1(sandbox, confirmed, () => report());
-      });
-    }
+    // Each sandbox is cut over on its own, at the same time: one that cannot finish holds no other back.
+    const cutOvers = await Promise.allSettled(
+      sandboxesWithVerified.map((sandbox) => cutOverSandbox(sandbox)),
+    );
+    const failures = cutOvers.flatMap((outcome) => (outcome.status === 'rejected' ? [outcome.reason] : []));
+    if (failures.length) throw failures.find((failure) => isCancellation(failure)) ?? failures[0];
     report(
       progress.items.some((item) => item.status === 'rolled-back') &&
         !progress.items.some((item) => item.status === 'v1-removed')
