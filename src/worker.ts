@@ -6,11 +6,11 @@ import {
   type Logger,
 } from '@temporalio/worker';
 import { createActivities, type ActivityDependencies } from './activities';
-import { loadConfigFile } from './config/load';
+import { loadConfigFile, secretResolverFor } from './config/load';
 import type { CutoverConfig, WorkerConfig } from './config/schema';
-import { SecretResolver, type SecretSource } from './config/secrets';
+import type { SecretSource } from './config/secrets';
 import { createStructuredLogger } from './observability/logger';
-import { resolveTemporalConnection } from './temporal/connection-options';
+import { TemporalUnreachableError, resolveTemporalConnection } from './temporal/connection-options';
 import { workflowSource } from './temporal/workflow-source';
 
 let runtimeInstalled = false;
@@ -25,16 +25,21 @@ export function installRuntime(
 ): Logger {
   const logger = createStructuredLogger(workerConfig.logLevel, writeLogLine);
   if (runtimeInstalled) return logger;
-  Runtime.install({
-    logger,
-    telemetryOptions: {
-      logging: { forward: {}, filter: makeTelemetryFilterString({ core: 'WARN' }) },
-      ...(workerConfig.metricsAddress
-        ? { metrics: { prometheus: { bindAddress: workerConfig.metricsAddress } } }
-        : {}),
-    },
-    shutdownSignals: ['SIGINT', 'SIGTERM', 'SIGQUIT', 'SIGUSR2'],
-  });
+  try {
+    Runtime.install({
+      logger,
+      telemetryOptions: {
+        logging: { forward: {}, filter: makeTelemetryFilterString({ core: 'WARN' }) },
+        ...(workerConfig.metricsAddress
+          ? { metrics: { prometheus: { bindAddress: workerConfig.metricsAddress } } }
+          : {}),
+      },
+      shutdownSignals: ['SIGINT', 'SIGTERM', 'SIGQUIT', 'SIGUSR2'],
+    });
+  } catch (error) {
+    // A process that already runs Temporal (a test, an embedding app) keeps its runtime, and its telemetry.
+    if (!/already been (installed|instantiated)/.test((error as Error).message)) throw error;
+  }
   runtimeInstalled = true;
   return logger;
 }
@@ -58,7 +63,7 @@ export function createCutoverWorker({
   activities,
   workflowBundle,
 }: CutoverWorkerOptions) {
-  const deps: ActivityDependencies = { config, secrets: secrets ?? new SecretResolver() };
+  const deps: ActivityDependencies = { config, secrets: secrets ?? secretResolverFor(config, 'worker') };
   const { worker: tuning, temporal } = config;
   return Worker.create({
     connection,
@@ -80,12 +85,14 @@ export function createCutoverWorker({
 /** Runs a worker until a shutdown signal drains it. */
 export async function runWorker(config: CutoverConfig): Promise<void> {
   const logger = installRuntime(config.worker);
-  const secrets = new SecretResolver();
+  const secrets = secretResolverFor(config, 'worker');
   const settings = await resolveTemporalConnection(config.temporal, secrets);
   const connection = await NativeConnection.connect({
     address: settings.address,
     ...(settings.tls ? { tls: settings.tls } : {}),
     ...(settings.apiKey ? { apiKey: settings.apiKey } : {}),
+  }).catch((error: unknown) => {
+    throw new TemporalUnreachableError(settings.address, (error as Error).message);
   });
   try {
     const worker = await createCutoverWorker({ config, connection, namespace: settings.namespace, secrets });

@@ -17,6 +17,7 @@ import { CONNECTION_SPECS, FLOW_SPECS } from '../integrations/flow-service/catal
 import type { FlowServiceClient } from '../integrations/flow-service/flow-service-client';
 import { where } from '../integrations/flow-service/property-filter';
 import type { Flow } from '../integrations/flow-service/schemas';
+import { UNKNOWN_SANDBOX_CODE } from '../integrations/adobe-platform/errors';
 import { RemoteApiError } from '../integrations/http/errors';
 import { MarketoCredentialError } from '../integrations/marketo';
 import {
@@ -113,7 +114,12 @@ async function naming403<T>(step: DestinationStep, run: () => Promise<T>): Promi
   try {
     return await run();
   } catch (error) {
-    if (error instanceof RemoteApiError && error.kind === 'forbidden' && error.api === 'flow-service') {
+    if (
+      error instanceof RemoteApiError &&
+      error.kind === 'forbidden' &&
+      error.api === 'flow-service' &&
+      error.remoteCode !== UNKNOWN_SANDBOX_CODE
+    ) {
       throw ApplicationFailure.nonRetryable(
         missingPermissionMessage(step, error.endpoint),
         'PermissionMissing',
@@ -162,8 +168,10 @@ export function createMarketoMigrationActivities({ clients }: { clients: RemoteC
 
   return withRemoteFailures({
     /** Proves the Marketo credentials (trimmed, no inner spaces, valid Munchkin ID) by requesting a token. */
-    async verifyMarketoCredentials(): Promise<{ apiUser: string }> {
-      return (await marketoClient()).verifyCredentials();
+    async verifyMarketoCredentials(): Promise<{ verified: true }> {
+      // The API user's e-mail is personal data no step needs: it stays out of history.
+      await (await marketoClient()).verifyCredentials();
+      return { verified: true };
     },
 
     /** Marketo V1 destination dataflows of a sandbox, the lead fields V2 can map to, and the destination count. */
@@ -193,9 +201,16 @@ export function createMarketoMigrationActivities({ clients }: { clients: RemoteC
                 id: baseId,
                 name: base?.name ?? baseId,
                 ...(typeof munchkinId === 'string' ? { munchkinId: munchkinId.trim().toUpperCase() } : {}),
+                ...(base ? {} : { missing: true }),
               });
             }
-            flows.push(readDestinationFlow(flow, input.sandbox, bases.get(baseId) ?? { id: '', name: '' }));
+            flows.push(
+              readDestinationFlow(
+                flow,
+                input.sandbox,
+                bases.get(baseId) ?? { id: '', name: '', missing: true },
+              ),
+            );
             heartbeat(flows.length);
           }
         }

@@ -98,15 +98,24 @@ export function createSalesConnectActivities({
       }
     },
 
-    /** Every team member (all pages) and the workspaces, for planning invitations. */
+    /**
+     * The team members among the run's users (the whole roster is paged
+     * through but never returned: only what the plan needs leaves the
+     * activity and reaches history), and the workspaces.
+     */
     async readSalesConnectTeam(input: {
       instanceId: string;
+      emails: string[];
     }): Promise<{ members: KnownMember[]; workspaces: string[]; defaultWorkspace: string }> {
       const sc = await gateway();
+      const wanted = new Set(input.emails.map((email) => email.trim().toLowerCase()));
       const members: KnownMember[] = [];
+      let seen = 0;
       for await (const member of allTeamMembers(sc, input.instanceId, 200)) {
-        members.push({ email: member.email, status: member.status, workspace: member.workspace });
-        heartbeat(members.length);
+        seen += 1;
+        if (wanted.has(member.email.trim().toLowerCase()))
+          members.push({ email: member.email, status: member.status, workspace: member.workspace });
+        heartbeat({ seen });
       }
       const { workspaces, defaultWorkspace } = await sc.listWorkspaces(input.instanceId);
       return { members, workspaces, defaultWorkspace };

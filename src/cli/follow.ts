@@ -1,6 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Client } from '@temporalio/client';
 import type { QueryDefinition } from '@temporalio/common';
+import { CliFailure, EXIT } from './errors';
 
 /**
  * Prints a line whenever `describe(progress)` changes, until the workflow
@@ -42,4 +43,42 @@ export async function followWorkflow<P>(
   } finally {
     process.off('SIGINT', detach);
   }
+}
+
+/**
+ * Why a closed workflow failed, from its last history event: the failure's
+ * message and those of its causes, outermost first. Undefined when it did not fail.
+ */
+export async function failureReason(client: Client, workflowId: string): Promise<string | undefined> {
+  const history = await client.workflow.getHandle(workflowId).fetchHistory();
+  const last = history.events?.[history.events.length - 1];
+  let failure = last?.workflowExecutionFailedEventAttributes?.failure;
+  const reasons: string[] = [];
+  while (failure) {
+    if (failure.message && !reasons.some((reason) => reason.includes(failure!.message!)))
+      reasons.push(failure.message);
+    failure = failure.cause ?? undefined;
+  }
+  if (last?.workflowExecutionTimedOutEventAttributes) reasons.push('the run timed out');
+  if (last?.workflowExecutionTerminatedEventAttributes)
+    reasons.push(
+      `terminated: ${last.workflowExecutionTerminatedEventAttributes.reason ?? 'no reason given'}`,
+    );
+  return reasons.length ? reasons.join(': ') : undefined;
+}
+
+/**
+ * For an update (approve, reject, confirm) refused because its workflow is
+ * gone: whether the run simply ended, said as such instead of "not found".
+ */
+export async function endedRunFailure(client: Client, workflowId: string): Promise<Error | undefined> {
+  const description = await client.workflow
+    .getHandle(workflowId)
+    .describe()
+    .catch(() => undefined);
+  if (!description || description.status.name === 'RUNNING') return undefined;
+  return new CliFailure(
+    `The run ${workflowId} has already ended (${description.status.name}): there is nothing left to approve, reject or confirm.`,
+    EXIT.fixInput,
+  );
 }

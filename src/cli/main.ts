@@ -1,7 +1,4 @@
-import { ConfigError } from '../config/load';
-import { processRedactor } from '../config/secrets';
-import { TemporalBinaryNotFoundError } from '../temporal/binaries';
-import { UsageError } from './args';
+import { EXIT, explainError } from './errors';
 import { demoCommand } from './commands/demo';
 import { doctorCommand } from './commands/doctor';
 import { ingestionCommand } from './commands/ingestion';
@@ -71,34 +68,34 @@ function usage(): string {
     ...Object.values(COMMANDS).map((command) => `  ${command.help}`),
     '',
     'The config file defaults to $CUTOVER_CONFIG, then ./cutover.yaml. See examples/cutover.simulator.yaml.',
+    'Exit codes: 0 done; 1 not done (blocked, items failed, a run failed, a remote API or Temporal refused);',
+    '2 fix the command or the config first. --debug adds stack traces to errors.',
   ].join('\n');
 }
 
+/**
+ * Runs one command. Every failure ends here, explained by `explainError`
+ * (what failed, why, what to do; no stack trace unless `--debug` or
+ * CUTOVER_DEBUG=1) with a documented exit code.
+ */
 export async function main(argv: string[]): Promise<number> {
-  const [name, ...rest] = argv;
+  const debug = argv.includes('--debug') || process.env.CUTOVER_DEBUG === '1';
+  const [name, ...rest] = argv.filter((arg) => arg !== '--debug');
   if (!name || name === 'help' || name === '--help' || name === '-h') {
     console.log(usage());
-    return name ? 0 : 2;
+    return name ? EXIT.done : EXIT.fixInput;
   }
   const command = COMMANDS[name];
   if (!command) {
     console.error(`cutover: unknown command "${name}".\n\n${usage()}`);
-    return 2;
+    return EXIT.fixInput;
   }
   try {
     return await command.run(rest);
   } catch (error) {
-    const expected =
-      error instanceof UsageError ||
-      error instanceof ConfigError ||
-      error instanceof TemporalBinaryNotFoundError;
-    const text = expected
-      ? (error as Error).message
-      : error instanceof Error
-        ? (error.stack ?? error.message)
-        : String(error);
-    console.error(processRedactor.redact(text));
-    return error instanceof UsageError ? 2 : 1;
+    const { text, exitCode } = explainError(error, debug);
+    console.error(text);
+    return exitCode;
   }
 }
 

@@ -1,7 +1,7 @@
+import { secretResolverFor } from '../config/load';
 import { Client, Connection } from '@temporalio/client';
 import type { CutoverConfig } from '../config/schema';
-import { SecretResolver } from '../config/secrets';
-import { resolveTemporalConnection } from '../temporal/connection-options';
+import { TemporalUnreachableError, resolveTemporalConnection } from '../temporal/connection-options';
 
 export interface CliTemporal {
   client: Client;
@@ -12,18 +12,16 @@ export interface CliTemporal {
 }
 
 export async function connectClient(config: CutoverConfig): Promise<CliTemporal> {
-  const settings = await resolveTemporalConnection(config.temporal, new SecretResolver());
+  const settings = await resolveTemporalConnection(config.temporal, secretResolverFor(config, 'cli'));
   const connection = await Connection.connect({
     address: settings.address,
     connectTimeout: 10_000,
     ...(settings.tls ? { tls: settings.tls } : {}),
     ...(settings.apiKey ? { apiKey: settings.apiKey } : {}),
   }).catch((error: unknown) => {
-    throw new Error(
-      `Cannot reach Temporal at ${settings.address} (${(error as Error).message}). ` +
-        'Start a dev server (`temporal server start-dev`) or set TEMPORAL_ADDRESS / temporal.address.',
-    );
+    throw new TemporalUnreachableError(settings.address, (error as Error).message);
   });
+
   const client = new Client({ connection, namespace: settings.namespace });
   return {
     client,

@@ -4,6 +4,7 @@ import YAML from 'yaml';
 import type { z } from 'zod';
 import { cutoverConfigSchema, type CutoverConfig } from './schema';
 import { anchorSecretRef, type SecretRef } from './secret-ref';
+import { SecretResolver, processRedactor, type SecretResolverRole } from './secrets';
 
 export class ConfigError extends Error {
   constructor(
@@ -57,10 +58,44 @@ function anchorFileSecrets<T>(value: T, baseDir: string): T {
   return value;
 }
 
+const SHAPE_HINT =
+  'write a YAML mapping with at least an adobe section (orgId, clientId, clientSecret: env:NAME, scopes, sandboxes); see examples/cutover.simulator.yaml';
+
+/** A file that holds nothing, or one value instead of settings, is told what to write, not "expected object". */
+function shapeProblem(raw: unknown): string | undefined {
+  if (raw === undefined || raw === null || raw === '') return `the file is empty: ${SHAPE_HINT}`;
+  if (Array.isArray(raw)) return `the file holds a list, not settings: ${SHAPE_HINT}`;
+  if (typeof raw !== 'object')
+    return `the file holds a single ${typeof raw} (${JSON.stringify(raw).slice(0, 40)}), not settings: ${SHAPE_HINT}`;
+  return undefined;
+}
+
 export function parseConfig(raw: unknown, file: string): CutoverConfig {
+  const shape = shapeProblem(raw);
+  if (shape) throw new ConfigError(file, [shape]);
   const result = cutoverConfigSchema.safeParse(raw);
   if (!result.success) throw new ConfigError(file, describeIssues(result.error));
-  return anchorFileSecrets(result.data, path.dirname(path.resolve(file)));
+  const configDirectory = path.dirname(path.resolve(file));
+  const config = anchorFileSecrets(result.data, configDirectory);
+  return {
+    ...config,
+    secrets: {
+      allowFilesIn: config.secrets.allowFilesIn.map((folder) => path.resolve(configDirectory, folder)),
+    },
+    configDirectory,
+  };
+}
+
+/**
+ * The resolver a CLI command or a worker uses for this config: its own
+ * environment, and `file:` references confined to the config file's folder
+ * and `secrets.allowFilesIn`.
+ */
+export function secretResolverFor(config: CutoverConfig, role: SecretResolverRole): SecretResolver {
+  return new SecretResolver(process.env, processRedactor, {
+    role,
+    fileDirectories: [config.configDirectory ?? process.cwd(), ...config.secrets.allowFilesIn],
+  });
 }
 
 export function loadConfigFile(file: string): CutoverConfig {

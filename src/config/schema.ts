@@ -1,6 +1,7 @@
 import type { Duration } from '@temporalio/common';
 import { msToNumber } from '@temporalio/common/lib/time';
 import { z } from 'zod';
+import { cronProblem } from '../domain/ingestion/cron';
 import { secretRefSchema } from './secret-ref';
 
 export const durationSchema = z
@@ -103,27 +104,33 @@ const sandboxSchema = z
   .strict();
 
 export const adobeConfigSchema = z
-  .object({
-    imsUrl: httpUrlSchema.default('https://ims-na1.adobelogin.com'),
-    platformUrl: httpUrlSchema.default('https://platform.adobe.io'),
-    orgId: z.string().regex(/^[A-Za-z0-9]+@AdobeOrg$/, {
-      error: 'expected an IMS organisation id such as 0123456789ABCDEF@AdobeOrg',
-    }),
-    clientId: z.string().min(1, { error: 'expected the OAuth server-to-server client id (x-api-key)' }),
-    clientSecret: secretRefSchema,
-    scopes: z.array(z.string().min(1)).min(1, { error: 'expected at least one OAuth scope' }),
-    sandboxes: z
-      .array(sandboxSchema)
-      .min(1, { error: 'list at least one sandbox' })
-      .superRefine(uniqueBy('name', 'sandbox', (name) => name)),
-    /**
-     * How long an object Experience Platform just created may be missing from
-     * list answers (they are eventually consistent; Adobe documents no bound).
-     * A retried create waits this long before looking for what an earlier
-     * attempt made, and a clean-up after an unanswered create waits as long.
-     */
-    listVisibilityWindow: durationSchema.default('30s'),
-  })
+  .object(
+    {
+      imsUrl: httpUrlSchema.default('https://ims-na1.adobelogin.com'),
+      platformUrl: httpUrlSchema.default('https://platform.adobe.io'),
+      orgId: z.string().regex(/^[A-Za-z0-9]+@AdobeOrg$/, {
+        error: 'expected an IMS organisation id such as 0123456789ABCDEF@AdobeOrg',
+      }),
+      clientId: z.string().min(1, { error: 'expected the OAuth server-to-server client id (x-api-key)' }),
+      clientSecret: secretRefSchema,
+      scopes: z.array(z.string().min(1)).min(1, { error: 'expected at least one OAuth scope' }),
+      sandboxes: z
+        .array(sandboxSchema, { error: 'list the sandboxes to migrate, e.g. [{name: prod}]' })
+        .min(1, { error: 'list at least one sandbox' })
+        .superRefine(uniqueBy('name', 'sandbox', (name) => name)),
+      /**
+       * How long an object Experience Platform just created may be missing from
+       * list answers (they are eventually consistent; Adobe documents no bound).
+       * A retried create waits this long before looking for what an earlier
+       * attempt made, and a clean-up after an unanswered create waits as long.
+       */
+      listVisibilityWindow: durationSchema.default('30s'),
+    },
+    {
+      error:
+        'the adobe section is required: orgId, clientId, clientSecret (env:NAME or file:PATH), scopes and sandboxes',
+    },
+  )
   .strict();
 
 export const sfmcConfigSchema = z
@@ -184,18 +191,25 @@ export const salesConnectConfigSchema = z
     instanceId: z.string().regex(/^[\x21-\x7e]{1,100}$/, {
       error: 'expected the instance id as the gateway names it: 1-100 printable characters, no spaces',
     }),
-    gateway: z.discriminatedUnion('type', [
-      z
-        .object({
-          type: z.literal('http'),
-          baseUrl: httpUrlSchema,
-          apiKey: secretRefSchema.optional(),
-          /** The gateway is cutover's simulator: waits shorter than Adobe's ten minutes are allowed (demos). */
-          simulated: z.boolean().default(false),
-        })
-        .strict(),
-      z.object({ type: z.literal('manual') }).strict(),
-    ]),
+    gateway: z.discriminatedUnion(
+      'type',
+      [
+        z
+          .object({
+            type: z.literal('http'),
+            baseUrl: httpUrlSchema,
+            apiKey: secretRefSchema.optional(),
+            /** The gateway is cutover's simulator: waits shorter than Adobe's ten minutes are allowed (demos). */
+            simulated: z.boolean().default(false),
+          })
+          .strict(),
+        z.object({ type: z.literal('manual') }).strict(),
+      ],
+      {
+        error:
+          'expected {type: http, baseUrl: https://…, apiKey?: env:NAME} (a bridge) or {type: manual} (a person confirms each step)',
+      },
+    ),
     /** Minimum wait between connecting to Marketo and inviting users. */
     provisioningDelay: durationSchema.default('10 minutes'),
     /** Users to provision, in order. */
@@ -250,21 +264,38 @@ export const salesforceConfigSchema = z
   })
   .strict();
 
-const flowGroupSchema = z.union([
-  z
-    .object({
-      sandbox: z.string().min(1),
-      /** Only these V2 dataflows; all the V2 dataflows cutover made in the sandbox when absent. */
-      flowIds: z.array(z.string().min(1)).min(1).optional(),
-    })
-    .strict(),
-  z
-    .object({
-      /** The workflow id of a finished migration run: its V2 dataflows. */
-      migration: z.string().min(1),
-    })
-    .strict(),
-]);
+/** The V2 dataflows one ingestion schedule drives. */
+export type FlowGroup = { migration: string } | { sandbox: string; flowIds?: string[] };
+
+const flowGroupSchema = z
+  .object({
+    /** Every V2 dataflow cutover made in this sandbox, or only `flowIds`. */
+    sandbox: z.string().min(1).optional(),
+    flowIds: z.array(z.string().min(1)).min(1).optional(),
+    /** The workflow id of a finished migration run: its V2 dataflows. */
+    migration: z.string().min(1).optional(),
+  })
+  .strict()
+  .superRefine((group, context) => {
+    const fix = 'write either {sandbox: prod} (optionally with flowIds: [...]) or {migration: <workflow id>}';
+    if (group.sandbox !== undefined && group.migration !== undefined)
+      context.addIssue({ code: 'custom', message: `give sandbox or migration, not both: ${fix}` });
+    else if (group.sandbox === undefined && group.migration === undefined)
+      context.addIssue({ code: 'custom', message: `say which dataflows: ${fix}` });
+    else if (group.flowIds !== undefined && group.sandbox === undefined)
+      context.addIssue({
+        code: 'custom',
+        path: ['flowIds'],
+        message: `flowIds needs the sandbox they are in: ${fix}`,
+      });
+  })
+  .transform((group): FlowGroup =>
+    group.migration !== undefined
+      ? { migration: group.migration }
+      : { sandbox: group.sandbox!, ...(group.flowIds ? { flowIds: group.flowIds } : {}) },
+  );
+
+const MIN_INTERVAL_MS = 1_000;
 
 const ingestionScheduleSchema = z
   .object({
@@ -288,7 +319,25 @@ const ingestionScheduleSchema = z
     pauseAfterFailures: z.number().int().min(1).optional(),
     paused: z.boolean().default(false),
   })
-  .strict();
+  .strict()
+  .superRefine((schedule, context) => {
+    // Messages name the schedule: a config may hold dozens, and Temporal's own error would not say which.
+    if (msToNumber(schedule.interval) < MIN_INTERVAL_MS)
+      context.addIssue({
+        code: 'custom',
+        path: ['interval'],
+        message: `schedule "${schedule.name}": the interval is both the window length and how often runs start, so it must be at least 1 second (e.g. "1 hour")`,
+      });
+    for (const [index, expression] of (schedule.cron ?? []).entries()) {
+      const problem = cronProblem(expression);
+      if (problem)
+        context.addIssue({
+          code: 'custom',
+          path: ['cron', index],
+          message: `schedule "${schedule.name}": cron "${expression}" is not one Temporal accepts: ${problem}`,
+        });
+    }
+  });
 
 export const ingestionConfigSchema = z
   .object({
@@ -308,9 +357,17 @@ export const ingestionConfigSchema = z
   })
   .strict();
 
+export const secretsConfigSchema = z
+  .object({
+    /** Folders besides the config file's own that `file:` secret references may read from. */
+    allowFilesIn: z.array(z.string().min(1)).default([]),
+  })
+  .strict();
+
 export const cutoverConfigSchema = z
   .object({
     temporal: temporalConfigSchema.default({ taskQueue: 'cutover' }),
+    secrets: secretsConfigSchema.default({ allowFilesIn: [] }),
     worker: workerConfigSchema.default(workerConfigSchema.parse({})),
     adobe: adobeConfigSchema,
     sfmc: sfmcConfigSchema.optional(),
@@ -321,7 +378,10 @@ export const cutoverConfigSchema = z
   })
   .strict();
 
-export type CutoverConfig = z.output<typeof cutoverConfigSchema>;
+export type CutoverConfig = z.output<typeof cutoverConfigSchema> & {
+  /** The folder of the file the config was read from (absolute): where `file:` references may point. */
+  readonly configDirectory?: string;
+};
 export type TemporalConfig = z.output<typeof temporalConfigSchema>;
 export type WorkerConfig = z.output<typeof workerConfigSchema>;
 export type AdobeConfig = z.output<typeof adobeConfigSchema>;

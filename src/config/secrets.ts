@@ -1,4 +1,5 @@
 import fs from 'node:fs/promises';
+import path from 'node:path';
 import { describeSecretRef, type SecretRef } from './secret-ref';
 
 const REDACTED = '[redacted]';
@@ -61,11 +62,35 @@ export interface SecretSource {
   resolve(ref: SecretRef): Promise<string>;
 }
 
+/** Who resolves secret references: each has its own environment and files, so messages say which. */
+export type SecretResolverRole = 'cli' | 'worker';
+
+export interface SecretResolverOptions {
+  role?: SecretResolverRole;
+  /**
+   * The folders `file:` references may point into (the config file's folder,
+   * plus `secrets.allowFilesIn`); a file anywhere else is refused unread.
+   * Undefined allows any file (tests that build their own resolver).
+   */
+  fileDirectories?: readonly string[];
+}
+
+const WHERE: Record<SecretResolverRole, { here: string; fix: string }> = {
+  cli: { here: 'this shell (the cutover CLI resolves it for this command)', fix: 'before running cutover' },
+  worker: { here: "the worker's environment", fix: 'where the worker runs' },
+};
+
+function isInside(file: string, directory: string): boolean {
+  const relative = path.relative(directory, file);
+  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
+}
+
 /** Resolves `env:` and `file:` references; error messages name the reference, never a value. */
 export class SecretResolver implements SecretSource {
   constructor(
     private readonly env: NodeJS.ProcessEnv = process.env,
     private readonly redactor: Redactor = processRedactor,
+    private readonly options: SecretResolverOptions = {},
   ) {}
 
   async resolve(ref: SecretRef): Promise<string> {
@@ -76,24 +101,52 @@ export class SecretResolver implements SecretSource {
     return trimmed;
   }
 
+  private get where() {
+    return WHERE[this.options.role ?? 'worker'];
+  }
+
   private fromEnv(name: string): string {
     const value = this.env[name];
     if (value === undefined) {
       throw new SecretResolutionError(
-        `The secret reference env:${name} points to an environment variable that is not set in the worker's environment. Set ${name} where the worker runs.`,
+        `The secret reference env:${name} points to an environment variable that is not set in ${this.where.here}. Set ${name} ${this.where.fix}.`,
       );
     }
     return value;
   }
 
   private async fromFile(file: string): Promise<string> {
+    let real: string;
     try {
-      return await fs.readFile(file, 'utf8');
+      // The real path, so a symbolic link cannot lead out of the allowed folders.
+      real = await fs.realpath(file);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
       throw new SecretResolutionError(
-        `The secret reference file:${file} cannot be read (${code}). Create the file or fix the path.`,
+        `The secret reference file:${file} cannot be read in ${this.where.here} (${code}). Create the file or fix the path.`,
       );
     }
+    const allowed = this.options.fileDirectories;
+    if (allowed && !(await this.allowedFile(real, allowed))) {
+      throw new SecretResolutionError(
+        `The secret reference file:${file} points outside the config file's folder (${allowed[0] ?? 'none'}), so it was not read. Keep secret files next to the config, or list their folder in secrets.allowFilesIn.`,
+      );
+    }
+    try {
+      return await fs.readFile(real, 'utf8');
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
+      throw new SecretResolutionError(
+        `The secret reference file:${file} cannot be read in ${this.where.here} (${code}). Fix the file's permissions or the path.`,
+      );
+    }
+  }
+
+  private async allowedFile(real: string, directories: readonly string[]): Promise<boolean> {
+    for (const directory of directories) {
+      const root = await fs.realpath(directory).catch(() => path.resolve(directory));
+      if (isInside(real, root)) return true;
+    }
+    return false;
   }
 }

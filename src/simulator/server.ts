@@ -3,6 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import { registerAdminRoutes } from './core/admin';
+import { adminRefusal } from './core/admin-guard';
 import { SimulatorClock } from './core/clock';
 import { FaultInjector, type FaultSettingsInput } from './core/faults';
 import { readBody, writeResponse } from './core/http-io';
@@ -25,6 +26,8 @@ export interface SimulatorOptions {
   speed?: number;
   faults?: FaultSettingsInput;
   modules?: ReadonlyArray<SimulatorModule<unknown>>;
+  /** When set, the admin API also needs `authorization: Bearer <adminToken>`. */
+  adminToken?: string;
 }
 
 export interface RunningSimulator {
@@ -134,6 +137,13 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
         body: parsed.body,
       };
       const route = match && 'pattern' in match ? match.pattern : undefined;
+      if (!owner) {
+        const refusal = adminRefusal(method, incoming.headers, options.adminToken);
+        if (refusal) {
+          writeResponse(outgoing, refusal);
+          return;
+        }
+      }
       const log = (status: number, dropped = false) =>
         requests.record({
           at: clock.now(),

@@ -93,3 +93,13 @@ export async function resolveTemporalConnection(
     ...(tls ? { tls } : {}),
   };
 }
+
+/** Temporal could not be reached at the configured address; the message says where and what to set. */
+export class TemporalUnreachableError extends Error {
+  constructor(address: string, reason: string) {
+    super(
+      `Cannot reach Temporal at ${address} (${reason}). Start a dev server (\`temporal server start-dev\`) or set TEMPORAL_ADDRESS / temporal.address.`,
+    );
+    this.name = 'TemporalUnreachableError';
+  }
+}

@@ -128,6 +128,16 @@ export async function syncIngestionSchedules(
   const result: SyncReport = { created: [], updated: [], deleted: [], unchanged: [] };
   const wanted = new Map(desired.map((settings) => [scheduleIdOf(settings.schedule), settings]));
   for (const [scheduleId, settings] of wanted) {
+    await namingTheSchedule(settings.schedule, () => syncOne(scheduleId, settings));
+  }
+  for (const scheduleId of await managedScheduleIds(client, config.temporal.taskQueue)) {
+    if (wanted.has(scheduleId)) continue;
+    if (!options.dryRun) await client.schedule.getHandle(scheduleId).delete();
+    result.deleted.push(scheduleId);
+  }
+  return result;
+
+  async function syncOne(scheduleId: string, settings: IngestionSettings): Promise<void> {
     const options_ = scheduleOptionsFor(config, settings);
     const handle = client.schedule.getHandle(scheduleId);
     const current = await handle.describe().catch((error: unknown) => {
@@ -143,7 +153,7 @@ export async function syncIngestionSchedules(
         });
       }
       result.created.push(scheduleId);
-      continue;
+      return;
     }
     const same =
       current.action.type === 'startWorkflow' &&
@@ -151,7 +161,7 @@ export async function syncIngestionSchedules(
       current.action.taskQueue === config.temporal.taskQueue;
     if (same) {
       result.unchanged.push(scheduleId);
-      continue;
+      return;
     }
     if (!options.dryRun) {
       await handle.update((previous) => ({
@@ -163,10 +173,13 @@ export async function syncIngestionSchedules(
     }
     result.updated.push(scheduleId);
   }
-  for (const scheduleId of await managedScheduleIds(client, config.temporal.taskQueue)) {
-    if (wanted.has(scheduleId)) continue;
-    if (!options.dryRun) await client.schedule.getHandle(scheduleId).delete();
-    result.deleted.push(scheduleId);
+}
+
+/** Runs one schedule's step; whatever goes wrong says which schedule it was. */
+async function namingTheSchedule(name: string, step: () => Promise<void>): Promise<void> {
+  try {
+    await step();
+  } catch (error) {
+    throw new Error(`ingestion.schedules "${name}": ${(error as Error).message}`, { cause: error });
   }
-  return result;
 }

@@ -9,10 +9,10 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import YAML from 'yaml';
 import { loadConfigFile } from '../../src/config/load';
-import { DEMO_MARKETO, DEMO_SALES_CONNECT } from '../../src/simulator/seeds/demo-catalog';
+import { DEMO_MARKETO, DEMO_ORG_ID, DEMO_SALES_CONNECT } from '../../src/simulator/seeds/demo-catalog';
 import { progressQuery } from '../../src/workflows/migration/messages';
 import { provisioningProgressQuery } from '../../src/workflows/sales-connect/messages';
-import { TEST_SECRETS, rawSalesConnectConfig, rawSimulatorConfig } from '../support/cutover-config';
+import { TEST_SECRETS, adminPut, rawSalesConnectConfig, rawSimulatorConfig } from '../support/cutover-config';
 import { runCli } from '../support/cli';
 import { cutoverTestWorker } from '../support/cutover-worker';
 import { expectCleanHistory } from '../support/history-checks';
@@ -56,6 +56,41 @@ describe('cutover marketo run', () => {
     expect(result.out).toContain('completed: 1 v1-removed');
     expect(taggedPerV1(flowServiceState(simulator(), 'dev').flows, 'marketo').size).toBe(1);
     await expectCleanHistory(env().client, workflowId!);
+  });
+});
+
+describe('cutover run and status of a run that did not succeed', () => {
+  it('prints why a run failed, and status says it again; both exit 1', async () => {
+    await adminPut(simulator(), '/__admin/flow-service/permissions', {
+      orgId: DEMO_ORG_ID,
+      denied: ['Manage Destinations'],
+    });
+    const taskQueue = uniqueTaskQueue('cli-run-fails');
+    const file = migrationConfig(taskQueue, [{ name: 'dev', autoApprove: true }]);
+    const worker = await cutoverTestWorker(env(), loadConfigFile(file));
+    const run = await worker.runUntil(runCli(['marketo', 'run', '--config', file, '--sandbox', 'dev']));
+    expect(run.code).toBe(1);
+    expect(run.err).toMatch(/^The run failed:\n\s+.*needs the permission "Manage Destinations"/m);
+    expect(run.err).not.toMatch(/\n\s+at /);
+    const workflowId = /migration (marketo-migration\/\S+) \(run/.exec(run.out)![1]!;
+    const status = await runCli(['status', '--config', file, '--workflow-id', workflowId]);
+    expect(status.code).toBe(1);
+    expect(status.out).toMatch(
+      new RegExp(`^${workflowId.replace(/[/+]/g, '\\$&')}: FAILED.*\nwhy: .*Manage Destinations`),
+    );
+  });
+
+  it('exits 1 when the run completed but every dataflow failed, naming them', async () => {
+    await adminPut(simulator(), '/__admin/flow-service/settings', { failRunsOfNewFlows: 1 });
+    const taskQueue = uniqueTaskQueue('cli-items-fail');
+    const file = migrationConfig(taskQueue, [{ name: 'dev', autoApprove: true }]);
+    const worker = await cutoverTestWorker(env(), loadConfigFile(file));
+    const run = await worker.runUntil(runCli(['sfmc', 'run', '--config', file, '--sandbox', 'dev']));
+    expect(run.code).toBe(1);
+    expect(run.out).toMatch(
+      /dev\s+SFMC Subscriber to AEP\s+failed\s+.*the first V2 run .* failed: CONNECTOR-2001-500/,
+    );
+    expect(run.err).toContain('2 dataflow(s) failed; their reasons are in the table above.');
   });
 });
 

@@ -270,7 +270,13 @@ describe('scheduled ingestion on the dev server', () => {
       0,
     );
     expect((await runCli(['ingestion', 'schedule', 'pause', '--config', file, '--name', name])).code).toBe(0);
-    expect((await env().client.schedule.getHandle(scheduleIdOf(name)).describe()).state.paused).toBe(true);
+    // Schedule changes are signals to the schedule's own workflow: the pause shows once it is processed.
+    await waitFor(
+      async () => (await env().client.schedule.getHandle(scheduleIdOf(name)).describe()).state.paused,
+      {
+        what: 'the schedule to show paused',
+      },
+    );
     expect((await runCli(['ingestion', 'schedule', 'delete', '--config', file, '--name', name])).code).toBe(
       0,
     );

@@ -54,7 +54,7 @@ describe('Marketo V1 destination discovery', () => {
   });
 
   it('proves the Marketo credentials, and names the field when one is malformed', async () => {
-    expect(await activities().verifyMarketoCredentials()).toEqual({ apiUser: expect.any(String) });
+    expect(await activities().verifyMarketoCredentials()).toEqual({ verified: true });
     const failure = await activities((raw) => {
       raw.marketo.munchkinId = '123 ABC 456';
     })

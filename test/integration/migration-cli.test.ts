@@ -69,15 +69,15 @@ describe('cutover sfmc plan', () => {
       config.sfmc.baseEndpoint = 'https://mcdemo.rest.marketingcloudapis.com/';
     });
     const { code, err } = await runCli(['sfmc', 'plan', '--config', file, '--sandbox', 'prod']);
-    expect(code).toBe(1);
+    expect(code).toBe(2);
     expect(err).toContain(
-      'BLOCKED: sfmc.baseEndpoint "https://mcdemo.rest.marketingcloudapis.com/" is not the authentication base URI',
+      'Fix the config first:\n  - sfmc.baseEndpoint "https://mcdemo.rest.marketingcloudapis.com/" is not the authentication base URI',
     );
   });
 
   it('rejects an unknown sandbox flag by name', async () => {
     const { code, err } = await runCli(['sfmc', 'plan', '--config', writeConfig(), '--sandbox', 'nope']);
-    expect(code).toBe(1);
+    expect(code).toBe(2);
     expect(err).toContain('--sandbox nope: not in adobe.sandboxes (prod, dev)');
   });
 });
@@ -115,8 +115,8 @@ describe('cutover marketo plan', () => {
       config.marketo.clientId = 'abc def';
     });
     const { code, err } = await runCli(['marketo', 'plan', '--config', file, '--sandbox', 'prod']);
-    expect(code).toBe(1);
-    expect(err).toMatch(/^BLOCKED: Marketo credentials: marketo\.clientId: /m);
+    expect(code).toBe(2);
+    expect(err).toMatch(/^marketo\.clientId: /m);
   });
 });
 

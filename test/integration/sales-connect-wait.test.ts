@@ -10,7 +10,7 @@ import {
   provisioningProgressQuery,
   type ProvisioningProgress,
 } from '../../src/workflows/sales-connect/messages';
-import { adminPost, adminPut, rawSalesConnectConfig } from '../support/cutover-config';
+import { TEST_SECRETS, adminPost, adminPut, rawSalesConnectConfig } from '../support/cutover-config';
 import { cutoverTestWorker } from '../support/cutover-worker';
 import { timeSkippingEnvironment, useTemporalEnvironment } from '../support/temporal-env';
 import { waitFor } from '../support/wait-for';
@@ -215,7 +215,7 @@ describe('the ten-minute wait after connecting Marketo (time-skipping server)', 
         body: JSON.stringify({
           munchkinId: DEMO_MARKETO.munchkinId,
           clientId: DEMO_MARKETO.clientId,
-          clientSecret: 'marketo-test-secret-value',
+          clientSecret: TEST_SECRETS.CUTOVER_TEST_MARKETO_SECRET,
         }),
       },
     );

@@ -55,7 +55,7 @@ async function start(profile: SeedProfileName = 'demo') {
 async function admin(sim: RunningSimulator, method: string, path: string, body?: unknown): Promise<unknown> {
   const response = await fetch(`${sim.baseUrl}${path}`, {
     method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   expect(response.status, `${method} ${path}`).toBeLessThan(300);

@@ -10,8 +10,9 @@ import {
 } from '../../src/simulator/seeds/demo-catalog';
 import type { RunningSimulator } from '../../src/simulator/server';
 
+/** The secrets every test config refers to; the Adobe one has every character encodings spell differently. */
 export const TEST_SECRETS = {
-  CUTOVER_TEST_ADOBE_SECRET: 'adobe-test-secret-value',
+  CUTOVER_TEST_ADOBE_SECRET: "adobe test-secret !()~'* +/=value",
   CUTOVER_TEST_SFMC_SECRET: 'sfmc-test-secret-value',
   CUTOVER_TEST_MARKETO_SECRET: 'marketo-test-secret-value',
 };

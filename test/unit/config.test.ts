@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfigFile, parseConfig } from '../../src/config/load';
+import { ConfigError, loadConfigFile, parseConfig, secretResolverFor } from '../../src/config/load';
 import { projectRoot } from '../../src/project-root';
 
 const minimal = {
@@ -97,6 +97,31 @@ describe('config files', () => {
     ).toEqual([
       'salesConnect.users[1].email: user "ada@X.example" is listed twice (also at [0]); keep one entry and merge its settings',
     ]);
+  });
+
+  it('confines file: secrets to the config folder and secrets.allowFilesIn, resolved from the config file', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cutover-allow-'));
+    fs.mkdirSync(path.join(dir, 'vault'));
+    fs.writeFileSync(path.join(dir, 'vault', 'adobe'), 'vault-secret');
+    const config = parseConfig(
+      {
+        ...minimal,
+        adobe: { ...minimal.adobe, clientSecret: 'file:vault/adobe' },
+        secrets: { allowFilesIn: ['vault'] },
+      },
+      path.join(dir, 'cutover.yaml'),
+    );
+    expect(config.configDirectory).toBe(dir);
+    expect(config.secrets.allowFilesIn).toEqual([path.join(dir, 'vault')]);
+    expect(await secretResolverFor(config, 'cli').resolve(config.adobe.clientSecret)).toBe('vault-secret');
+    fs.writeFileSync(path.join(path.dirname(dir), `${path.basename(dir)}-outside`), 'outside-secret');
+    const confined = parseConfig(
+      { ...minimal, adobe: { ...minimal.adobe, clientSecret: `file:../${path.basename(dir)}-outside` } },
+      path.join(dir, 'cutover.yaml'),
+    );
+    await expect(secretResolverFor(confined, 'worker').resolve(confined.adobe.clientSecret)).rejects.toThrow(
+      /points outside the config file's folder/,
+    );
   });
 
   it('reports unknown fields so typos do not pass silently', () => {

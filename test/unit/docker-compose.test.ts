@@ -15,6 +15,7 @@ interface ComposeService {
   environment?: Record<string, string>;
   depends_on?: Record<string, { condition: string }>;
   deploy?: { replicas?: number };
+  ports?: string[];
 }
 
 // No Docker engine runs here, so the file is held to the invariants `docker compose config` would need.
@@ -66,6 +67,10 @@ describe('docker-compose.yml', () => {
       if (service.image === 'cutover:local')
         expect(Object.keys(COMMANDS), name).toContain(service.command?.[0]);
     }
+  });
+
+  it('publishes the simulator (and so its admin API) on the host’s loopback only', () => {
+    expect(services.simulator?.ports).toEqual(['127.0.0.1:4010:4010']);
   });
 
   it('ships a cutover config the worker accepts', () => {

@@ -29,8 +29,41 @@ describe('SecretResolver', () => {
       ),
     );
     await expect(resolver.resolve(ref('file:/nonexistent/secret'))).rejects.toThrow(
-      'The secret reference file:/nonexistent/secret cannot be read (ENOENT). Create the file or fix the path.',
+      "The secret reference file:/nonexistent/secret cannot be read in the worker's environment (ENOENT). Create the file or fix the path.",
     );
+    const cli = new SecretResolver({}, new Redactor(), { role: 'cli' });
+    await expect(cli.resolve(ref('env:MISSING_SECRET'))).rejects.toThrow(
+      'The secret reference env:MISSING_SECRET points to an environment variable that is not set in this shell (the cutover CLI resolves it for this command). Set MISSING_SECRET before running cutover.',
+    );
+  });
+
+  it('reads file: references only inside the allowed folders, never showing what a refused file holds', async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'cutover-confined-'));
+    const configDir = path.join(root, 'config');
+    const shared = path.join(root, 'shared');
+    fs.mkdirSync(configDir);
+    fs.mkdirSync(shared);
+    fs.writeFileSync(path.join(configDir, 'adobe'), 'inside-secret');
+    fs.writeFileSync(path.join(shared, 'marketo'), 'allowed-secret');
+    fs.writeFileSync(path.join(root, 'outside'), 'root:x:0:0:do-not-print');
+    fs.symlinkSync(path.join(root, 'outside'), path.join(configDir, 'link'));
+    const resolver = new SecretResolver({}, new Redactor(), {
+      role: 'cli',
+      fileDirectories: [configDir, shared],
+    });
+
+    expect(await resolver.resolve(ref(`file:${path.join(configDir, 'adobe')}`))).toBe('inside-secret');
+    expect(await resolver.resolve(ref(`file:${path.join(shared, 'marketo')}`))).toBe('allowed-secret');
+    for (const escape of [path.join(configDir, '..', 'outside'), path.join(configDir, 'link')]) {
+      const error = (await resolver
+        .resolve(ref(`file:${escape}`))
+        .catch((caught: unknown) => caught)) as Error;
+      expect(error).toBeInstanceOf(SecretResolutionError);
+      expect(error.message).toBe(
+        `The secret reference file:${escape} points outside the config file's folder (${configDir}), so it was not read. Keep secret files next to the config, or list their folder in secrets.allowFilesIn.`,
+      );
+      expect(error.message).not.toContain('do-not-print');
+    }
   });
 
   it('treats an empty secret as an error', async () => {

@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import type { WorkerInspection } from '../../activities/doctor';
-import { loadConfigFile } from '../../config/load';
+import { loadConfigFile, secretResolverFor } from '../../config/load';
+import type { CutoverConfig } from '../../config/schema';
+import { checkSecretReferences } from '../../config/secret-check';
+import { EXIT } from '../errors';
 import type { Client } from '@temporalio/client';
 import { CutoverKind } from '../../temporal/search-attributes';
 import { configFlag, configPathFrom, parseCommandArgs } from '../args';
@@ -29,9 +32,18 @@ export function formatInspection(inspection: WorkerInspection): string {
   return lines.join('\n');
 }
 
+/** The secret references of this CLI's config that do not resolve here, as lines to print. */
+export async function cliReferenceProblems(config: CutoverConfig): Promise<string[]> {
+  const checks = await checkSecretReferences(config, secretResolverFor(config, 'cli'));
+  return checks.filter((check) => !check.resolvable).map((check) => `${check.field}: ${check.problem}`);
+}
+
 export async function doctorCommand(argv: string[]): Promise<number> {
   const args = parseCommandArgs('doctor', argv, configFlag, z.object({ config: z.string().optional() }));
   const config = loadConfigFile(configPathFrom(args.config));
+  // The CLI's own config is checked too: the worker answers for its config, not for this one.
+  const here = await cliReferenceProblems(config);
+  for (const problem of here) console.error(`this config, resolved here: ${problem}`);
   const temporal = await connectClient(config);
   try {
     console.log(
@@ -39,7 +51,9 @@ export async function doctorCommand(argv: string[]): Promise<number> {
     );
     const inspection = await runDoctor(temporal.client, config.temporal.taskQueue);
     console.log(formatInspection(inspection));
-    return inspection.secrets.every((check) => check.resolvable) ? 0 : 1;
+    return here.length === 0 && inspection.secrets.every((check) => check.resolvable)
+      ? EXIT.done
+      : EXIT.notDone;
   } finally {
     await temporal.close();
   }

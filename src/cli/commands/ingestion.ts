@@ -1,9 +1,8 @@
 import { ScheduleNotFoundError, type Client } from '@temporalio/client';
 import { z } from 'zod';
 import { createRemoteClients } from '../../activities/remote-clients';
-import { loadConfigFile } from '../../config/load';
+import { loadConfigFile, secretResolverFor } from '../../config/load';
 import type { CutoverConfig, IngestionScheduleConfig } from '../../config/schema';
-import { SecretResolver } from '../../config/secrets';
 import { CutoverItemsFailed, CutoverLastStatus } from '../../temporal/search-attributes';
 import {
   ingestionSettingsFor,
@@ -34,7 +33,7 @@ export async function desiredIngestionSettings(
     throw new UsageError(
       `--name ${only}: not in ingestion.schedules (${(config.ingestion?.schedules ?? []).map((entry) => entry.name).join(', ') || 'none configured'})`,
     );
-  const clients = createRemoteClients(config, new SecretResolver());
+  const clients = createRemoteClients(config, secretResolverFor(config, 'cli'));
   const settings: IngestionSettings[] = [];
   for (const entry of entries) {
     settings.push(ingestionSettingsFor(entry, await resolveIngestionFlows(entry, { clients, client })));
@@ -82,9 +81,12 @@ async function withClient(
   command: string,
   argv: string[],
   act: (client: Client, config: CutoverConfig, parsed: Args) => Promise<number>,
+  options: { needsSchedule?: boolean } = {},
 ): Promise<number> {
   const parsed = parseCommandArgs(`ingestion ${command}`, argv, flags, args);
   const config = loadConfigFile(configPathFrom(parsed.config));
+  // A schedule command names a configured schedule: checked before anything reaches Temporal.
+  if (options.needsSchedule) entryNamed(config, parsed.name);
   const temporal = await connectClient(config);
   try {
     return await act(temporal.client, config, parsed);
@@ -147,86 +149,116 @@ const scheduleCommands: Record<string, (argv: string[]) => Promise<number>> = {
       return 0;
     }),
   describe: (argv) =>
-    withClient('schedule describe', argv, async (client, _config, parsed) => {
-      const description = await client.schedule.getHandle(scheduleIdOf(parsed.name ?? '')).describe();
-      const settings = (
-        description.action.type === 'startWorkflow' ? description.action.args?.[0] : undefined
-      ) as IngestionSettings | undefined;
-      console.log(
-        [
-          `${description.scheduleId}: ${description.state.paused ? 'paused' : 'active'}; last status ${description.typedSearchAttributes.get(CutoverLastStatus) ?? '-'}, failed runs in a row ${description.typedSearchAttributes.get(CutoverItemsFailed) ?? 0}`,
-          `note: ${description.state.note ?? ''}`,
-          `windows: ${settings?.windowSeconds ?? '?'} s; every ${settings?.spec.cron?.join(', ') ?? settings?.spec.interval}; catch-up ${settings?.spec.catchupWindow}`,
-          `next runs: ${description.info.nextActionTimes
-            .slice(0, 3)
-            .map((time) => time.toISOString())
-            .join(', ')}`,
-          `recent runs: ${description.info.recentActions.map((action) => `${action.scheduledAt.toISOString()} ${action.action.workflow.workflowId}`).join('; ') || 'none'}`,
-          '',
-          formatTable(
-            ['sandbox', 'dataflow', 'name'],
-            (settings?.flows ?? []).map((flow) => [flow.sandbox, flow.flowId, flow.name ?? '']),
-          ),
-        ].join('\n'),
-      );
-      return 0;
-    }),
+    withClient(
+      'schedule describe',
+      argv,
+      async (client, _config, parsed) => {
+        const description = await client.schedule.getHandle(scheduleIdOf(parsed.name!)).describe();
+        const settings = (
+          description.action.type === 'startWorkflow' ? description.action.args?.[0] : undefined
+        ) as IngestionSettings | undefined;
+        console.log(
+          [
+            `${description.scheduleId}: ${description.state.paused ? 'paused' : 'active'}; last status ${description.typedSearchAttributes.get(CutoverLastStatus) ?? '-'}, failed runs in a row ${description.typedSearchAttributes.get(CutoverItemsFailed) ?? 0}`,
+            `note: ${description.state.note ?? ''}`,
+            `windows: ${settings?.windowSeconds ?? '?'} s; every ${settings?.spec.cron?.join(', ') ?? settings?.spec.interval}; catch-up ${settings?.spec.catchupWindow}`,
+            `next runs: ${description.info.nextActionTimes
+              .slice(0, 3)
+              .map((time) => time.toISOString())
+              .join(', ')}`,
+            `recent runs: ${description.info.recentActions.map((action) => `${action.scheduledAt.toISOString()} ${action.action.workflow.workflowId}`).join('; ') || 'none'}`,
+            '',
+            formatTable(
+              ['sandbox', 'dataflow', 'name'],
+              (settings?.flows ?? []).map((flow) => [flow.sandbox, flow.flowId, flow.name ?? '']),
+            ),
+          ].join('\n'),
+        );
+        return 0;
+      },
+      { needsSchedule: true },
+    ),
   pause: (argv) =>
-    withClient('schedule pause', argv, async (client, _config, parsed) => {
-      await client.schedule
-        .getHandle(scheduleIdOf(parsed.name ?? ''))
-        .pause(parsed.note ?? `paused by ${process.env.USER ?? 'cutover'}`);
-      console.log(`Paused ${scheduleIdOf(parsed.name ?? '')}.`);
-      return 0;
-    }),
+    withClient(
+      'schedule pause',
+      argv,
+      async (client, _config, parsed) => {
+        await client.schedule
+          .getHandle(scheduleIdOf(parsed.name!))
+          .pause(parsed.note ?? `paused by ${process.env.USER ?? 'cutover'}`);
+        console.log(`Paused ${scheduleIdOf(parsed.name!)}.`);
+        return 0;
+      },
+      { needsSchedule: true },
+    ),
   unpause: (argv) =>
-    withClient('schedule unpause', argv, async (client, _config, parsed) => {
-      const handle = client.schedule.getHandle(scheduleIdOf(parsed.name ?? ''));
-      await handle.unpause(parsed.note ?? `unpaused by ${process.env.USER ?? 'cutover'}`);
-      // A person's unpause starts a fresh count of failures in a row.
-      await handle.update((previous) => ({
-        ...previous,
-        typedSearchAttributes: previous.typedSearchAttributes.updateCopy([
-          { key: CutoverItemsFailed, value: 0 },
-        ]),
-      }));
-      console.log(`Unpaused ${handle.scheduleId}.`);
-      return 0;
-    }),
+    withClient(
+      'schedule unpause',
+      argv,
+      async (client, _config, parsed) => {
+        const handle = client.schedule.getHandle(scheduleIdOf(parsed.name!));
+        await handle.unpause(parsed.note ?? `unpaused by ${process.env.USER ?? 'cutover'}`);
+        // A person's unpause starts a fresh count of failures in a row.
+        await handle.update((previous) => ({
+          ...previous,
+          typedSearchAttributes: previous.typedSearchAttributes.updateCopy([
+            { key: CutoverItemsFailed, value: 0 },
+          ]),
+        }));
+        console.log(`Unpaused ${handle.scheduleId}.`);
+        return 0;
+      },
+      { needsSchedule: true },
+    ),
   trigger: (argv) =>
-    withClient('schedule trigger', argv, async (client, _config, parsed) => {
-      await client.schedule.getHandle(scheduleIdOf(parsed.name ?? '')).trigger();
-      console.log(`Triggered a run of ${scheduleIdOf(parsed.name ?? '')} now (skipped if one is running).`);
-      return 0;
-    }),
+    withClient(
+      'schedule trigger',
+      argv,
+      async (client, _config, parsed) => {
+        await client.schedule.getHandle(scheduleIdOf(parsed.name!)).trigger();
+        console.log(`Triggered a run of ${scheduleIdOf(parsed.name!)} now (skipped if one is running).`);
+        return 0;
+      },
+      { needsSchedule: true },
+    ),
   delete: (argv) =>
-    withClient('schedule delete', argv, async (client, _config, parsed) => {
-      await client.schedule.getHandle(scheduleIdOf(parsed.name ?? '')).delete();
-      console.log(
-        `Deleted ${scheduleIdOf(parsed.name ?? '')}; \`cutover ingestion sync\` recreates it while it is configured.`,
-      );
-      return 0;
-    }),
+    withClient(
+      'schedule delete',
+      argv,
+      async (client, _config, parsed) => {
+        await client.schedule.getHandle(scheduleIdOf(parsed.name!)).delete();
+        console.log(
+          `Deleted ${scheduleIdOf(parsed.name!)}; \`cutover ingestion sync\` recreates it while it is configured.`,
+        );
+        return 0;
+      },
+      { needsSchedule: true },
+    ),
   backfill: (argv) =>
-    withClient('schedule backfill', argv, async (client, config, parsed) => {
-      if (!parsed.from || !parsed.to) throw new UsageError('--from and --to are required (ISO 8601 times)');
-      const handle = await startBackfill(
-        client,
-        config,
-        parsed.name ?? '',
-        new Date(parsed.from),
-        new Date(parsed.to),
-      );
-      console.log(`Backfill ${handle.workflowId} started.`);
-      if (parsed.detach) return 0;
-      const result = await followWorkflow(
-        client,
-        handle.workflowId,
-        ingestionProgressQuery,
-        describeIngestion,
-      );
-      return result?.status === 'success' ? 0 : 1;
-    }),
+    withClient(
+      'schedule backfill',
+      argv,
+      async (client, config, parsed) => {
+        if (!parsed.from || !parsed.to) throw new UsageError('--from and --to are required (ISO 8601 times)');
+        const handle = await startBackfill(
+          client,
+          config,
+          parsed.name!,
+          new Date(parsed.from),
+          new Date(parsed.to),
+        );
+        console.log(`Backfill ${handle.workflowId} started.`);
+        if (parsed.detach) return 0;
+        const result = await followWorkflow(
+          client,
+          handle.workflowId,
+          ingestionProgressQuery,
+          describeIngestion,
+        );
+        return result?.status === 'success' ? 0 : 1;
+      },
+      { needsSchedule: true },
+    ),
 };
 
 function describeIngestion(progress: IngestionProgress): string {

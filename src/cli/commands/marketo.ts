@@ -1,12 +1,13 @@
+import { secretResolverFor } from '../../config/load';
 import type { Client } from '@temporalio/client';
 import { createMarketoMigrationActivities } from '../../activities/marketo-migration';
 import { createRemoteClients } from '../../activities/remote-clients';
 import type { CutoverConfig } from '../../config/schema';
-import { SecretResolver } from '../../config/secrets';
 import { planMarketoMigration, TARGET_CARDS } from '../../domain/marketo/plan';
 import { marketoRunFromConfig } from '../../domain/marketo/run-input';
 import type { MarketoMigrationPlan } from '../../domain/marketo/types';
 import type { MarketoMigrationInput } from '../../workflows/marketo/messages';
+import { asBlocker } from '../errors';
 import { formatTable } from '../table';
 import { migrationCommand, startMigration, type MigrationCommandSpec } from './migration';
 
@@ -19,12 +20,11 @@ export async function planMarketo(
   const blockers = [...run.problems];
   if (blockers.length) return { plans: [], blockers };
   const activities = createMarketoMigrationActivities({
-    clients: createRemoteClients(config, new SecretResolver()),
+    clients: createRemoteClients(config, secretResolverFor(config, 'cli')),
   });
-  const credentialsProblem = await activities.verifyMarketoCredentials().then(
-    () => undefined,
-    (error: Error) => `Marketo credentials: ${error.message}`,
-  );
+  const credentialsProblem = await activities
+    .verifyMarketoCredentials()
+    .then(() => undefined, asBlocker('Marketo credentials'));
   // Without Marketo's lead fields every mapping would look unknown, so the plan stops here.
   if (credentialsProblem) return { plans: [], blockers: [credentialsProblem] };
   const plans: MarketoMigrationPlan[] = [];

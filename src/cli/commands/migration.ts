@@ -1,4 +1,6 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { WorkflowNotFoundError } from '@temporalio/common';
 import { z } from 'zod';
 import { loadConfigFile } from '../../config/load';
 import type { CutoverConfig } from '../../config/schema';
@@ -13,8 +15,10 @@ import {
   type MigrationRunInput,
 } from '../../workflows/migration/messages';
 import { configFlag, configPathFrom, parseCommandArgs, UsageError } from '../args';
-import { followWorkflow } from '../follow';
+import { CliFailure, EXIT } from '../errors';
+import { endedRunFailure, failureReason, followWorkflow } from '../follow';
 import { connectClient } from '../temporal-client';
+import { cliReferenceProblems } from './doctor';
 import { progressSummary, progressTable } from './migration-progress';
 
 /** What the shared run/plan/status commands need to know about one kind of migration. */
@@ -65,7 +69,10 @@ export async function startMigration<I extends MigrationRunInput>(
 ) {
   const run = spec.runFromConfig(config, sandboxes);
   if (run.problems.length)
-    throw new UsageError(`Cannot start the ${spec.title} migration:\n  - ${run.problems.join('\n  - ')}`);
+    throw new CliFailure(
+      `Cannot start the ${spec.title} migration; fix the config first:\n  - ${run.problems.join('\n  - ')}`,
+      EXIT.fixInput,
+    );
   // Two runs over a shared sandbox would find (and roll back) each other's V2 objects by name.
   const overlapping = await runningMigrations(client, config, spec.kind, run.input.sandboxes);
   const other = overlapping.find((workflowId) => workflowId !== run.workflowId);
@@ -144,6 +151,9 @@ async function planCommand<I extends MigrationRunInput>(
 ): Promise<number> {
   const args = parseCommandArgs(`${spec.command} plan`, argv, runFlags, runArgs);
   const config = loadConfigFile(configPathFrom(args.config));
+  const run = spec.runFromConfig(config, args.sandbox);
+  if (run.problems.length)
+    throw new CliFailure(`Fix the config first:\n  - ${run.problems.join('\n  - ')}`, EXIT.fixInput);
   const { plans, blockers } = await spec.plan(config, args.sandbox);
   if (args.json) console.log(JSON.stringify({ plans, blockers }, null, 2));
   else {
@@ -154,7 +164,7 @@ async function planCommand<I extends MigrationRunInput>(
     );
     for (const blocker of blockers) console.error(`BLOCKED: ${blocker}`);
   }
-  return blockers.length ? 1 : 0;
+  return blockers.length ? EXIT.notDone : EXIT.done;
 }
 
 async function runCommand<I extends MigrationRunInput>(
@@ -163,17 +173,29 @@ async function runCommand<I extends MigrationRunInput>(
 ): Promise<number> {
   const args = parseCommandArgs(`${spec.command} run`, argv, runFlags, runArgs);
   const config = loadConfigFile(configPathFrom(args.config));
+  // The worker resolves its own references; one this config cannot resolve here is worth knowing first.
+  for (const problem of await cliReferenceProblems(config))
+    console.error(`note: ${problem} (the run uses the worker's config and environment)`);
   const temporal = await connectClient(config);
   try {
     const handle = await startMigration(temporal.client, config, spec, args.sandbox);
     console.log(
       `${spec.title} migration ${handle.workflowId} (run ${handle.firstExecutionRunId}) on ${temporal.address}, namespace ${temporal.namespace}`,
     );
-    if (args.detach) return 0;
-    const result = await followMigration(temporal.client, handle.workflowId);
-    if (!result) return 0;
+    if (args.detach) return EXIT.done;
+    const result = await followMigration(temporal.client, handle.workflowId).catch(async (error: unknown) => {
+      // The items' own reasons say more than the run's failure alone.
+      const progress = await handle.query(progressQuery).catch(() => undefined);
+      const failed = progress?.items.filter((item) => item.status === 'failed') ?? [];
+      if (failed.length) console.log(`\nItems that failed:\n${progressTable(failed)}`);
+      throw error;
+    });
+    if (!result) return EXIT.done;
     console.log(`\n${progressTable(result.items)}\n\n${progressSummary(result)}`);
-    return result.phase === 'completed' ? 0 : 1;
+    const failed = result.items.filter((item) => item.status === 'failed');
+    if (failed.length)
+      console.error(`${failed.length} dataflow(s) failed; their reasons are in the table above.`);
+    return result.phase === 'completed' && !failed.length ? EXIT.done : EXIT.notDone;
   } finally {
     await temporal.close();
   }
@@ -229,15 +251,19 @@ async function withRun<T>(
   command: string,
   argv: string[],
   act: (client: Client, workflowId: string, args: z.output<typeof controlArgs>) => Promise<T>,
+  checkFirst: (args: z.output<typeof controlArgs>) => void = () => {},
 ) {
   const args = parseCommandArgs(command, argv, controlFlags, controlArgs);
+  checkFirst(args);
   const config = loadConfigFile(configPathFrom(args.config));
   const temporal = await connectClient(config);
+  let workflowId = args['workflow-id'] ?? '';
   try {
-    const workflowId =
-      args['workflow-id'] ?? (await findRunningMigration(temporal.client, config, args.kind));
+    workflowId = args['workflow-id'] ?? (await findRunningMigration(temporal.client, config, args.kind));
     return await act(temporal.client, workflowId, args);
   } catch (error) {
+    if (error instanceof WorkflowNotFoundError)
+      throw (await endedRunFailure(temporal.client, workflowId)) ?? error;
     if (error instanceof WorkflowUpdateFailedError)
       throw new UsageError(
         `cutover ${command}: ${(error.cause as Error | undefined)?.message ?? error.message}`,
@@ -252,10 +278,21 @@ export const statusCommand = (argv: string[]) =>
   withRun('status', argv, async (client, workflowId) => {
     const handle = client.workflow.getHandle(workflowId);
     const description = await handle.describe();
-    const progress = await handle.query(progressQuery);
-    console.log(`${workflowId}: ${description.status.name}, ${progressSummary(progress)}\n`);
-    console.log(progressTable(progress.items));
-    return 0;
+    const running = description.status.name === 'RUNNING';
+    // A closed run answers queries only through a worker replaying it; without one, do not wait long.
+    const progress = await Promise.race([
+      handle.query(progressQuery).catch(() => undefined),
+      delay(running ? 30_000 : 3_000).then(() => undefined),
+    ]);
+    const failure = running ? undefined : await failureReason(client, workflowId);
+    console.log(
+      `${workflowId}: ${description.status.name}${progress ? `, ${progressSummary(progress)}` : ''}${failure ? `\nwhy: ${failure}` : ''}\n`,
+    );
+    if (progress) console.log(progressTable(progress.items));
+    else console.log('(per-dataflow progress needs a running worker on the task queue to answer the query)');
+    return description.status.name === 'FAILED' || progress?.items.some((item) => item.status === 'failed')
+      ? EXIT.notDone
+      : EXIT.done;
   });
 
 export const approveCommand = (argv: string[]) =>
@@ -268,12 +305,18 @@ export const approveCommand = (argv: string[]) =>
   });
 
 export const rejectCommand = (argv: string[]) =>
-  withRun('reject', argv, async (client, workflowId, args) => {
-    if (!args.reason)
-      throw new UsageError('cutover reject: --reason is required (it is kept with the rolled-back items)');
-    const rejected = await client.workflow
-      .getHandle(workflowId)
-      .executeUpdate(rejectUpdate, { args: [{ reason: args.reason, by: process.env.USER }] });
-    console.log(`Rejected: rolling back ${rejected.join(', ')}.`);
-    return 0;
-  });
+  withRun(
+    'reject',
+    argv,
+    async (client, workflowId, args) => {
+      const rejected = await client.workflow
+        .getHandle(workflowId)
+        .executeUpdate(rejectUpdate, { args: [{ reason: args.reason!, by: process.env.USER }] });
+      console.log(`Rejected: rolling back ${rejected.join(', ')}.`);
+      return 0;
+    },
+    (args) => {
+      if (!args.reason)
+        throw new UsageError('cutover reject: --reason is required (it is kept with the rolled-back items)');
+    },
+  );

@@ -1,11 +1,11 @@
 import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { WorkflowNotFoundError } from '@temporalio/common';
 import { z } from 'zod';
 import { createMarketoMigrationActivities } from '../../activities/marketo-migration';
 import { createRemoteClients } from '../../activities/remote-clients';
 import { createSalesConnectActivities } from '../../activities/sales-connect';
-import { loadConfigFile } from '../../config/load';
+import { loadConfigFile, secretResolverFor } from '../../config/load';
 import type { CutoverConfig } from '../../config/schema';
-import { SecretResolver } from '../../config/secrets';
 import { planInvitations, type UserPlan } from '../../domain/sales-connect/invitations';
 import {
   checkSalesforcePreflight,
@@ -21,8 +21,10 @@ import {
   type UserProgress,
 } from '../../workflows/sales-connect/messages';
 import { configFlag, configPathFrom, parseCommandArgs, UsageError } from '../args';
-import { followWorkflow } from '../follow';
+import { endedRunFailure, followWorkflow } from '../follow';
+import { asBlocker, CliFailure, EXIT } from '../errors';
 import { formatTable } from '../table';
+import { cliReferenceProblems } from './doctor';
 import { connectClient } from '../temporal-client';
 
 export interface SalesConnectPlan {
@@ -35,12 +37,13 @@ export interface SalesConnectPlan {
 /** Reads Sales Connect and the config and plans, changing nothing; the activities the worker runs. */
 export async function planSalesConnect(config: CutoverConfig): Promise<SalesConnectPlan> {
   const run = salesConnectRunFromConfig(config);
-  if (run.problems.length) return { findings: [], users: [], blockers: run.problems };
-  const clients = createRemoteClients(config, new SecretResolver());
+  if (run.problems.length)
+    throw new CliFailure(`Fix the config first:\n  - ${run.problems.join('\n  - ')}`, EXIT.fixInput);
+  const clients = createRemoteClients(config, secretResolverFor(config, 'cli'));
   const blockers: string[] = [];
   await createMarketoMigrationActivities({ clients })
     .verifyMarketoCredentials()
-    .catch((error: Error) => blockers.push(`Marketo credentials: ${error.message}`));
+    .catch((error: unknown) => blockers.push(asBlocker('Marketo credentials')(error)));
   if (run.input.gateway === 'manual') {
     // Nothing to read from Sales Connect: the preflight assumes it will use salesforce.instance.
     const findings = checkSalesforcePreflight({
@@ -68,7 +71,10 @@ export async function planSalesConnect(config: CutoverConfig): Promise<SalesConn
     ...run.input.salesforce,
     salesConnect: { instanceUrl: salesforce.instanceUrl, isProduction: salesforce.isProduction },
   });
-  const team = await salesConnect.readSalesConnectTeam({ instanceId: run.input.instanceId });
+  const team = await salesConnect.readSalesConnectTeam({
+    instanceId: run.input.instanceId,
+    emails: run.input.users.map((user) => user.email),
+  });
   const marketo = await (await clients.salesConnect())!.getMarketoConnection(run.input.instanceId);
   return {
     findings,
@@ -168,6 +174,8 @@ export function followSalesConnectProvisioning(client: Client, workflowId: strin
 async function runCommand(argv: string[]): Promise<number> {
   const args = parseCommandArgs('sales-connect run', argv, runFlags, runArgs);
   const config = loadConfigFile(configPathFrom(args.config));
+  for (const problem of await cliReferenceProblems(config))
+    console.error(`note: ${problem} (the run uses the worker's config and environment)`);
   const temporal = await connectClient(config);
   try {
     const handle = await startSalesConnectProvisioning(temporal.client, config);
@@ -223,6 +231,8 @@ async function withProvisioning(
   try {
     return await act(temporal.client, workflowId, args);
   } catch (error) {
+    if (error instanceof WorkflowNotFoundError)
+      throw (await endedRunFailure(temporal.client, workflowId)) ?? error;
     if (error instanceof WorkflowUpdateFailedError)
       throw new UsageError(
         `cutover sales-connect ${command}: ${(error.cause as Error | undefined)?.message ?? error.message}`,

@@ -1,12 +1,13 @@
+import { secretResolverFor } from '../../config/load';
 import type { Client } from '@temporalio/client';
 import { createRemoteClients } from '../../activities/remote-clients';
 import { createSfmcMigrationActivities } from '../../activities/sfmc-migration';
 import type { CutoverConfig } from '../../config/schema';
-import { SecretResolver } from '../../config/secrets';
 import { planSfmcMigration } from '../../domain/sfmc/plan';
 import { sfmcRunFromConfig } from '../../domain/sfmc/run-input';
 import type { SfmcMigrationPlan } from '../../domain/sfmc/types';
 import type { SfmcMigrationInput } from '../../workflows/sfmc/messages';
+import { asBlocker } from '../errors';
 import { formatTable } from '../table';
 import { migrationCommand, startMigration, type MigrationCommandSpec } from './migration';
 
@@ -18,12 +19,14 @@ export async function planSfmc(
   const run = sfmcRunFromConfig(config, sandboxes);
   const blockers = [...run.problems];
   const activities = createSfmcMigrationActivities({
-    clients: createRemoteClients(config, new SecretResolver()),
+    clients: createRemoteClients(config, secretResolverFor(config, 'cli')),
   });
   if (run.input.plan.v2BaseEndpoint) {
-    await activities
+    const credentials = await activities
       .verifySfmcV2Access()
-      .catch((error: Error) => blockers.push(`SFMC V2 credentials: ${error.message}`));
+      .then(() => undefined, asBlocker('SFMC V2 credentials'));
+    // As the run's preflight: without readable data extensions there is nothing to plan against.
+    if (credentials) return { plans: [], blockers: [...blockers, credentials] };
   }
   const plans: SfmcMigrationPlan[] = [];
   for (const sandbox of run.input.sandboxes) {

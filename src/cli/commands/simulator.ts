@@ -35,6 +35,8 @@ export async function simulatorCommand(argv: string[]): Promise<number> {
     },
     simulatorArgs,
   );
+  // Off unless set: the admin API already answers loopback only.
+  const adminToken = process.env.CUTOVER_SIMULATOR_ADMIN_TOKEN || undefined;
   const stateFile = path.resolve(
     args.state ?? path.join(projectRoot, '.cutover', 'simulator', `${args.seed}.json`),
   );
@@ -46,12 +48,15 @@ export async function simulatorCommand(argv: string[]): Promise<number> {
     seed: { profile: args.seed, sandboxes: args.sandboxes, flowsPerSandbox: args['flows-per-sandbox'] },
     stateFile,
     speed: args.speed,
+    ...(adminToken ? { adminToken } : {}),
   });
   console.log(
     `cutover simulator ready in ${Date.now() - startedAt} ms on ${simulator.baseUrl} (state: ${stateFile})`,
   );
   for (const [api, url] of Object.entries(simulator.baseUrls)) console.log(`  ${api.padEnd(48)} ${url}`);
-  console.log(`  ${'Admin API (local only)'.padEnd(48)} ${simulator.baseUrl}/__admin`);
+  console.log(
+    `  ${'Admin API (loopback only, JSON changes)'.padEnd(48)} ${simulator.baseUrl}/__admin${adminToken ? ' (token from CUTOVER_SIMULATOR_ADMIN_TOKEN)' : ''}`,
+  );
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);

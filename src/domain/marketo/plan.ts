@@ -73,6 +73,13 @@ function planFlow(
 ): MarketoPlanItem {
   const target = options.target ?? 'marketoV2';
   const rules = TARGET_CARDS[target];
+  if (flow.baseConnection.missing) {
+    return skip(
+      flow,
+      'v1-account-missing',
+      `its Marketo account connection ${flow.baseConnection.id || '(none)'} is gone, so neither the Munchkin ID nor the subscription it exports to can be checked; recreate the V1 account or delete this dataflow`,
+    );
+  }
   if (flow.state !== 'enabled') {
     return skip(
       flow,

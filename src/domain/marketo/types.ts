@@ -7,8 +7,8 @@ export interface DiscoveredMarketoV1Flow {
   /** The Profile source connection the dataflow reads; V2 reads the same one. */
   sourceConnectionId: string;
   targetConnectionId: string;
-  /** The V1 Marketo account connection its target connection hangs off, and the Munchkin ID it names. */
-  baseConnection: { id: string; name: string; munchkinId?: string };
+  /** The V1 Marketo account connection its target connection hangs off, and the Munchkin ID it names; `missing` when it is gone. */
+  baseConnection: { id: string; name: string; munchkinId?: string; missing?: boolean };
   /** State of the newest activation run, if any. */
   lastRunState?: string;
   /** Audiences (segment selectors); V1 carried a Marketo static-list "mapping ID" for each. */
@@ -44,7 +44,12 @@ export interface MarketoPlanOptions {
 }
 
 export type MarketoSkipReason =
-  'no-identity' | 'unknown-marketo-field' | 'person-creation-needs-names' | 'no-audiences' | 'v1-disabled';
+  | 'no-identity'
+  | 'unknown-marketo-field'
+  | 'person-creation-needs-names'
+  | 'no-audiences'
+  | 'v1-disabled'
+  | 'v1-account-missing';
 
 export interface PlannedMarketoFlow {
   target: MarketoTargetCard;

@@ -124,6 +124,14 @@ function planFlow(
       existingV2FlowId: existing,
     };
   }
+  if (!flow.target.dataSetId || !flow.target.schemaId) {
+    return {
+      action: 'skip',
+      v1: flow,
+      reason: 'v1-target-missing',
+      detail: `its target connection ${flow.target.connectionId} (dataset and schema) is gone or names no ${flow.target.dataSetId ? 'schema' : 'dataset'}, so V2 would have nowhere to write; recreate the dataset and target connection in Experience Platform, or delete this V1 dataflow`,
+    };
+  }
   if (flow.isCustomObject) {
     return {
       action: 'skip',

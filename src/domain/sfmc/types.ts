@@ -47,7 +47,8 @@ export type SkipReason =
   | 'no-matching-data-extension'
   | 'no-date-time-column'
   | 'v2-credentials-missing'
-  | 'already-migrated';
+  | 'already-migrated'
+  | 'v1-target-missing';
 
 export interface PlannedMapping {
   sourceType: 'ATTRIBUTE' | 'EXPRESSION' | 'STATIC';

@@ -43,7 +43,7 @@ export class AdobeImsTokenProvider {
       readErrorBody: readImsError,
       hintFor: ({ status }) =>
         status === 400 || status === 401
-          ? 'Check the OAuth server-to-server client id and secret of the Adobe Developer Console project'
+          ? 'Check adobe.clientId and adobe.clientSecret: the OAuth server-to-server credential of the Adobe Developer Console project'
           : undefined,
     });
     this.cache = new TokenCache(() => this.issue(), { renewBeforeMs: 5 * 60_000, now: options.now });

@@ -4,7 +4,7 @@ import {
   type PlatformIdentity,
   type PlatformTokenSource,
 } from '../adobe-platform/authorizer';
-import { readPlatformError } from '../adobe-platform/errors';
+import { platformForbiddenHint, readPlatformError } from '../adobe-platform/errors';
 import { JsonHttpClient } from '../http/json-http-client';
 
 export const DATA_PREP_PATH = '/data/foundation/conversion';
@@ -64,6 +64,7 @@ export class DataPrepClient {
       fetch: options.fetch,
       auth: platformAuthorizer(options.tokens, options.identity),
       readErrorBody: readPlatformError,
+      hintFor: ({ status, body }) => platformForbiddenHint(status, body.code, options.identity.sandbox),
     });
   }
 

@@ -4,7 +4,7 @@ import {
   type PlatformIdentity,
   type PlatformTokenSource,
 } from '../adobe-platform/authorizer';
-import { readPlatformError } from '../adobe-platform/errors';
+import { platformForbiddenHint, readPlatformError } from '../adobe-platform/errors';
 import { JsonHttpClient } from '../http/json-http-client';
 import { renderPropertyFilter, where, type PropertyFilter } from './property-filter';
 import {
@@ -111,10 +111,7 @@ export class FlowServiceClient {
       timeoutMs: options.timeoutMs,
       auth: platformAuthorizer(options.tokens, options.identity),
       readErrorBody: readPlatformError,
-      hintFor: ({ status }) =>
-        status === 403
-          ? `The credential's product profile in sandbox "${options.identity.sandbox}" lacks a permission this call needs`
-          : undefined,
+      hintFor: ({ status, body }) => platformForbiddenHint(status, body.code, options.identity.sandbox),
     });
   }
 

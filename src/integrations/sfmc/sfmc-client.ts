@@ -26,8 +26,8 @@ const DATA_EXTENSIONS_READ_HINT =
   'add it to the API Integration component in Marketing Cloud Setup > Installed Packages; retrying will not help';
 
 const REJECTED_CREDENTIALS_HINT =
-  'Salesforce Marketing Cloud rejected the Client ID/Client Secret of the installed package: check both values ' +
-  "of its Server-to-Server API Integration and that the subdomain is the one of the package's authentication base URI";
+  'Salesforce Marketing Cloud rejected the Client ID/Client Secret of the installed package: check sfmc.clientId and ' +
+  "sfmc.clientSecret against its Server-to-Server API Integration, and that sfmc.baseEndpoint is the package's authentication base URI";
 
 const SEARCH_REQUIRED_CODE = '10005';
 const DEFAULT_PAGE_SIZE = 50;

@@ -13,7 +13,11 @@ import {
 } from '@temporalio/workflow';
 import type { CutoverActivities } from '../../activities';
 import { inBatches, invitationRequestId, planInvitations } from '../../domain/sales-connect/invitations';
-import { checkSalesforcePreflight, describeFinding } from '../../domain/sales-connect/preflight';
+import {
+  checkSalesforcePreflight,
+  describeFinding,
+  sameSalesforceInstance,
+} from '../../domain/sales-connect/preflight';
 import { effectiveProvisioningDelayMs, remainingWaitMs } from '../../domain/sales-connect/wait';
 import {
   CutoverItemsDone,
@@ -95,6 +99,11 @@ export async function salesConnectProvisioningWorkflow(
       if (!confirmation.instanceUrl || confirmation.isProduction === undefined)
         throw new Error(
           'Step "salesforce-connected" needs --instance-url (the Salesforce org Sales Connect shows) and --production or --sandbox.',
+        );
+      // Confirming the wrong org is refused here, before anything is recorded: Sales Connect must use Marketo's.
+      if (!sameSalesforceInstance(confirmation.instanceUrl, input.salesforce.marketo.instance))
+        throw new Error(
+          `Sales Connect shows Salesforce ${confirmation.instanceUrl}, but Marketo uses ${input.salesforce.marketo.instance}: disconnect it in Sales Connect Settings > Admin Settings > Salesforce and connect ${input.salesforce.marketo.instance}, or fix salesforce.marketoInstance.`,
         );
     }
     const reported = [
@@ -236,7 +245,12 @@ export async function salesConnectProvisioningWorkflow(
 
     // 4. Invitations, batch by batch, each under a request id this run owns.
     report('provisioning');
-    const team = manual ? undefined : await read.readSalesConnectTeam({ instanceId: input.instanceId });
+    const team = manual
+      ? undefined
+      : await read.readSalesConnectTeam({
+          instanceId: input.instanceId,
+          emails: input.users.map((user) => user.email),
+        });
     const plan = planInvitations(input.users, team);
     progress.users = plan.map((user) => ({
       email: user.email,

@@ -22,7 +22,7 @@ function v1Flow(path: string, overrides: Partial<DiscoveredV1Flow> = {}): Discov
     baseConnection: { id: 'base-1', name: 'SFMC V1' },
     sourceConnection: { id: `source-${path}`, path },
     isCustomObject: false,
-    target: { connectionId: `target-${path}`, dataSetId: `ds-${path}` },
+    target: { connectionId: `target-${path}`, dataSetId: `ds-${path}`, schemaId: 'schema' },
     mappingSet: {
       id: `map-${path}`,
       mappings: [{ sourceType: 'ATTRIBUTE', source: 'EmailAddress', destination: '_tenant.email' }],

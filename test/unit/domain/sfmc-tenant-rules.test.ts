@@ -48,7 +48,7 @@ function v1Flow(flowId: string, baseConnection: DiscoveredV1Flow['baseConnection
     baseConnection,
     sourceConnection: { id: `source-${flowId}`, path: 'Subscriber' },
     isCustomObject,
-    target: { connectionId: `target-${flowId}` },
+    target: { connectionId: `target-${flowId}`, dataSetId: `ds-${flowId}`, schemaId: 'schema' },
   } satisfies DiscoveredV1Flow;
 }
 
