@@ -132,6 +132,8 @@ interface Outcome {
 async function runScenario(scenario: Scenario, index: number): Promise<Outcome> {
   const slug = scenario.name.replace(/[^a-z0-9]+/gi, '-').toLowerCase();
   const logs = path.join(LOG_DIR, `${index}-${slug}`);
+  // A fresh folder: a leftover SQLite file (or its -wal) from an earlier matrix would not start.
+  fs.rmSync(logs, { recursive: true, force: true });
   fs.mkdirSync(logs, { recursive: true });
   const simulator = await startSimulator({
     port: 0,
@@ -144,7 +146,6 @@ async function runScenario(scenario: Scenario, index: number): Promise<Outcome> 
   });
   const initial = simulator.snapshot();
   const dbFile = path.join(logs, 'temporal.db');
-  fs.rmSync(dbFile, { force: true });
   const port = await freePort('127.0.0.1');
   let server: RunningDevServer = await startDevServer({
     dbFile,
@@ -209,23 +210,29 @@ async function runScenario(scenario: Scenario, index: number): Promise<Outcome> 
     }
   })();
 
-  const watching = setInterval(() => {
-    void Promise.all(handles.map((handle) => handle.query(progressQuery).catch(() => undefined))).then(
-      (progress) => {
-        const line = progress
-          .map((entry) => {
-            if (!entry) return '?';
-            const counts = new Map<string, number>();
-            for (const item of entry.items) counts.set(item.status, (counts.get(item.status) ?? 0) + 1);
-            return `${entry.phase} ${[...counts].map(([status, count]) => `${count} ${status}`).join(', ')}`;
-          })
-          .join(' | ');
-        process.stderr.write(`  ${Math.round((Date.now() - started) / 1000)} s: ${line}\n`);
-      },
-    );
-  }, 10_000);
+  // One progress line every 10 s; awaited before the connection closes, so no query outlives it.
+  let watching = true;
+  const watcher = (async () => {
+    for (let tick = 1; watching; tick += 1) {
+      await delay(500);
+      if (!watching || tick % 20 !== 0) continue;
+      const progress = await Promise.all(
+        handles.map((handle) => handle.query(progressQuery).catch(() => undefined)),
+      );
+      const line = progress
+        .map((entry) => {
+          if (!entry) return '?';
+          const counts = new Map<string, number>();
+          for (const item of entry.items) counts.set(item.status, (counts.get(item.status) ?? 0) + 1);
+          return `${entry.phase} ${[...counts].map(([status, count]) => `${count} ${status}`).join(', ')}`;
+        })
+        .join(' | ');
+      process.stderr.write(`  ${Math.round((Date.now() - started) / 1000)} s: ${line}\n`);
+    }
+  })();
   const outcomes = await results;
-  clearInterval(watching);
+  watching = false;
+  await watcher;
   const wallSeconds = (Date.now() - started) / 1000;
   await disruption;
   simulator.faults.configure({});
