@@ -1,3 +1,4 @@
+import { accountsToMigrate } from '../v1-accounts';
 import type {
   DiscoveredMarketoV1Flow,
   MarketoField,
@@ -176,10 +177,7 @@ function planFlow(
  */
 function subscriptionBlockers(items: MarketoPlanItem[], munchkinId: string | undefined): string[] {
   if (!munchkinId) return [];
-  const accounts = new Map<string, DiscoveredMarketoV1Flow['baseConnection']>();
-  for (const item of items)
-    if (item.action === 'migrate') accounts.set(item.v1.baseConnection.id, item.v1.baseConnection);
-  return [...accounts.values()]
+  return accountsToMigrate(items)
     .filter((account) => account.munchkinId !== undefined && account.munchkinId !== munchkinId)
     .map(
       (account) =>

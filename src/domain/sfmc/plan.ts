@@ -1,3 +1,4 @@
+import { accountsToMigrate } from '../v1-accounts';
 import type {
   DiscoveredDataExtension,
   DiscoveredSandbox,
@@ -188,10 +189,7 @@ function planFlow(
  * accounts that name their tenant can be compared.
  */
 function tenantBlockers(items: PlanItem[], prefix: string): string[] {
-  const accounts = new Map<string, DiscoveredV1Flow['baseConnection']>();
-  for (const item of items)
-    if (item.action === 'migrate') accounts.set(item.v1.baseConnection.id, item.v1.baseConnection);
-  return [...accounts.values()]
+  return accountsToMigrate(items)
     .filter((account) => account.tenant !== undefined && account.tenant !== prefix)
     .map(
       (account) =>
