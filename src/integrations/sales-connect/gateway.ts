@@ -120,6 +120,7 @@ export type SalesConnectErrorCode =
   | 'invalid-credentials'
   | 'invalid-cursor'
   | 'unauthorized'
+  | 'forbidden'
   | 'instance-not-found'
   | 'salesforce-not-connected'
   | 'marketo-already-connected'

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { FLOW_SPECS } from '../../integrations/flow-service/catalog';
 import {
   authenticatePlatformCall,
   platformFaultResponse,
@@ -24,7 +23,13 @@ import {
 import { createRunRecord, lastRunDetails, materialiseScheduledRuns, runView } from './runs';
 import type { RunPlan } from './records';
 import { seedFlowService } from './seed';
-import { authSpecsFor, connectionSpecItems, connectionSpecKey, flowSpecItems } from './spec-catalog';
+import {
+  FLOW_SPECS,
+  authSpecsFor,
+  connectionSpecItems,
+  connectionSpecKey,
+  flowSpecItems,
+} from './spec-catalog';
 import { validateFlow } from './validate-flow';
 
 const BASE = '/platform/data/foundation/flowservice';

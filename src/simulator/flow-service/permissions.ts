@@ -1,7 +1,6 @@
-import { FLOW_SPECS } from '../../integrations/flow-service/catalog';
 import type { SimRequest } from '../core/router';
 import type { SandboxData } from './records';
-import { isDestinationConnectionSpec } from './spec-catalog';
+import { FLOW_SPECS, isDestinationConnectionSpec } from './spec-catalog';
 
 const BASE = '/platform/data/foundation/flowservice';
 const MANAGE = ['Manage Destinations'];

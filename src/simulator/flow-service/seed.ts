@@ -1,5 +1,3 @@
-import { profileSelector } from '../../domain/marketo/activation';
-import { CONNECTION_SPECS, FLOW_SPECS } from '../../integrations/flow-service/catalog';
 import { seededSandboxes } from '../adobe-platform/orgs';
 import type { SeedOptions } from '../core/module';
 import { DEMO_MARKETO, DEMO_SFMC, DEMO_SFMC_V1_OBJECTS } from '../seeds/demo-catalog';
@@ -13,6 +11,7 @@ import {
   type StoredRecord,
 } from './records';
 import { createRunRecord } from './runs';
+import { CONNECTION_SPECS, FLOW_SPECS } from './spec-catalog';
 
 const HOUR = 3_600_000;
 
@@ -250,16 +249,47 @@ const ATTRIBUTE_SOURCE: Record<string, string> = {
   companyName: 'b2b.companyName',
 };
 
+/**
+ * One profile selector of a seeded destination flow, as Adobe stores it: an
+ * XDM path exported to a Marketo field, or to an identity namespace. Built
+ * here, not by the client's builder, so the seeded V1 flows stay what Adobe
+ * would hold even if the client's idea of the shape drifts.
+ */
+function destinationProfileSelector(
+  source: string,
+  destination: string,
+  identity?: { namespace: string; primary: boolean },
+) {
+  return {
+    type: 'JSON_PATH',
+    value: {
+      operator: 'EXISTS',
+      path: source,
+      ...(identity ? { identity: { namespace: identity.namespace } } : {}),
+      mapping: {
+        sourceType: 'text/x.schema-path',
+        source,
+        destination,
+        identity: Boolean(identity),
+        primaryIdentity: identity?.primary ?? false,
+        functionVersion: 0,
+        sourceAttribute: source,
+        destinationXdmPath: destination,
+      },
+    },
+  };
+}
+
 function profileSelectors(flow: DemoMarketoFlow) {
   return [
     ...flow.identities.map((namespace, index) =>
-      profileSelector(IDENTITY_SOURCE[namespace], `identityMap.${namespace}`, {
+      destinationProfileSelector(IDENTITY_SOURCE[namespace], `identityMap.${namespace}`, {
         namespace,
         primary: index === 0,
       }),
     ),
     ...flow.attributes.map((attribute) =>
-      profileSelector(ATTRIBUTE_SOURCE[attribute] ?? attribute, attribute),
+      destinationProfileSelector(ATTRIBUTE_SOURCE[attribute] ?? attribute, attribute),
     ),
   ];
 }

@@ -1,8 +1,83 @@
-import {
-  CONNECTION_SPECS,
-  FLOW_SPECS,
-  type ConnectionSpecKey,
-} from '../../integrations/flow-service/catalog';
+/**
+ * The connection and flow specs the simulated Flow Service serves, kept here
+ * rather than borrowed from the client's catalogue: a simulator that read the
+ * client's ids would agree with a client that has them wrong.
+ */
+export interface SimulatedSpec {
+  id: string;
+  name: string;
+  /** What the catalogue card is called, served as `attributes.label`. */
+  label: string;
+  /** Whether Adobe publishes this id; when it does not, the id is our invention and a real org's will differ. */
+  documented: boolean;
+}
+
+/**
+ * Names are the ones the clients look specs up by today. The undocumented
+ * ids are invented (remote-apis.md B2, C mark them UNCONFIRMED) and must stay
+ * stable: a simulator state saved to disk refers to them.
+ */
+export const CONNECTION_SPECS = {
+  sfmcV1: {
+    id: 'ea1c2a08-b722-11eb-8529-0242ac130003',
+    name: 'salesforce-marketing-cloud',
+    label: 'Salesforce Marketing Cloud (V1 source, deprecated January 2026)',
+    documented: true,
+  },
+  sfmcV2: {
+    id: 'c8be98de-99dc-49f8-b989-dbb941284aee',
+    name: 'salesforce-marketing-cloud-v2',
+    label: '(V2) Salesforce Marketing Cloud source',
+    documented: false,
+  },
+  marketoV1: {
+    id: 'd6ca6f0d-92cc-4dcf-bba5-098abeeffc65',
+    name: 'marketo-engage-v1',
+    label: 'Marketo Engage V1 destination (retired)',
+    documented: false,
+  },
+  marketoV2: {
+    id: '29c09b9b-f9f3-42af-83ee-84a646a0e63d',
+    name: 'marketo-engage-v2',
+    label: '(Legacy) (V2) Marketo Engage destination',
+    documented: false,
+  },
+  marketoEngage: {
+    id: '56c5fc2a-27ef-441f-974a-fdbe304b7fd2',
+    name: 'marketo-engage',
+    label: 'Marketo Engage destination (current card)',
+    documented: false,
+  },
+  dataLake: {
+    id: 'c604ff05-7f1a-43c0-8e18-33bf874cb11c',
+    name: 'data-lake',
+    label: 'Experience Platform data lake (target)',
+    documented: true,
+  },
+  profileSource: {
+    id: '8a9c3494-9708-43d7-ae3f-cda01e5030e1',
+    name: 'unified-profile-source',
+    label: 'Real-Time Customer Profile (source of destination flows)',
+    documented: true,
+  },
+} as const satisfies Record<string, SimulatedSpec>;
+
+export const FLOW_SPECS = {
+  crmToAep: {
+    id: '14518937-270c-4525-bdec-c2ba7cce3860',
+    name: 'CRMToAEP',
+    label: 'Marketing automation / CRM source to the data lake',
+    documented: true,
+  },
+  profileToDestination: {
+    id: '71471eba-b620-49e4-90fd-23f1fa0174d8',
+    name: 'profile-based-destination',
+    label: 'Profile-based (streaming) destinations',
+    documented: true,
+  },
+} as const satisfies Record<string, SimulatedSpec>;
+
+export type ConnectionSpecKey = keyof typeof CONNECTION_SPECS;
 
 interface AuthSpecDefinition {
   name: string;

@@ -1,8 +1,7 @@
-import { CONNECTION_SPECS } from '../../integrations/flow-service/catalog';
 import type { SimResponse } from '../core/router';
 import { badRequest } from './errors';
 import type { SandboxData, StoredRecord } from './records';
-import { flowSpecItems } from './spec-catalog';
+import { CONNECTION_SPECS, flowSpecItems } from './spec-catalog';
 
 const FREQUENCIES = ['once', 'minute', 'hour', 'day', 'week'];
 

@@ -1,5 +1,4 @@
-import type { InvitationRejectionReason } from '../../integrations/sales-connect/gateway';
-import type { InvitationRequestBody, InvitationResultBody } from '../../integrations/sales-connect/schemas';
+import type { InvitationRejectionReason, InvitationRequestBody, InvitationResultBody } from './contract';
 import type { SalesConnectSimulatorState, SimSalesConnectInstance, SimTeamMember } from './state';
 
 export type InvitationOutcome =

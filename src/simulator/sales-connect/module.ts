@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import type { SimulatorContext, SimulatorModule } from '../core/module';
+import type { Router, SimHandler, SimRequest, SimResponse } from '../core/router';
 import {
   DEFAULT_TEAM_PAGE_SIZE,
   MAX_TEAM_PAGE_SIZE,
@@ -9,9 +11,7 @@ import {
   type SalesforceConnectionBody,
   type TeamMemberPageBody,
   type WorkspaceListBody,
-} from '../../integrations/sales-connect/schemas';
-import type { SimulatorContext, SimulatorModule } from '../core/module';
-import type { Router, SimHandler, SimRequest, SimResponse } from '../core/router';
+} from './contract';
 import { inviteUsers } from './invitations';
 import { contractError, invalidRequest } from './responses';
 import { seedSalesConnect, type SalesConnectSimulatorState, type SimSalesConnectInstance } from './state';
@@ -256,7 +256,7 @@ export const salesConnectSimulatorModule: SimulatorModule<SalesConnectSimulatorS
 
   faultResponse(kind, retryAfterSeconds): SimResponse {
     const headers = { 'retry-after': String(retryAfterSeconds) };
-    if (kind === 'forbidden') return contractError(401, 'unauthorized', 'This API key may not do this.');
+    if (kind === 'forbidden') return contractError(403, 'forbidden', 'This API key may not act on this instance.');
     return kind === 'rate-limited'
       ? contractError(
           429,

@@ -1,7 +1,6 @@
 import type { z } from 'zod';
-import type { SalesConnectErrorCode } from '../../integrations/sales-connect/gateway';
-import type { ErrorBody } from '../../integrations/sales-connect/schemas';
 import type { SimResponse } from '../core/router';
+import type { ErrorBody, SalesConnectErrorCode } from './contract';
 
 export function contractError(
   status: number,

@@ -1,7 +1,6 @@
-import type { InvitationResultBody } from '../../integrations/sales-connect/schemas';
-import type { TeamMemberStatus } from '../../integrations/sales-connect/gateway';
 import type { SeedOptions } from '../core/module';
 import { DEMO_SALES_CONNECT } from '../seeds/demo-catalog';
+import type { InvitationResultBody, TeamMemberStatus } from './contract';
 
 export interface SimSalesforceConnection {
   instanceUrl: string;
