@@ -18,8 +18,8 @@ import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import YAML from 'yaml';
 import { parseConfig } from '../src/config/load';
-import { marketoRunFromConfig } from '../src/domain/marketo/run-input';
-import { sfmcRunFromConfig } from '../src/domain/sfmc/run-input';
+import { MIGRATION_RUNS } from '../src/runs';
+import { startMigrationRequest } from '../src/runs/migration';
 import { projectRoot } from '../src/project-root';
 import type { FaultSettingsInput } from '../src/simulator/core/faults';
 import {
@@ -164,15 +164,8 @@ async function runScenario(scenario: Scenario, index: number): Promise<Outcome> 
   const faults = { seed: 1_000 + index, modules: [...FAULTED_MODULES], ...scenario.faults };
   simulator.faults.configure(faults);
   const started = Date.now();
-  const runs = [sfmcRunFromConfig(config), marketoRunFromConfig(config)];
   const handles = await Promise.all(
-    runs.map((run, kind) =>
-      client.workflow.start(kind === 0 ? 'sfmcMigrationWorkflow' : 'marketoMigrationWorkflow', {
-        taskQueue,
-        workflowId: run.workflowId,
-        args: [run.input],
-      }),
-    ),
+    MIGRATION_RUNS.map((run) => startMigrationRequest(client, run, run.fromConfig(config), { taskQueue })),
   );
   const results = Promise.all(
     handles.map((handle) =>

@@ -8,7 +8,7 @@
 import { parseArgs } from 'node:util';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { FlowServiceClient } from '../src/integrations/flow-service/flow-service-client';
-import { ingestionSettingsFor, syncIngestionSchedules } from '../src/temporal/ingestion-schedules';
+import { ingestionSettingsFor, syncIngestionSchedules } from '../src/runs/ingestion';
 import { BENCH_SECRETS, startBench } from './harness';
 import { createRemoteClients } from '../src/activities/remote-clients';
 

@@ -6,8 +6,8 @@
  * (Marketo: at most 60 flows per sandbox, or Adobe's 100-destinations guardrail blocks the run.)
  */
 import { parseArgs } from 'node:util';
-import { marketoRunFromConfig } from '../src/domain/marketo/run-input';
-import { sfmcRunFromConfig } from '../src/domain/sfmc/run-input';
+import { marketoRun, sfmcRun } from '../src/runs';
+import { startMigrationRequest, type MigrationRunKind } from '../src/runs/migration';
 import { DEMO_MARKETO, DEMO_SFMC } from '../src/simulator/seeds/demo-catalog';
 import { startBench } from './harness';
 import type { MigrationProgress } from '../src/workflows/migration/messages';
@@ -49,15 +49,11 @@ async function main() {
       },
     }),
   });
-  const run = kind === 'marketo' ? marketoRunFromConfig(config) : sfmcRunFromConfig(config);
+  const kindOfRun: MigrationRunKind = kind === 'marketo' ? marketoRun : sfmcRun;
+  const run = kindOfRun.fromConfig(config);
   const started = Date.now();
-  const result: MigrationProgress = await worker.runUntil(
-    client.workflow.execute(kind === 'marketo' ? 'marketoMigrationWorkflow' : 'sfmcMigrationWorkflow', {
-      taskQueue: 'bench',
-      workflowId: run.workflowId,
-      args: [run.input],
-    }),
-  );
+  const handle = await startMigrationRequest(client, kindOfRun, run, { taskQueue: 'bench' });
+  const result: MigrationProgress = await worker.runUntil(handle.result());
   const seconds = (Date.now() - started) / 1000;
   const parent = await client.workflow.getHandle(run.workflowId).fetchHistory();
   const migrated = result.items.filter((item) => item.status === 'v1-removed');

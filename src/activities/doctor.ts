@@ -37,3 +37,4 @@ export function createDoctorActivities({ config, secrets }: DoctorDependencies) 
     },
   };
 }
+export type DoctorActivities = ReturnType<typeof createDoctorActivities>;

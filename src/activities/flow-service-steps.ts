@@ -215,3 +215,5 @@ export function createFlowServiceActivities({ clients }: { clients: RemoteClient
     },
   });
 }
+
+export type FlowServiceActivities = ReturnType<typeof createFlowServiceActivities>;

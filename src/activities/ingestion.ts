@@ -166,3 +166,4 @@ export function createIngestionActivities(deps: IngestionDependencies) {
     },
   });
 }
+export type IngestionActivities = ReturnType<typeof createIngestionActivities>;

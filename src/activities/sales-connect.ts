@@ -1,7 +1,8 @@
 import { ApplicationFailure, type Duration } from '@temporalio/common';
 import { msToNumber } from '@temporalio/common/lib/time';
 import type { CutoverConfig } from '../config/schema';
-import { ADOBE_PROVISIONING_DELAY_MS, minimumProvisioningDelayMs } from '../domain/sales-connect/wait';
+import { ADOBE_PROVISIONING_DELAY_MS } from '../domain/defaults';
+import { minimumProvisioningDelayMs } from '../domain/sales-connect/wait';
 import type { KnownMember } from '../domain/sales-connect/invitations';
 import { RemoteApiError } from '../integrations/http/errors';
 import { MarketoCredentialError } from '../integrations/marketo';
@@ -158,3 +159,4 @@ export function createSalesConnectActivities({
     },
   });
 }
+export type SalesConnectActivities = ReturnType<typeof createSalesConnectActivities>;

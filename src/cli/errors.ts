@@ -57,12 +57,10 @@ export function isInputFailure(error: unknown): boolean {
   return error instanceof ApplicationFailure && INPUT_FAILURE_TYPES.has(error.type ?? '');
 }
 
-/** Turns a credential check's failure into a plan blocker, unless the config itself must be fixed first. */
-export function asBlocker(label: string) {
-  return (error: unknown): string => {
-    if (isInputFailure(error)) throw error;
-    return `${label}: ${(error as Error).message}`;
-  };
+/** Words a credential check's failure as a plan blocker, unless the config itself must be fixed first. */
+export function explainBlocker(error: unknown): string {
+  if (isInputFailure(error)) throw error;
+  return (error as Error).message;
 }
 
 /** Temporal's wrappers around the failure that matters; they say nothing a person can act on. */

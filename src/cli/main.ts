@@ -1,13 +1,12 @@
+import { MIGRATION_RUNS } from '../runs';
 import { EXIT, explainError } from './errors';
 import { demoCommand } from './commands/demo';
 import { doctorCommand } from './commands/doctor';
 import { ingestionCommand } from './commands/ingestion';
-import { marketoCommand } from './commands/marketo';
 import { salesConnectCommand } from './commands/sales-connect';
 import { searchAttributesCommand } from './commands/search-attributes';
 import { simulatorCommand } from './commands/simulator';
-import { approveCommand, rejectCommand, statusCommand } from './commands/migration';
-import { sfmcCommand } from './commands/sfmc';
+import { approveCommand, migrationCommand, rejectCommand, statusCommand } from './commands/migration';
 import { workerCommand } from './commands/worker';
 
 export const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; help: string }> = {
@@ -15,14 +14,15 @@ export const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>
     run: demoCommand,
     help: 'demo [--port 7233] [--ui-port 8233] [--simulator-port 4010] [--exit]   dev server + UI + simulator + worker + a run',
   },
-  sfmc: {
-    run: sfmcCommand,
-    help: 'sfmc plan|run [--config F] [--sandbox S]... [--json] [--detach]   SFMC source V1 -> V2: dry-run plan, or run it',
-  },
-  marketo: {
-    run: marketoCommand,
-    help: 'marketo plan|run [--config F] [--sandbox S]... [--json] [--detach]   Marketo destination V1 -> V2',
-  },
+  ...Object.fromEntries(
+    MIGRATION_RUNS.map((run) => [
+      run.command,
+      {
+        run: migrationCommand(run),
+        help: `${run.command} plan|run [--config F] [--sandbox S]... [--json] [--detach]   ${run.title}: dry-run plan, or run it`,
+      },
+    ]),
+  ),
   'sales-connect': {
     run: salesConnectCommand,
     help: 'sales-connect plan|run|confirm|status [--config F] [--step S ...]   Sales Connect: preflight, connect Marketo, wait, invite users',
@@ -33,7 +33,7 @@ export const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>
   },
   status: {
     run: statusCommand,
-    help: 'status [--workflow-id ID | --kind sfmc|marketo]   progress of a migration run',
+    help: `status [--workflow-id ID | --kind ${MIGRATION_RUNS.map((run) => run.command).join('|')}]   progress of a migration run`,
   },
   approve: {
     run: approveCommand,

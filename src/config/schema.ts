@@ -1,6 +1,17 @@
 import type { Duration } from '@temporalio/common';
 import { msToNumber } from '@temporalio/common/lib/time';
 import { z } from 'zod';
+import {
+  ADOBE_PROVISIONING_DELAY,
+  ADOBE_PROVISIONING_DELAY_MS,
+  FIRST_RUN_TIMEOUT,
+  INGESTION_RUN_TIMEOUT,
+  MARKETO_CONCURRENCY,
+  MARKETO_PERSON_CREATION,
+  MARKETO_TARGET,
+  SALES_CONNECT_BATCH_SIZE,
+  SFMC_CONCURRENCY,
+} from '../domain/defaults';
 import { cronProblem } from '../domain/ingestion/cron';
 import { secretRefSchema } from './secret-ref';
 
@@ -147,9 +158,9 @@ export const sfmcConfigSchema = z
     /** Data extension name -> the date/time field to use as V2's delta column. */
     deltaColumnFor: z.record(z.string(), z.string()).optional(),
     /** Dataflows migrated at once per run. */
-    concurrency: z.number().int().min(1).max(100).default(10),
+    concurrency: z.number().int().min(1).max(100).default(SFMC_CONCURRENCY),
     /** How long a new V2 dataflow may take to finish its first run before the item is rolled back. */
-    firstRunTimeout: durationSchema.default('2 hours'),
+    firstRunTimeout: durationSchema.default(FIRST_RUN_TIMEOUT),
   })
   .strict();
 
@@ -161,17 +172,17 @@ export const marketoConfigSchema = z
     /** Override for the REST/identity host; defaults to https://{munchkinId}.mktorest.com. */
     baseUrl: httpUrlSchema.optional(),
     /** The destination card that replaces V1: V2 (itself legacy since March 2026) or the new Marketo Engage card. */
-    target: z.enum(['marketoV2', 'marketoEngage']).default('marketoV2'),
+    target: z.enum(['marketoV2', 'marketoEngage']).default(MARKETO_TARGET),
     /** V2's person creation mode; create-missing needs first and last name mapped. */
-    personCreation: z.enum(['match-only', 'create-missing']).default('match-only'),
+    personCreation: z.enum(['match-only', 'create-missing']).default(MARKETO_PERSON_CREATION),
     /** Attributes to export beyond what V1 mapped: XDM source path -> Marketo REST field name. */
     additionalAttributes: z
       .array(z.object({ source: z.string().min(1), destination: z.string().min(1) }).strict())
       .default([]),
     /** Destination dataflows replaced at once per run. */
-    concurrency: z.number().int().min(1).max(50).default(5),
+    concurrency: z.number().int().min(1).max(50).default(MARKETO_CONCURRENCY),
     /** How long a new V2 dataflow may take to report its first activation before the item is rolled back. */
-    firstActivationTimeout: durationSchema.default('2 hours'),
+    firstActivationTimeout: durationSchema.default(FIRST_RUN_TIMEOUT),
   })
   .strict();
 
@@ -211,14 +222,14 @@ export const salesConnectConfigSchema = z
       },
     ),
     /** Minimum wait between connecting to Marketo and inviting users. */
-    provisioningDelay: durationSchema.default('10 minutes'),
+    provisioningDelay: durationSchema.default(ADOBE_PROVISIONING_DELAY),
     /** Users to provision, in order. */
     users: z
       .array(salesConnectUserSchema)
       .default([])
       .superRefine(uniqueBy('email', 'user', (email) => email.trim().toLowerCase())),
     /** Users per invitation request (Sales Connect takes at most 100). */
-    batchSize: z.number().int().min(1).max(100).default(25),
+    batchSize: z.number().int().min(1).max(100).default(SALES_CONNECT_BATCH_SIZE),
   })
   .strict()
   .superRefine((value, context) => {
@@ -235,12 +246,11 @@ export const salesConnectConfigSchema = z
           "only the simulator on this machine (localhost, 127.0.0.1 or ::1) may be marked simulated; a real bridge keeps Adobe's ten-minute wait",
       });
     }
-    if (!simulated && msToNumber(value.provisioningDelay as Duration) < 10 * 60_000) {
+    if (!simulated && msToNumber(value.provisioningDelay as Duration) < ADOBE_PROVISIONING_DELAY_MS) {
       context.addIssue({
         code: 'custom',
         path: ['provisioningDelay'],
-        message:
-          'Adobe asks for at least 10 minutes between connecting Marketo and provisioning users; shorter waits are only allowed against the simulator (gateway.simulated: true)',
+        message: `Adobe asks for at least ${ADOBE_PROVISIONING_DELAY} between connecting Marketo and provisioning users; shorter waits are only allowed against the simulator (gateway.simulated: true)`,
       });
     }
   });
@@ -314,7 +324,7 @@ const ingestionScheduleSchema = z
     /** Flow Service runs tried per window before the run fails. */
     attemptsPerWindow: z.number().int().min(1).max(10).default(3),
     /** How long one Flow Service run may take. */
-    runTimeout: durationSchema.default('2 hours'),
+    runTimeout: durationSchema.default(INGESTION_RUN_TIMEOUT),
     /** Pause the schedule after this many failed runs in a row. */
     pauseAfterFailures: z.number().int().min(1).optional(),
     paused: z.boolean().default(false),

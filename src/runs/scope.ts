@@ -1,14 +1,6 @@
 import type { CutoverConfig } from '../config/schema';
 import type { SandboxApproval } from '../workflows/migration/messages';
 
-/** A run a config asks for: its workflow id and input, or the config problems that stop it from starting. */
-export interface RunRequest<I> {
-  workflowId: string;
-  input: I;
-  /** Each says which field and what to do. */
-  problems: string[];
-}
-
 export interface RunScope {
   sandboxes: string[];
   approval: Record<string, SandboxApproval>;

@@ -83,3 +83,32 @@ export const CLEANUP: ActivityOptions = {
   heartbeatTimeout: '20 seconds',
   retry: CLEANUP_RETRY,
 };
+
+/** A read of remote state (Flow Service runs, Sales Connect through its bridge): ten patient tries. */
+export const READ: ActivityOptions = {
+  heartbeatTimeout: '20 seconds',
+  startToCloseTimeout: '5 minutes',
+  retry: {
+    initialInterval: '1 second',
+    backoffCoefficient: 2,
+    maximumInterval: '30 seconds',
+    maximumAttempts: 10,
+  },
+};
+
+/**
+ * Changing Sales Connect (idempotent on the bridge's side). A too-early
+ * answer waits on the bridge's own schedule (nextRetryDelay), so the
+ * attempts are bounded by time rather than by a short count.
+ */
+export const SALES_CONNECT_WRITE: ActivityOptions = {
+  heartbeatTimeout: '20 seconds',
+  startToCloseTimeout: '2 minutes',
+  retry: { ...WRITE_RETRY, maximumAttempts: 40 },
+};
+
+/** Telling someone how a run went: a few tries, since the run's own outcome matters more. */
+export const REPORT: ActivityOptions = {
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumAttempts: 5 },
+};

@@ -1,9 +1,8 @@
 import { proxyActivities, setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
-import type { CutoverActivities } from '../activities';
-import type { WorkerInspection } from '../activities/doctor';
-import { CutoverKind, CutoverPhase } from '../temporal/search-attributes';
+import type { DoctorActivities, WorkerInspection } from '../activities/doctor';
+import { CutoverPhase } from '../temporal/search-attributes';
 
-const { inspectWorker } = proxyActivities<CutoverActivities>({
+const { inspectWorker } = proxyActivities<DoctorActivities>({
   startToCloseTimeout: '30 seconds',
   retry: { maximumAttempts: 3 },
   summary: 'Inspect the worker and its secret references',
@@ -11,10 +10,7 @@ const { inspectWorker } = proxyActivities<CutoverActivities>({
 
 /** Round trip through a worker: proves it polls the task queue and can resolve its secrets. */
 export async function doctorWorkflow(): Promise<WorkerInspection> {
-  upsertSearchAttributes([
-    { key: CutoverKind, value: 'doctor' },
-    { key: CutoverPhase, value: 'inspecting' },
-  ]);
+  upsertSearchAttributes([{ key: CutoverPhase, value: 'inspecting' }]);
   const inspection = await inspectWorker();
   const unresolved = inspection.secrets.filter((check) => !check.resolvable).length;
   upsertSearchAttributes([{ key: CutoverPhase, value: unresolved === 0 ? 'healthy' : 'secrets-missing' }]);

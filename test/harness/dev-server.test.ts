@@ -6,6 +6,7 @@ import { createHarnessActivities, SideEffectLedger } from '../fixtures/harness-a
 import { useTemporalEnvironment } from '../support/temporal-env';
 import { waitFor } from '../support/wait-for';
 import { uniqueTaskQueue, withWorker } from '../support/worker';
+import { retriedActivityWorkflow } from '../fixtures/harness-workflows';
 
 const workflowsPath = path.join(__dirname, '../fixtures/harness-workflows.ts');
 
@@ -26,7 +27,7 @@ describe('the shared dev server', () => {
         activities: createHarnessActivities(ledger),
       },
       () =>
-        env().client.workflow.execute('retriedActivityWorkflow', {
+        env().client.workflow.execute(retriedActivityWorkflow, {
           taskQueue,
           workflowId,
           args: [2],

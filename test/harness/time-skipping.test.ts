@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createHarnessActivities, SideEffectLedger } from '../fixtures/harness-activities';
 import { timeSkippingEnvironment, useTemporalEnvironment } from '../support/temporal-env';
 import { uniqueTaskQueue, withWorker } from '../support/worker';
+import { durableTimerWorkflow } from '../fixtures/harness-workflows';
 
 const workflowsPath = path.join(__dirname, '../fixtures/harness-workflows.ts');
 const TEN_MINUTES_MS = 10 * 60 * 1000;
@@ -23,7 +24,7 @@ describe('the time-skipping test server', () => {
         activities: createHarnessActivities(new SideEffectLedger()),
       },
       () =>
-        env().client.workflow.execute('durableTimerWorkflow', {
+        env().client.workflow.execute(durableTimerWorkflow, {
           taskQueue,
           workflowId: `timer-${taskQueue}`,
         }),

@@ -4,6 +4,7 @@ import { createHarnessActivities, SideEffectLedger } from '../fixtures/harness-a
 import { useTemporalEnvironment } from '../support/temporal-env';
 import { waitFor } from '../support/wait-for';
 import { createTestWorker, uniqueTaskQueue } from '../support/worker';
+import { threeStepWorkflow } from '../fixtures/harness-workflows';
 
 const workflowsPath = path.join(__dirname, '../fixtures/harness-workflows.ts');
 
@@ -25,7 +26,7 @@ describe('a worker replaced mid-workflow', () => {
 
     const first = await createTestWorker({ ...workerOptions, shutdownGraceTime: 0 });
     const firstRun = first.run();
-    const handle = await env().client.workflow.start('threeStepWorkflow', { taskQueue, workflowId });
+    const handle = await env().client.workflow.start(threeStepWorkflow, { taskQueue, workflowId });
     await waitFor(() => ledger.attempts.get(`${workflowId}:second`) === 1, {
       what: 'the gated step to start',
     });

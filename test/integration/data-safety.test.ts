@@ -9,9 +9,9 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load';
 import type { CutoverConfig } from '../../src/config/schema';
-import { marketoRunFromConfig } from '../../src/domain/marketo/run-input';
 import { FLOW_SPECS } from '../../src/integrations/flow-service/catalog';
-import { sfmcRunFromConfig } from '../../src/domain/sfmc/run-input';
+import { marketoRun, sfmcRun } from '../../src/runs';
+import { startMigrationRequest, type MigrationRunKind } from '../../src/runs/migration';
 import type { MigrationProgress } from '../../src/workflows/migration/messages';
 import { adminPut, rawSimulatorConfig } from '../support/cutover-config';
 import { cutoverTestWorker } from '../support/cutover-worker';
@@ -39,18 +39,14 @@ async function migrate(
   config: CutoverConfig,
   sandboxes: string[],
 ): Promise<MigrationProgress> {
-  const run = (kind === 'sfmc' ? sfmcRunFromConfig : marketoRunFromConfig)(config, sandboxes);
+  const kindOfRun: MigrationRunKind = kind === 'sfmc' ? sfmcRun : marketoRun;
+  const run = kindOfRun.fromConfig(config, sandboxes);
   expect(run.problems).toEqual([]);
   const taskQueue = config.temporal.taskQueue;
   const workflowId = `${run.workflowId}/${taskQueue}`;
   const worker = await cutoverTestWorker(env(), config);
-  const result: MigrationProgress = await worker.runUntil(
-    env().client.workflow.execute(kind === 'sfmc' ? 'sfmcMigrationWorkflow' : 'marketoMigrationWorkflow', {
-      taskQueue,
-      workflowId,
-      args: [run.input],
-    }),
-  );
+  const handle = await startMigrationRequest(env().client, kindOfRun, run, { taskQueue, workflowId });
+  const result = await worker.runUntil(handle.result());
   await expectCleanHistory(env().client, workflowId);
   return result;
 }
@@ -286,21 +282,17 @@ describe('no needless rollback once a cut-over is approved', () => {
       script: [{ kind: 'forbidden', method: 'DELETE', pathMatches: `/flows/${subscriber.id}$`, count: 100 }],
     });
     const config = configFor(uniqueTaskQueue('safety-no-rollback'));
-    const run = sfmcRunFromConfig(config, ['prod']);
+    const run = sfmcRun.fromConfig(config, ['prod']);
     const workflowId = `${run.workflowId}/${config.temporal.taskQueue}`;
     const worker = await cutoverTestWorker(env(), config);
-    const error = await worker
-      .runUntil(
-        env().client.workflow.execute('sfmcMigrationWorkflow', {
-          taskQueue: config.temporal.taskQueue,
-          workflowId,
-          args: [run.input],
-        }),
-      )
-      .then(
-        () => undefined,
-        (caught: unknown) => caught as WorkflowFailedError,
-      );
+    const handle = await startMigrationRequest(env().client, sfmcRun, run, {
+      taskQueue: config.temporal.taskQueue,
+      workflowId,
+    });
+    const error = await worker.runUntil(handle.result()).then(
+      () => undefined,
+      (caught: unknown) => caught as WorkflowFailedError,
+    );
     simulator().faults.configure({});
     expect(error).toBeInstanceOf(WorkflowFailedError);
     expect(describeCause(error!)).toMatch(/DELETE \/flows\/\S+ failed \(forbidden, HTTP 403/);

@@ -21,6 +21,7 @@ import {
 } from '../support/corrupting-proxy';
 import { useTemporalEnvironment } from '../support/temporal-env';
 import { uniqueTaskQueue } from '../support/worker';
+import { doctorWorkflow } from '../../src/workflows/doctor';
 
 const env = useTemporalEnvironment();
 /** A secret with every character that URL and form encodings spell differently. */
@@ -44,7 +45,7 @@ beforeAll(async () => {
   );
   fs.symlinkSync(path.join(path.dirname(dir), `${path.basename(dir)}-outside`), path.join(dir, 'link'));
   // A run that has ended, for the commands that only make sense while one waits.
-  const handle = await env().client.workflow.start('doctorWorkflow', {
+  const handle = await env().client.workflow.start(doctorWorkflow, {
     taskQueue: uniqueTaskQueue('corpus-ended'),
     workflowId: `corpus-ended-${Date.now()}`,
   });

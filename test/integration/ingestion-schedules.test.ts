@@ -13,7 +13,7 @@ import { splitPeriod } from '../../src/domain/ingestion/windows';
 import type { Run } from '../../src/integrations/flow-service/schemas';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/server';
 import { CutoverItemsFailed, CutoverLastStatus } from '../../src/temporal/search-attributes';
-import { syncIngestionSchedules } from '../../src/temporal/ingestion-schedules';
+import { syncIngestionSchedules } from '../../src/runs/ingestion';
 import { scheduleIdOf } from '../../src/workflows/ingestion/messages';
 import { TEST_SECRETS, adminPut, rawSimulatorConfig } from '../support/cutover-config';
 import { Redactor, SecretResolver } from '../../src/config/secrets';
@@ -273,9 +273,8 @@ describe('scheduled ingestion on the dev server', () => {
     // Schedule changes are signals to the schedule's own workflow: the pause shows once it is processed.
     await waitFor(
       async () => (await env().client.schedule.getHandle(scheduleIdOf(name)).describe()).state.paused,
-      {
-        what: 'the schedule to show paused',
-      },
+      // The scheduler workflow shares two loaded cores with every other test file.
+      { timeoutMs: 60_000, what: 'the schedule to show paused' },
     );
     expect((await runCli(['ingestion', 'schedule', 'delete', '--config', file, '--name', name])).code).toBe(
       0,

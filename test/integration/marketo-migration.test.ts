@@ -1,6 +1,7 @@
 import { WorkflowFailedError } from '@temporalio/client';
 import { describe, expect, it } from 'vitest';
-import { marketoRunFromConfig } from '../../src/domain/marketo/run-input';
+import { marketoRun } from '../../src/runs';
+import { startMigrationRequest } from '../../src/runs/migration';
 import type { Flow } from '../../src/integrations/flow-service/schemas';
 import { startSimulator } from '../../src/simulator/server';
 import { DEMO_MARKETO, DEMO_ORG_ID } from '../../src/simulator/seeds/demo-catalog';
@@ -30,15 +31,12 @@ async function migrate(
   sandboxes?: string[],
   config = simulatorConfig(simulator(), taskQueue),
 ): Promise<MigrationProgress> {
-  const run = marketoRunFromConfig(config, sandboxes);
+  const run = marketoRun.fromConfig(config, sandboxes);
   expect(run.problems).toEqual([]);
   const workflowId = `${run.workflowId}/${taskQueue}`;
   try {
-    return await (
-      await cutoverWorker(taskQueue, config)
-    ).runUntil(
-      env().client.workflow.execute('marketoMigrationWorkflow', { taskQueue, workflowId, args: [run.input] }),
-    );
+    const handle = await startMigrationRequest(env().client, marketoRun, run, { taskQueue, workflowId });
+    return await (await cutoverWorker(taskQueue, config)).runUntil(handle.result());
   } finally {
     // Every run, failed ones too: its histories replay, and no secret is in them in any spelling.
     await expectCleanHistory(env().client, workflowId);
@@ -229,13 +227,9 @@ describe('Marketo destination V1 -> V2 migration on the dev server', () => {
     const taskQueue = uniqueTaskQueue('marketo-kill');
     simulator().faults.configure({ latencyMs: 150 });
     const workerProcess = spawnWorkerProcess(rawSimulatorConfig(simulator(), taskQueue), env().address);
-    const run = marketoRunFromConfig(simulatorConfig(simulator(), taskQueue), ['prod']);
+    const run = marketoRun.fromConfig(simulatorConfig(simulator(), taskQueue), ['prod']);
     const workflowId = `${run.workflowId}/${taskQueue}`;
-    const handle = await env().client.workflow.start('marketoMigrationWorkflow', {
-      taskQueue,
-      workflowId,
-      args: [run.input],
-    });
+    const handle = await startMigrationRequest(env().client, marketoRun, run, { taskQueue, workflowId });
     await waitFor(
       async () =>
         (await handle.query<MigrationProgress>('progress')).items.some((item) => item.status === 'migrating'),

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import YAML from 'yaml';
 import { TEST_SECRETS, rawSimulatorConfig } from '../support/cutover-config';
-import { startSfmcMigration } from '../../src/cli/commands/sfmc';
+import { startMigration } from '../../src/cli/commands/migration';
+import { sfmcRun } from '../../src/runs';
 import { loadConfigFile } from '../../src/config/load';
 import { progressQuery } from '../../src/workflows/migration/messages';
 import { adminPut } from '../support/cutover-config';
@@ -184,7 +185,7 @@ describe('cutover status and approve', () => {
     });
     const config = loadConfigFile(file);
     const worker = await cutoverTestWorker(env(), config);
-    const handle = await startSfmcMigration(env().client, config);
+    const handle = await startMigration(env().client, config, sfmcRun);
     const result = await worker.runUntil(async () => {
       await waitFor(async () => (await handle.query(progressQuery)).phase === 'awaiting-approval', {
         timeoutMs: 30_000,

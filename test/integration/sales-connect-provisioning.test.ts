@@ -2,7 +2,7 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startSalesConnectProvisioning } from '../../src/cli/commands/sales-connect';
 import { parseConfig } from '../../src/config/load';
-import { salesConnectRunFromConfig } from '../../src/domain/sales-connect/run-input';
+import { salesConnectRun } from '../../src/runs';
 import { DEMO_SALES_CONNECT } from '../../src/simulator/seeds/demo-catalog';
 import type { SalesConnectSimulatorState } from '../../src/simulator/sales-connect/state';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/server';
@@ -142,7 +142,7 @@ describe('Sales Connect provisioning on the dev server', () => {
       users: [{ email: 'ben.seller@demo.example' }],
     });
     raw.salesforce.marketoMeasure.dailyApiLimit = 20_000;
-    expect(salesConnectRunFromConfig(parseConfig(raw, 'test.yaml')).problems).toEqual([]);
+    expect(salesConnectRun.fromConfig(parseConfig(raw, 'test.yaml')).problems).toEqual([]);
     const failure = await provision(taskQueue, raw).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(WorkflowFailedError);
     expect(((failure as WorkflowFailedError).cause as Error).message).toContain(

@@ -2,14 +2,10 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load';
-import { salesConnectRunFromConfig } from '../../src/domain/sales-connect/run-input';
+import { salesConnectRun } from '../../src/runs';
 import { DEMO_MARKETO, DEMO_SALES_CONNECT } from '../../src/simulator/seeds/demo-catalog';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/server';
-import {
-  confirmStepUpdate,
-  provisioningProgressQuery,
-  type ProvisioningProgress,
-} from '../../src/workflows/sales-connect/messages';
+import { confirmStepUpdate, provisioningProgressQuery } from '../../src/workflows/sales-connect/messages';
 import { TEST_SECRETS, adminPost, adminPut, rawSalesConnectConfig } from '../support/cutover-config';
 import { cutoverTestWorker } from '../support/cutover-worker';
 import { timeSkippingEnvironment, useTemporalEnvironment } from '../support/temporal-env';
@@ -48,7 +44,7 @@ async function setUp(
   const config = parseConfig(raw, 'test.yaml');
   const callerRaw = rawSalesConnectConfig(simulator, taskQueue, { gateway, users });
   options.caller?.(callerRaw);
-  const run = salesConnectRunFromConfig(parseConfig(callerRaw, 'caller.yaml'));
+  const run = salesConnectRun.fromConfig(parseConfig(callerRaw, 'caller.yaml'));
   const worker = async (options: { cache?: boolean } = {}) =>
     cutoverTestWorker(
       env(),
@@ -57,12 +53,11 @@ async function setUp(
         ? parseConfig({ ...raw, worker: { maxCachedWorkflows: 0 } }, 'test.yaml')
         : config,
     );
-  const handle: WorkflowHandle<(input: unknown) => Promise<ProvisioningProgress>> =
-    await env().client.workflow.start('salesConnectProvisioningWorkflow', {
-      taskQueue,
-      workflowId: `${run.workflowId}/${taskQueue}`,
-      args: [{ ...run.input, useSearchAttributes: false }],
-    });
+  const handle = await salesConnectRun.start(env().client, run, {
+    taskQueue,
+    workflowId: `${run.workflowId}/${taskQueue}`,
+    useSearchAttributes: false,
+  });
   return { worker, handle };
 }
 

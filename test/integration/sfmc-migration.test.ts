@@ -1,9 +1,10 @@
 import type { Worker } from '@temporalio/worker';
 import { describe, expect, it } from 'vitest';
-import { sfmcRunFromConfig } from '../../src/domain/sfmc/run-input';
+import { sfmcRun } from '../../src/runs';
+import { startMigrationRequest } from '../../src/runs/migration';
 import { where } from '../../src/integrations/flow-service/property-filter';
 import { CutoverKind } from '../../src/temporal/search-attributes';
-import { startSfmcMigration } from '../../src/cli/commands/sfmc';
+import { startMigration } from '../../src/cli/commands/migration';
 import type { MigrationProgress } from '../../src/workflows/migration/messages';
 import { adminPut, rawSimulatorConfig, simulatorConfig } from '../support/cutover-config';
 import { collect, demoAdobeClients, useFreshDemoSimulator } from '../support/simulator';
@@ -42,19 +43,17 @@ describe('SFMC V1 -> V2 migration on the dev server', () => {
   it('replaces every migratable V1 dataflow of the demo seed by one verified V2 dataflow, then deletes V1', async () => {
     const taskQueue = uniqueTaskQueue('sfmc-happy');
     const config = simulatorConfig(simulator(), taskQueue);
-    const run = sfmcRunFromConfig(config);
+    const run = sfmcRun.fromConfig(config);
     expect(run.problems).toEqual([]);
     const before = await flowsIn('prod');
     const v1Names = new Map(before.flows.map((flow) => [flow.id, flow.name]));
 
     const worker = await cutoverWorker(taskQueue, config);
-    const result: MigrationProgress = await worker.runUntil(
-      env().client.workflow.execute('sfmcMigrationWorkflow', {
-        taskQueue,
-        workflowId: `${run.workflowId}/${taskQueue}`,
-        args: [run.input],
-      }),
-    );
+    const handle = await startMigrationRequest(env().client, sfmcRun, run, {
+      taskQueue,
+      workflowId: `${run.workflowId}/${taskQueue}`,
+    });
+    const result = await worker.runUntil(handle.result());
     await expectCleanHistory(env().client, `${run.workflowId}/${taskQueue}`);
 
     expect(result.phase).toBe('completed');
@@ -117,11 +116,10 @@ describe('SFMC V1 -> V2 migration on the dev server', () => {
   });
 
   async function migrate(taskQueue: string, worker: Worker, sandboxes?: string[]) {
-    const run = sfmcRunFromConfig(simulatorConfig(simulator(), taskQueue), sandboxes);
+    const run = sfmcRun.fromConfig(simulatorConfig(simulator(), taskQueue), sandboxes);
     const workflowId = `${run.workflowId}/${taskQueue}`;
-    const result: MigrationProgress = await worker.runUntil(
-      env().client.workflow.execute('sfmcMigrationWorkflow', { taskQueue, workflowId, args: [run.input] }),
-    );
+    const handle = await startMigrationRequest(env().client, sfmcRun, run, { taskQueue, workflowId });
+    const result = await worker.runUntil(handle.result());
     await expectCleanHistory(env().client, workflowId);
     return result;
   }
@@ -210,13 +208,9 @@ describe('SFMC V1 -> V2 migration on the dev server', () => {
     const config = simulatorConfig(simulator(), taskQueue);
     simulator().faults.configure({ latencyMs: 150 });
     const workerProcess = spawnWorkerProcess(rawConfig(taskQueue), env().address);
-    const run = sfmcRunFromConfig(config, ['prod']);
+    const run = sfmcRun.fromConfig(config, ['prod']);
     const workflowId = `${run.workflowId}/${taskQueue}`;
-    const handle = await env().client.workflow.start('sfmcMigrationWorkflow', {
-      taskQueue,
-      workflowId,
-      args: [run.input],
-    });
+    const handle = await startMigrationRequest(env().client, sfmcRun, run, { taskQueue, workflowId });
     await waitFor(
       async () =>
         (await handle.query<MigrationProgress>('progress')).items.some((item) => item.status === 'migrating'),
@@ -238,13 +232,13 @@ describe('SFMC V1 -> V2 migration on the dev server', () => {
   it('attaches a second start to the running migration, and a later run skips what is done', async () => {
     const taskQueue = uniqueTaskQueue('sfmc-rerun');
     const config = simulatorConfig(simulator(), taskQueue);
-    const first = await startSfmcMigration(env().client, config, ['prod']);
-    const again = await startSfmcMigration(env().client, config, ['prod']);
+    const first = await startMigration(env().client, config, sfmcRun, ['prod']);
+    const again = await startMigration(env().client, config, sfmcRun, ['prod']);
     expect(again.firstExecutionRunId).toBe(first.firstExecutionRunId);
     const done: MigrationProgress = await (await cutoverWorker(taskQueue, config)).runUntil(first.result());
     expect(done.items.filter((item) => item.status === 'v1-removed')).toHaveLength(2);
 
-    const rerun = await startSfmcMigration(env().client, config, ['prod']);
+    const rerun = await startMigration(env().client, config, sfmcRun, ['prod']);
     expect(rerun.firstExecutionRunId).not.toBe(first.firstExecutionRunId);
     const second: MigrationProgress = await (await cutoverWorker(taskQueue, config)).runUntil(rerun.result());
     expect(second.items.map((item) => item.status)).toEqual(['skipped', 'skipped', 'skipped']);

@@ -14,6 +14,7 @@ import { createCutoverWorker } from '../../src/worker';
 import { useTemporalEnvironment } from '../support/temporal-env';
 import { waitFor } from '../support/wait-for';
 import { uniqueTaskQueue } from '../support/worker';
+import { doctorWorkflow } from '../../src/workflows/doctor';
 
 function configFor(taskQueue: string, worker: Record<string, unknown> = {}) {
   return {
@@ -83,7 +84,7 @@ describe('the cutover worker', () => {
       },
     });
     const running = worker.run();
-    const handle = await env().client.workflow.start('doctorWorkflow', {
+    const handle = await env().client.workflow.start(doctorWorkflow, {
       taskQueue,
       workflowId: `drain-${taskQueue}`,
     });

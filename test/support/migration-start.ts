@@ -1,25 +1,22 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
-import { marketoRunFromConfig } from '../../src/domain/marketo/run-input';
-import { sfmcRunFromConfig } from '../../src/domain/sfmc/run-input';
+import { marketoRun, sfmcRun } from '../../src/runs';
+import { startMigrationRequest, type MigrationRunKind } from '../../src/runs/migration';
 import type { RunningSimulator } from '../../src/simulator/server';
-import { progressQuery, type MigrationProgress } from '../../src/workflows/migration/messages';
+import { progressQuery } from '../../src/workflows/migration/messages';
 import { simulatorConfig } from './cutover-config';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { cutoverTestWorker } from './cutover-worker';
 import { waitFor } from './wait-for';
 
-const KINDS = {
-  sfmc: { workflowType: 'sfmcMigrationWorkflow', runFromConfig: sfmcRunFromConfig },
-  marketo: { workflowType: 'marketoMigrationWorkflow', runFromConfig: marketoRunFromConfig },
-} as const;
+const RUNS: Record<'sfmc' | 'marketo', MigrationRunKind> = { sfmc: sfmcRun, marketo: marketoRun };
 
 /**
  * A worker and a started migration of the given kind on a test server, without
  * search attributes (the time-skipping server has none).
  */
 export async function startMigrationRun(
-  kind: keyof typeof KINDS,
+  kind: keyof typeof RUNS,
   env: TestWorkflowEnvironment,
   simulator: RunningSimulator,
   taskQueue: string,
@@ -27,13 +24,12 @@ export async function startMigrationRun(
 ) {
   const config = simulatorConfig(simulator, taskQueue, sandboxes);
   const worker: Worker = await cutoverTestWorker(env, config);
-  const run = KINDS[kind].runFromConfig(config);
-  const handle: WorkflowHandle<(input: unknown) => Promise<MigrationProgress>> =
-    await env.client.workflow.start(KINDS[kind].workflowType, {
-      taskQueue,
-      workflowId: `${run.workflowId}/${taskQueue}`,
-      args: [{ ...run.input, useSearchAttributes: false }],
-    });
+  const request = RUNS[kind].fromConfig(config);
+  const handle = await startMigrationRequest(env.client, RUNS[kind], request, {
+    taskQueue,
+    workflowId: `${request.workflowId}/${taskQueue}`,
+    useSearchAttributes: false,
+  });
   return { worker, handle };
 }
 

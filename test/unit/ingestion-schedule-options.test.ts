@@ -1,9 +1,10 @@
+import { scheduledIngestionWorkflow } from '../../src/workflows/ingestion/ingestion';
 import { ScheduleOverlapPolicy } from '@temporalio/client';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load';
 import type { IngestionScheduleConfig } from '../../src/config/schema';
 import { CutoverFlowGroup, CutoverKind, CutoverSandboxes } from '../../src/temporal/search-attributes';
-import { ingestionSettingsFor, scheduleOptionsFor } from '../../src/temporal/ingestion-schedules';
+import { ingestionSettingsFor, scheduleOptionsFor } from '../../src/runs/ingestion';
 
 const config = parseConfig(
   {
@@ -46,7 +47,7 @@ describe('ingestion schedule options', () => {
       pauseOnFailure: false,
     });
     expect(options.action).toMatchObject({
-      workflowType: 'scheduledIngestionWorkflow',
+      workflowType: scheduledIngestionWorkflow,
       taskQueue: 'cutover',
       args: [settings],
     });

@@ -10,16 +10,15 @@ import { projectRoot } from '../../project-root';
 import { startSimulator } from '../../simulator/server';
 import { startDevServer } from '../../temporal/dev-server';
 import { preferredOrFreePort } from '../../temporal/free-port';
-import { syncIngestionSchedules } from '../../temporal/ingestion-schedules';
+import { MIGRATION_RUNS } from '../../runs';
+import { syncIngestionSchedules } from '../../runs/ingestion';
 import { createCutoverWorker, installRuntime } from '../../worker';
 import type { IngestionProgress } from '../../workflows/ingestion/messages';
 import { parseCommandArgs, portSchema } from '../args';
 import { formatInspection, runDoctor } from './doctor';
 import { desiredIngestionSettings } from './ingestion';
-import { followMigration } from './migration';
-import { startMarketoMigration } from './marketo';
+import { followMigration, startMigration } from './migration';
 import { followSalesConnectProvisioning, startSalesConnectProvisioning, usersTable } from './sales-connect';
-import { startSfmcMigration } from './sfmc';
 import { progressSummary, progressTable } from './migration-progress';
 
 const DEMO_DIR = path.join(projectRoot, '.cutover', 'demo');
@@ -150,13 +149,9 @@ export async function demoCommand(argv: string[]): Promise<number> {
     const stopped = running.then(() => {
       throw new Error('The worker stopped before the migrations finished.');
     });
-    const migrations = [
-      { title: 'SFMC source V1 -> V2', start: startSfmcMigration },
-      { title: 'Marketo destination V1 -> V2', start: startMarketoMigration },
-    ];
-    for (const migration of migrations) {
+    for (const migration of MIGRATION_RUNS) {
       console.log(`${migration.title} migration of the demo organisation (automatic approval):`);
-      const handle = await migration.start(client, config);
+      const handle = await startMigration(client, config, migration);
       const result = await Promise.race([followMigration(client, handle.workflowId), stopped]);
       if (result) console.log(`\n${progressTable(result.items)}\n\n${progressSummary(result)}\n`);
       console.log(

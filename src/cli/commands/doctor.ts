@@ -5,19 +5,13 @@ import type { CutoverConfig } from '../../config/schema';
 import { checkSecretReferences } from '../../config/secret-check';
 import { EXIT } from '../errors';
 import type { Client } from '@temporalio/client';
-import { CutoverKind } from '../../temporal/search-attributes';
+import { doctorRun } from '../../runs';
 import { configFlag, configPathFrom, parseCommandArgs } from '../args';
 import { connectClient } from '../temporal-client';
 
 /** Runs the doctor workflow on a task queue and waits for a worker to answer it. */
-export async function runDoctor(client: Client, taskQueue: string): Promise<WorkerInspection> {
-  return client.workflow.execute('doctorWorkflow', {
-    taskQueue,
-    workflowId: `cutover-doctor-${Date.now()}`,
-    typedSearchAttributes: [{ key: CutoverKind, value: 'doctor' }],
-    staticSummary: 'cutover doctor: worker round trip',
-    workflowExecutionTimeout: '2 minutes',
-  });
+export function runDoctor(client: Client, taskQueue: string): Promise<WorkerInspection> {
+  return doctorRun.execute(client, taskQueue);
 }
 
 export function formatInspection(inspection: WorkerInspection): string {

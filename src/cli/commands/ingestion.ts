@@ -8,8 +8,9 @@ import {
   ingestionSettingsFor,
   managedScheduleIds,
   scheduleOptionsFor,
+  startIngestionBackfill,
   syncIngestionSchedules,
-} from '../../temporal/ingestion-schedules';
+} from '../../runs/ingestion';
 import {
   ingestionProgressQuery,
   scheduleIdOf,
@@ -280,15 +281,7 @@ export async function startBackfill(
     description.action.type === 'startWorkflow' ? description.action.args?.[0] : undefined
   ) as IngestionSettings | undefined;
   if (!settings) throw new UsageError(`${scheduleIdOf(name)} does not start an ingestion workflow`);
-  return client.workflow.start('ingestionBackfillWorkflow', {
-    taskQueue: config.temporal.taskQueue,
-    workflowId: `${scheduleIdOf(name)}/backfill/${from.toISOString()}/${to.toISOString()}`,
-    workflowIdConflictPolicy: 'USE_EXISTING',
-    args: [{ ...settings, from: Math.floor(from.getTime() / 1000), to: Math.ceil(to.getTime() / 1000) }],
-    typedSearchAttributes:
-      description.action.type === 'startWorkflow' ? description.action.typedSearchAttributes : undefined,
-    staticSummary: `Backfill ${name}: ${from.toISOString()} to ${to.toISOString()}`,
-  });
+  return startIngestionBackfill(client, config, settings, { from, to });
 }
 
 export async function ingestionCommand(argv: string[]): Promise<number> {

@@ -4,48 +4,21 @@ import { WorkflowNotFoundError } from '@temporalio/common';
 import { z } from 'zod';
 import { loadConfigFile } from '../../config/load';
 import type { CutoverConfig } from '../../config/schema';
-import type { RunRequest } from '../../domain/run-scope';
-import { CutoverKind, CutoverOrg, CutoverSandboxes } from '../../temporal/search-attributes';
+import { MIGRATION_RUNS } from '../../runs';
+import { startMigrationRequest, type MigrationRunKind } from '../../runs/migration';
 import {
   approveUpdate,
   progressQuery,
   rejectUpdate,
-  type MigrationKind,
   type MigrationProgress,
-  type MigrationRunInput,
 } from '../../workflows/migration/messages';
 import { configFlag, configPathFrom, parseCommandArgs, UsageError } from '../args';
-import { CliFailure, EXIT } from '../errors';
+import { CliFailure, EXIT, explainBlocker } from '../errors';
+import { formatTable } from '../table';
 import { endedRunFailure, failureReason, followWorkflow } from '../follow';
 import { connectClient } from '../temporal-client';
 import { cliReferenceProblems } from './doctor';
 import { progressSummary, progressTable } from './migration-progress';
-
-/** What the shared run/plan/status commands need to know about one kind of migration. */
-export interface MigrationCommandSpec<
-  I extends MigrationRunInput,
-  P extends SandboxPlanView = SandboxPlanView,
-> {
-  kind: MigrationKind;
-  /** The CLI word, e.g. "sfmc". */
-  command: string;
-  /** Human name, e.g. "SFMC source V1 -> V2". */
-  title: string;
-  workflowType: string;
-  runFromConfig(config: CutoverConfig, sandboxes?: string[]): RunRequest<I>;
-  /** A dry run from this machine: one plan per sandbox, and what would block a run. */
-  plan(config: CutoverConfig, sandboxes?: string[]): Promise<{ plans: P[]; blockers: string[] }>;
-  planTable(plans: P[]): string;
-  /** What a migrated item is called in the summary, e.g. "dataflow(s) to migrate". */
-  migrateLabel: string;
-}
-
-/** What the shared plan command reads of a kind's plan; the kind's own table reads the rest. */
-export interface SandboxPlanView {
-  sandbox: string;
-  items: Array<{ action: string }>;
-  blockers: string[];
-}
 
 const runFlags = {
   ...configFlag,
@@ -61,49 +34,33 @@ const runArgs = z.object({
 });
 
 /** Starts the migration, or attaches to the one already running for the same org and sandboxes. */
-export async function startMigration<I extends MigrationRunInput>(
+export async function startMigration(
   client: Client,
   config: CutoverConfig,
-  spec: MigrationCommandSpec<I>,
+  run: MigrationRunKind,
   sandboxes?: string[],
 ) {
-  const run = spec.runFromConfig(config, sandboxes);
-  if (run.problems.length)
+  const request = run.fromConfig(config, sandboxes);
+  if (request.problems.length)
     throw new CliFailure(
-      `Cannot start the ${spec.title} migration; fix the config first:\n  - ${run.problems.join('\n  - ')}`,
+      `Cannot start the ${run.title} migration; fix the config first:\n  - ${request.problems.join('\n  - ')}`,
       EXIT.fixInput,
     );
   // Two runs over a shared sandbox would find (and roll back) each other's V2 objects by name.
-  const overlapping = await runningMigrations(client, config, spec.kind, run.input.sandboxes);
-  const other = overlapping.find((workflowId) => workflowId !== run.workflowId);
+  const overlapping = await runningMigrations(client, config, run.kind, request.input.sandboxes);
+  const other = overlapping.find((workflowId) => workflowId !== request.workflowId);
   if (other)
     throw new UsageError(
-      `A ${spec.title} migration over some of these sandboxes is already running (${other}); wait for it, or run again with exactly its sandboxes to attach to it.`,
+      `A ${run.title} migration over some of these sandboxes is already running (${other}); wait for it, or run again with exactly its sandboxes to attach to it.`,
     );
-  return client.workflow.start(spec.workflowType, {
-    taskQueue: config.temporal.taskQueue,
-    workflowId: run.workflowId,
-    args: [run.input],
-    workflowIdConflictPolicy: 'USE_EXISTING',
-    typedSearchAttributes: [
-      { key: CutoverKind, value: spec.kind },
-      { key: CutoverOrg, value: run.input.orgId },
-      { key: CutoverSandboxes, value: run.input.sandboxes },
-    ],
-    staticSummary: `${spec.title} for ${run.input.sandboxes.join(', ')}`.slice(0, 200),
-    staticDetails: [
-      `**Organisation:** ${run.input.orgId}`,
-      `**Sandboxes:** ${run.input.sandboxes.map((name) => `${name} (${run.input.approval[name]?.autoApprove ? 'auto-approve' : 'needs approval'})`).join(', ')}`,
-      'Use the `progress` query for per-dataflow state; `approve` / `reject` updates decide the cut-over.',
-    ].join('\n\n'),
-  });
+  return startMigrationRequest(client, run, request, { taskQueue: config.temporal.taskQueue });
 }
 
 /** Running top-level migrations of this kind, org and task queue over any of the sandboxes; none when visibility cannot tell. */
 async function runningMigrations(
   client: Client,
   config: CutoverConfig,
-  kind: MigrationKind,
+  kind: string,
   sandboxes: string[],
 ): Promise<string[]> {
   const query = [
@@ -134,53 +91,47 @@ export function followMigration(client: Client, workflowId: string): Promise<Mig
 }
 
 /** `cutover <kind> plan|run`. */
-export function migrationCommand<I extends MigrationRunInput>(spec: MigrationCommandSpec<I>) {
+export function migrationCommand(run: MigrationRunKind) {
   return async (argv: string[]): Promise<number> => {
     const [sub, ...rest] = argv;
-    if (sub === 'plan') return planCommand(spec, rest);
-    if (sub === 'run') return runCommand(spec, rest);
+    if (sub === 'plan') return planCommand(run, rest);
+    if (sub === 'run') return runCommand(run, rest);
     throw new UsageError(
-      `cutover ${spec.command}: expected "plan" or "run", got "${sub ?? ''}". Run \`cutover help\` for usage.`,
+      `cutover ${run.command}: expected "plan" or "run", got "${sub ?? ''}". Run \`cutover help\` for usage.`,
     );
   };
 }
 
-async function planCommand<I extends MigrationRunInput>(
-  spec: MigrationCommandSpec<I>,
-  argv: string[],
-): Promise<number> {
-  const args = parseCommandArgs(`${spec.command} plan`, argv, runFlags, runArgs);
+async function planCommand(run: MigrationRunKind, argv: string[]): Promise<number> {
+  const args = parseCommandArgs(`${run.command} plan`, argv, runFlags, runArgs);
   const config = loadConfigFile(configPathFrom(args.config));
-  const run = spec.runFromConfig(config, args.sandbox);
-  if (run.problems.length)
-    throw new CliFailure(`Fix the config first:\n  - ${run.problems.join('\n  - ')}`, EXIT.fixInput);
-  const { plans, blockers } = await spec.plan(config, args.sandbox);
+  const request = run.fromConfig(config, args.sandbox);
+  if (request.problems.length)
+    throw new CliFailure(`Fix the config first:\n  - ${request.problems.join('\n  - ')}`, EXIT.fixInput);
+  const { plans, blockers } = await run.plan(config, request.input, explainBlocker);
   if (args.json) console.log(JSON.stringify({ plans, blockers }, null, 2));
   else {
     const items = plans.flatMap((plan) => plan.items);
     const migrate = items.filter((item) => item.action === 'migrate').length;
     console.log(
-      `${spec.planTable(plans)}\n\n${migrate} ${spec.migrateLabel}, ${items.length - migrate} reported and skipped.`,
+      `${formatTable(run.planColumns, run.planRows(plans))}\n\n${migrate} ${run.migrateLabel}, ${items.length - migrate} reported and skipped.`,
     );
     for (const blocker of blockers) console.error(`BLOCKED: ${blocker}`);
   }
   return blockers.length ? EXIT.notDone : EXIT.done;
 }
 
-async function runCommand<I extends MigrationRunInput>(
-  spec: MigrationCommandSpec<I>,
-  argv: string[],
-): Promise<number> {
-  const args = parseCommandArgs(`${spec.command} run`, argv, runFlags, runArgs);
+async function runCommand(run: MigrationRunKind, argv: string[]): Promise<number> {
+  const args = parseCommandArgs(`${run.command} run`, argv, runFlags, runArgs);
   const config = loadConfigFile(configPathFrom(args.config));
   // The worker resolves its own references; one this config cannot resolve here is worth knowing first.
   for (const problem of await cliReferenceProblems(config))
     console.error(`note: ${problem} (the run uses the worker's config and environment)`);
   const temporal = await connectClient(config);
   try {
-    const handle = await startMigration(temporal.client, config, spec, args.sandbox);
+    const handle = await startMigration(temporal.client, config, run, args.sandbox);
     console.log(
-      `${spec.title} migration ${handle.workflowId} (run ${handle.firstExecutionRunId}) on ${temporal.address}, namespace ${temporal.namespace}`,
+      `${run.title} migration ${handle.workflowId} (run ${handle.firstExecutionRunId}) on ${temporal.address}, namespace ${temporal.namespace}`,
     );
     if (args.detach) return EXIT.done;
     const result = await followMigration(temporal.client, handle.workflowId).catch(async (error: unknown) => {
@@ -201,11 +152,6 @@ async function runCommand<I extends MigrationRunInput>(
   }
 }
 
-const MIGRATION_KINDS: Record<string, MigrationKind> = {
-  sfmc: 'sfmc-migration',
-  marketo: 'marketo-migration',
-};
-
 const controlFlags = {
   ...configFlag,
   'workflow-id': { type: 'string' },
@@ -216,14 +162,18 @@ const controlFlags = {
 const controlArgs = z.object({
   config: z.string().optional(),
   'workflow-id': z.string().optional(),
-  kind: z.enum(['sfmc', 'marketo'], { error: 'expected sfmc or marketo' }).optional(),
+  kind: z
+    .enum(MIGRATION_RUNS.map((run) => run.command) as [string, ...string[]], {
+      error: `expected ${MIGRATION_RUNS.map((run) => run.command).join(' or ')}`,
+    })
+    .optional(),
   sandbox: z.array(z.string()).optional(),
   reason: z.string().min(3, { error: 'say why, in a few words' }).optional(),
 });
 
 /** The running migration of this organisation (of one kind, if given), found through visibility. */
 async function findRunningMigration(client: Client, config: CutoverConfig, kind?: string): Promise<string> {
-  const kinds = kind ? [MIGRATION_KINDS[kind]!] : Object.values(MIGRATION_KINDS);
+  const kinds = MIGRATION_RUNS.filter((run) => !kind || run.command === kind).map((run) => run.kind);
   const running: string[] = [];
   try {
     const query = `CutoverKind IN (${kinds.map((value) => `'${value}'`).join(', ')}) AND CutoverOrg = '${config.adobe.orgId}' AND ExecutionStatus = 'Running'`;

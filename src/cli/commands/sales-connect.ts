@@ -1,19 +1,12 @@
 import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import { z } from 'zod';
-import { createMarketoMigrationActivities } from '../../activities/marketo-migration';
-import { createRemoteClients } from '../../activities/remote-clients';
-import { createSalesConnectActivities } from '../../activities/sales-connect';
-import { loadConfigFile, secretResolverFor } from '../../config/load';
+import { loadConfigFile } from '../../config/load';
 import type { CutoverConfig } from '../../config/schema';
-import { planInvitations, type UserPlan } from '../../domain/sales-connect/invitations';
-import {
-  checkSalesforcePreflight,
-  describeFinding,
-  type PreflightFinding,
-} from '../../domain/sales-connect/preflight';
-import { salesConnectRunFromConfig } from '../../domain/sales-connect/run-input';
-import { CutoverKind, CutoverOrg } from '../../temporal/search-attributes';
+import type { UserPlan } from '../../domain/sales-connect/invitations';
+import { describeFinding } from '../../domain/sales-connect/preflight';
+import { salesConnectRun } from '../../runs';
+import type { ProvisioningPlan } from '../../workflows/sales-connect/plan';
 import {
   confirmStepUpdate,
   provisioningProgressQuery,
@@ -22,75 +15,17 @@ import {
 } from '../../workflows/sales-connect/messages';
 import { configFlag, configPathFrom, parseCommandArgs, UsageError } from '../args';
 import { endedRunFailure, followWorkflow } from '../follow';
-import { asBlocker, CliFailure, EXIT } from '../errors';
+import { CliFailure, EXIT, explainBlocker } from '../errors';
 import { formatTable } from '../table';
 import { cliReferenceProblems } from './doctor';
 import { connectClient } from '../temporal-client';
 
-export interface SalesConnectPlan {
-  findings: PreflightFinding[];
-  users: UserPlan[];
-  blockers: string[];
-  marketoConnected?: { munchkinId: string; connectedAt: string };
-}
-
-/** Reads Sales Connect and the config and plans, changing nothing; the activities the worker runs. */
-export async function planSalesConnect(config: CutoverConfig): Promise<SalesConnectPlan> {
-  const run = salesConnectRunFromConfig(config);
-  if (run.problems.length)
-    throw new CliFailure(`Fix the config first:\n  - ${run.problems.join('\n  - ')}`, EXIT.fixInput);
-  const clients = createRemoteClients(config, secretResolverFor(config, 'cli'));
-  const blockers: string[] = [];
-  await createMarketoMigrationActivities({ clients })
-    .verifyMarketoCredentials()
-    .catch((error: unknown) => blockers.push(asBlocker('Marketo credentials')(error)));
-  if (run.input.gateway === 'manual') {
-    // Nothing to read from Sales Connect: the preflight assumes it will use salesforce.instance.
-    const findings = checkSalesforcePreflight({
-      ...run.input.salesforce,
-      salesConnect: {
-        instanceUrl: config.salesforce!.instance,
-        isProduction: config.salesforce!.isProduction,
-      },
-    });
-    return {
-      findings,
-      users: planInvitations(run.input.users),
-      blockers: withViolations(blockers, findings),
-    };
-  }
-  const salesConnect = createSalesConnectActivities({ clients });
-  const salesforce = await salesConnect.readSalesConnectSalesforce({ instanceId: run.input.instanceId });
-  if (!salesforce.connected) {
-    blockers.push(
-      `Sales Connect instance ${run.input.instanceId} is not connected to Salesforce yet (Settings > Admin Settings > Salesforce).`,
-    );
-    return { findings: [], users: [], blockers };
-  }
-  const findings = checkSalesforcePreflight({
-    ...run.input.salesforce,
-    salesConnect: { instanceUrl: salesforce.instanceUrl, isProduction: salesforce.isProduction },
-  });
-  const team = await salesConnect.readSalesConnectTeam({
-    instanceId: run.input.instanceId,
-    emails: run.input.users.map((user) => user.email),
-  });
-  const marketo = await (await clients.salesConnect())!.getMarketoConnection(run.input.instanceId);
-  return {
-    findings,
-    users: planInvitations(run.input.users, team),
-    blockers: withViolations(blockers, findings),
-    ...(marketo.connected
-      ? { marketoConnected: { munchkinId: marketo.munchkinId, connectedAt: marketo.connectedAt } }
-      : {}),
-  };
-}
-
-function withViolations(blockers: string[], findings: PreflightFinding[]): string[] {
-  return [
-    ...blockers,
-    ...findings.filter((finding) => finding.severity === 'violation').map(describeFinding),
-  ];
+/** Reads Sales Connect and the config and plans, changing nothing: the workflow's own plan, from here. */
+export async function planSalesConnect(config: CutoverConfig): Promise<ProvisioningPlan> {
+  const request = salesConnectRun.fromConfig(config);
+  if (request.problems.length)
+    throw new CliFailure(`Fix the config first:\n  - ${request.problems.join('\n  - ')}`, EXIT.fixInput);
+  return salesConnectRun.plan(config, request.input, explainBlocker);
 }
 
 export function usersTable(users: Array<UserPlan | UserProgress>): string {
@@ -124,10 +59,10 @@ async function planCommand(argv: string[]): Promise<number> {
     console.log(`WARNING: ${describeFinding(finding)}`);
   if (plan.users.length) console.log(usersTable(plan.users));
   const invite = plan.users.filter((user) => user.action === 'invite').length;
-  const run = salesConnectRunFromConfig(config);
+  const { input } = salesConnectRun.fromConfig(config);
   console.log(
     `\n${plan.marketoConnected ? `Marketo ${plan.marketoConnected.munchkinId} connected at ${plan.marketoConnected.connectedAt}` : 'Connect Marketo'}, ` +
-      `wait ${run.input.provisioningDelay} after the connection, then invite ${invite} user(s) in ${Math.ceil(invite / run.input.batchSize)} batch(es).`,
+      `wait ${input.provisioningDelay} after the connection, then invite ${invite} user(s) in ${Math.ceil(invite / input.batchSize)} batch(es).`,
   );
   for (const blocker of plan.blockers) console.error(`BLOCKED: ${blocker}`);
   return plan.blockers.length ? 1 : 0;
@@ -135,25 +70,10 @@ async function planCommand(argv: string[]): Promise<number> {
 
 /** Starts the provisioning of the configured instance, or attaches to the one running. */
 export async function startSalesConnectProvisioning(client: Client, config: CutoverConfig) {
-  const run = salesConnectRunFromConfig(config);
-  if (run.problems.length)
-    throw new UsageError(`Cannot start Sales Connect provisioning:\n  - ${run.problems.join('\n  - ')}`);
-  return client.workflow.start('salesConnectProvisioningWorkflow', {
-    taskQueue: config.temporal.taskQueue,
-    workflowId: run.workflowId,
-    args: [run.input],
-    workflowIdConflictPolicy: 'USE_EXISTING',
-    typedSearchAttributes: [
-      { key: CutoverKind, value: 'sales-connect-provisioning' },
-      { key: CutoverOrg, value: run.input.orgId },
-    ],
-    staticSummary: `Sales Connect provisioning of ${run.input.users.length} user(s) on ${run.input.instanceId}`,
-    staticDetails: [
-      `**Instance:** ${run.input.instanceId} (${run.input.gateway} gateway)`,
-      `**Marketo:** ${run.input.munchkinId}; **Salesforce:** ${run.input.salesforce.marketo.instance}`,
-      'Use the `progress` query for per-user results; manual steps are confirmed with the `confirm` update.',
-    ].join('\n\n'),
-  });
+  const request = salesConnectRun.fromConfig(config);
+  if (request.problems.length)
+    throw new UsageError(`Cannot start Sales Connect provisioning:\n  - ${request.problems.join('\n  - ')}`);
+  return salesConnectRun.start(client, request, { taskQueue: config.temporal.taskQueue });
 }
 
 function describeProgress(progress: ProvisioningProgress): string {
@@ -226,7 +146,7 @@ async function withProvisioning(
 ): Promise<number> {
   const args = parseCommandArgs(`sales-connect ${command}`, argv, controlFlags, controlArgs);
   const config = loadConfigFile(configPathFrom(args.config));
-  const workflowId = args['workflow-id'] ?? salesConnectRunFromConfig(config).workflowId;
+  const workflowId = args['workflow-id'] ?? salesConnectRun.fromConfig(config).workflowId;
   const temporal = await connectClient(config);
   try {
     return await act(temporal.client, workflowId, args);

@@ -1,5 +1,4 @@
-/** Adobe: wait ten minutes after connecting Sales Connect to Marketo before provisioning users. */
-export const ADOBE_PROVISIONING_DELAY_MS = 10 * 60_000;
+import { ADOBE_PROVISIONING_DELAY_MS } from '../defaults';
 
 /** The shortest wait a worker allows: its own configured delay, and never below Adobe's ten minutes unless its gateway is cutover's simulator. */
 export function minimumProvisioningDelayMs(

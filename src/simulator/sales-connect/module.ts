@@ -256,7 +256,8 @@ export const salesConnectSimulatorModule: SimulatorModule<SalesConnectSimulatorS
 
   faultResponse(kind, retryAfterSeconds): SimResponse {
     const headers = { 'retry-after': String(retryAfterSeconds) };
-    if (kind === 'forbidden') return contractError(403, 'forbidden', 'This API key may not act on this instance.');
+    if (kind === 'forbidden')
+      return contractError(403, 'forbidden', 'This API key may not act on this instance.');
     return kind === 'rate-limited'
       ? contractError(
           429,

@@ -1,15 +1,7 @@
 import { defineSearchAttributeKey, SearchAttributeType, type Duration } from '@temporalio/common';
 import { msToNumber } from '@temporalio/common/lib/time';
-import {
-  ApplicationFailure,
-  proxyActivities,
-  setCurrentDetails,
-  setHandler,
-  upsertMemo,
-  upsertSearchAttributes,
-  workflowInfo,
-} from '@temporalio/workflow';
-import type { CutoverActivities } from '../../activities';
+import { ApplicationFailure, proxyActivities, upsertMemo, workflowInfo } from '@temporalio/workflow';
+import type { IngestionActivities } from '../../activities/ingestion';
 import {
   splitPeriod,
   windowEndAt,
@@ -17,10 +9,11 @@ import {
   type IngestionWindow,
 } from '../../domain/ingestion/windows';
 import { CutoverLastStatus } from '../../temporal/search-attributes';
-import { WRITE_RETRY } from '../activity-options';
-import { describeFailure } from '../failures';
-import { forEachBounded } from '../migration/run';
-import { pollUntilSettled } from '../migration/saga';
+import { READ, REPORT, WRITE } from '../activity-options';
+import { describeFailure } from '../shared/failures';
+import { forEachBounded } from '../shared/concurrency';
+import { pollUntilSettled } from '../shared/polling';
+import { countsByStatus, RunReporter } from '../shared/reporter';
 import {
   ingestionProgressQuery,
   scheduleIdOf,
@@ -32,29 +25,24 @@ import {
   type WindowResult,
 } from './messages';
 
-const read = proxyActivities<CutoverActivities>({
-  startToCloseTimeout: '2 minutes',
-  heartbeatTimeout: '20 seconds',
-  retry: {
-    initialInterval: '1 second',
-    backoffCoefficient: 2,
-    maximumInterval: '30 seconds',
-    maximumAttempts: 10,
-  },
-  summary: 'Read Flow Service runs',
+const runs = proxyActivities<Pick<IngestionActivities, 'lastIngestedWindowEnd' | 'ingestionRunOutcome'>>({
+  ...READ,
+  summary: 'Read Flow Service runs: where ingestion stopped, or how a run ended',
 });
 
-const start = proxyActivities<CutoverActivities>({
-  startToCloseTimeout: '2 minutes',
-  heartbeatTimeout: '20 seconds',
-  retry: WRITE_RETRY,
+const starts = proxyActivities<Pick<IngestionActivities, 'startIngestionRun'>>({
+  ...WRITE,
   summary: 'Start (or find) the on-demand run of a window',
 });
 
-const report = proxyActivities<CutoverActivities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumAttempts: 5 },
-  summary: 'Report the outcome',
+const scheduleOutcome = proxyActivities<Pick<IngestionActivities, 'recordScheduleOutcome'>>({
+  ...REPORT,
+  summary: 'Record the outcome on the schedule (and pause it after too many failures)',
+});
+
+const failureWebhook = proxyActivities<Pick<IngestionActivities, 'notifyIngestionFailure'>>({
+  ...REPORT,
+  summary: 'Tell the failure webhook which windows failed',
 });
 
 const ScheduledStartTime = defineSearchAttributeKey(
@@ -72,14 +60,14 @@ async function ingestWindow(
 ): Promise<WindowResult> {
   let reason = '';
   for (let attempt = 1; attempt <= settings.attemptsPerWindow; attempt += 1) {
-    const { runId } = await start.startIngestionRun({
+    const { runId } = await starts.startIngestionRun({
       sandbox: flow.sandbox,
       flowId: flow.flowId,
       window,
       ...(notBefore !== undefined ? { notBefore } : {}),
     });
     const outcome = await pollUntilSettled(
-      () => read.ingestionRunOutcome({ sandbox: flow.sandbox, runId }),
+      () => runs.ingestionRunOutcome({ sandbox: flow.sandbox, runId }),
       msToNumber(settings.runTimeout as Duration),
       `Wait for run ${runId} (${new Date(window.start * 1000).toISOString()} to ${new Date(window.end * 1000).toISOString()})`,
     );
@@ -135,16 +123,37 @@ function describeRun(progress: IngestionProgress): string {
     .join('; ')}`;
 }
 
-async function finish(settings: IngestionSettings, progress: IngestionProgress, scheduled: boolean) {
+/** Where an ingestion run stands, as every run kind reports it: windows by status. */
+function reportRun(reporter: RunReporter<IngestionProgress>, progress: IngestionProgress, note?: string) {
+  const windows = progress.flows.flatMap((flow) => flow.windows);
+  const failed = windows.filter((window) => window.status === 'failed').length;
+  reporter.report(
+    {
+      phase: progress.status,
+      unit: 'windows',
+      total: windows.length,
+      done: windows.length - failed,
+      failed,
+      counts: countsByStatus(windows, ['success', 'failed']),
+      note: note ?? `For ${progress.scheduledAt}`,
+    },
+    progress.status === 'running' ? [] : [{ key: CutoverLastStatus, value: progress.status }],
+  );
+}
+
+async function finish(
+  settings: IngestionSettings,
+  progress: IngestionProgress,
+  reporter: RunReporter<IngestionProgress>,
+  scheduled: boolean,
+) {
   const failed = progress.flows.some((flow) => flow.windows.some((window) => window.status === 'failed'));
   progress.status = failed ? 'failed' : 'success';
   const summary = describeRun(progress);
-  if (settings.useSearchAttributes !== false)
-    upsertSearchAttributes([{ key: CutoverLastStatus, value: progress.status }]);
   upsertMemo({ lastStatus: progress.status, summary });
-  setCurrentDetails(`**${progress.status}** for ${progress.scheduledAt}: ${summary}`);
+  reportRun(reporter, progress, `For ${progress.scheduledAt}: ${summary}`);
   if (scheduled) {
-    await report.recordScheduleOutcome({
+    await scheduleOutcome.recordScheduleOutcome({
       scheduleId: scheduleIdOf(settings.schedule),
       status: progress.status,
       detail: summary,
@@ -153,7 +162,7 @@ async function finish(settings: IngestionSettings, progress: IngestionProgress, 
   }
   if (failed) {
     // The webhook is a courtesy: when it cannot be reached, the run still fails for its own reason.
-    const notified = await report
+    const notified = await failureWebhook
       .notifyIngestionFailure({
         report: { schedule: settings.schedule, workflowId: workflowInfo().workflowId, ...progress, summary },
       })
@@ -182,10 +191,11 @@ export async function scheduledIngestionWorkflow(settings: IngestionSettings): P
     status: 'running',
     flows: settings.flows.map((flow) => ({ ...flow, windows: [] })),
   };
-  setHandler(ingestionProgressQuery, () => progress);
+  const reporter = new RunReporter(settings, ingestionProgressQuery, () => progress);
+  reportRun(reporter, progress);
   const end = windowEndAt(Math.floor(scheduledAt.getTime() / 1000), settings.windowSeconds);
   await forEachBounded(progress.flows, FLOWS_AT_ONCE, async (flow) => {
-    const { end: last } = await read.lastIngestedWindowEnd({ sandbox: flow.sandbox, flowId: flow.flowId });
+    const { end: last } = await runs.lastIngestedWindowEnd({ sandbox: flow.sandbox, flowId: flow.flowId });
     await ingestInOrder(
       settings,
       flow,
@@ -193,7 +203,7 @@ export async function scheduledIngestionWorkflow(settings: IngestionSettings): P
       flow,
     );
   });
-  await finish(settings, progress, true);
+  await finish(settings, progress, reporter, true);
   return progress;
 }
 
@@ -204,11 +214,12 @@ export async function ingestionBackfillWorkflow(input: BackfillInput): Promise<I
     status: 'running',
     flows: input.flows.map((flow) => ({ ...flow, windows: [] })),
   };
-  setHandler(ingestionProgressQuery, () => progress);
+  const reporter = new RunReporter(input, ingestionProgressQuery, () => progress);
+  reportRun(reporter, progress);
   const windows = splitPeriod(input.from, input.to, input.windowSeconds);
   // Runs this backfill made are reused on retry; older runs of the same window are deliberately redone.
   const startedAt = workflowInfo().startTime.getTime();
   for (const flow of progress.flows) await ingestInOrder(input, flow, windows, flow, startedAt);
-  await finish(input, progress, false);
+  await finish(input, progress, reporter, false);
   return progress;
 }

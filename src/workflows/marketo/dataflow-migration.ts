@@ -3,7 +3,8 @@ import { msToNumber } from '@temporalio/common/lib/time';
 import { ApplicationFailure, proxyActivities } from '@temporalio/workflow';
 import type { CutoverActivities } from '../../activities';
 import { COMPENSATION, INSPECT, SAGA_STEP } from '../activity-options';
-import { pollUntilSettled, UncertainCreates, undoAndExplain, type Compensation } from '../migration/saga';
+import { UncertainCreates, undoAndExplain, type Compensation } from '../migration/saga';
+import { pollUntilSettled } from '../shared/polling';
 import type { MarketoDataflowInput, MarketoDataflowResult } from './messages';
 
 const create = proxyActivities<CutoverActivities>({

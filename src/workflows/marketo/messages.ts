@@ -3,7 +3,9 @@ import type { MigrationRunInput } from '../migration/messages';
 
 /** The Marketo destination V1 -> V2 run over a set of sandboxes. */
 export interface MarketoMigrationInput extends MigrationRunInput {
-  plan: Omit<MarketoPlanOptions, 'existingDestinationsInSandbox'>;
+  options: Omit<MarketoPlanOptions, 'existingDestinationsInSandbox'>;
+  /** How long a V2 dataflow may take to report its first activation before the item is rolled back. */
+  firstActivationTimeout: string;
 }
 
 export type MarketoMigrateItem = Extract<MarketoPlanItem, { action: 'migrate' }>;

@@ -1,8 +1,5 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 
-/** The migrations cutover runs; each is indexed under this CutoverKind. */
-export type MigrationKind = 'sfmc-migration' | 'marketo-migration';
-
 export type MigrationPhase =
   | 'preflight'
   | 'discovering'
@@ -27,10 +24,8 @@ export interface MigrationRunInput {
   orgId: string;
   sandboxes: string[];
   approval: Record<string, SandboxApproval>;
-  /** How many dataflows migrate at once. */
-  concurrency?: number;
-  /** How long a V2 dataflow may take to finish its first run. */
-  firstRunTimeout?: string;
+  /** How many dataflows of a sandbox migrate at once. */
+  concurrency: number;
   /**
    * Index the run under cutover's search attributes (default). Off for servers
    * where they are not registered, e.g. the time-skipping test server.

@@ -2,159 +2,52 @@ import type { Duration } from '@temporalio/common';
 import {
   allHandlersFinished,
   ApplicationFailure,
-  ParentClosePolicy,
-  proxyActivities,
-  workflowInfo,
   CancellationScope,
   condition,
   isCancellation,
-  setCurrentDetails,
-  setHandler,
+  proxyActivities,
   sleep,
-  upsertSearchAttributes,
 } from '@temporalio/workflow';
+import type { FlowServiceActivities } from '../../activities/flow-service-steps';
+import { CLEANUP, CUT_OVER, INSPECT } from '../activity-options';
+import { forEachBounded } from '../shared/concurrency';
+import { describeFailure } from '../shared/failures';
+import { countsByStatus, RunReporter } from '../shared/reporter';
+import { ApprovalGate } from './approval';
 import {
-  CutoverItemsDone,
-  CutoverItemsFailed,
-  CutoverItemsTotal,
-  CutoverKind,
-  CutoverOrg,
-  CutoverPhase,
-  CutoverSandboxes,
-} from '../../temporal/search-attributes';
-import type { CutoverActivities } from '../../activities';
-import { CLEANUP, CUT_OVER } from '../activity-options';
-import { describeFailure } from '../failures';
-import {
-  approveUpdate,
   progressQuery,
-  rejectUpdate,
-  type ItemProgress,
-  type MigrationKind,
   type MigrationPhase,
   type MigrationProgress,
   type MigrationRunInput,
 } from './messages';
+import type { MigrationSteps, VerifiedItem } from './steps';
 
 const DEFAULT_CONCURRENCY = 10;
 const STATUS_ORDER = ['planned', 'skipped', 'migrating', 'verified', 'failed', 'v1-removed', 'rolled-back'];
 
-/** Runs `work` over `items` with at most `limit` at once; deterministic because only Temporal APIs wait. */
-export async function forEachBounded<T>(
-  items: T[],
-  limit: number,
-  work: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const item = items[next++]!;
-      await work(item);
-    }
-  });
-  await Promise.all(lanes);
-}
-
-/** Children are named after their parent and V1 dataflow, so a retried start finds the same child. */
-function childWorkflowId(parentWorkflowId: string, v1FlowId: string): string {
-  return `${parentWorkflowId}/${v1FlowId}`;
-}
-
-/** A V2 replacement proven to work, waiting for its V1 to be deleted or for a rollback. */
-export interface VerifiedItem {
-  progress: ItemProgress;
-  v1: { flowId: string };
-  /** The V2 account (base) connection the item's V2 objects hang off. */
-  v2AccountId: string;
-}
-
-const cleanup = proxyActivities<CutoverActivities>({
-  ...CLEANUP,
-  summary: 'Check V1 before a rollback, or remove V2 account connections nothing uses',
+const readV1 = proxyActivities<Pick<FlowServiceActivities, 'flowStates'>>({
+  ...INSPECT,
+  summary: 'Read which V1 dataflows still exist before a rollback',
 });
 
-const cutOver = proxyActivities<CutoverActivities>({
+const confirmV2 = proxyActivities<Pick<FlowServiceActivities, 'confirmSingleV2'>>({
   ...CUT_OVER,
-  summary: 'Confirm each V1 has exactly one verified V2 still enabled',
+  summary: 'Confirm each V1 has exactly one verified V2 dataflow, still enabled',
 });
 
-/** How the parent starts an item's child saga: named after the run and the V1 dataflow, so a retry finds it. */
-export function childSagaOptions(v1FlowId: string, summary: string) {
-  return {
-    workflowId: childWorkflowId(workflowInfo().workflowId, v1FlowId),
-    // Should the run end abruptly, each child still gets to run its own rollback.
-    parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
-    staticSummary: summary.slice(0, 200),
-  };
-}
+const removal = proxyActivities<
+  Pick<FlowServiceActivities, 'deleteFlowServiceObjects' | 'deleteConnectionsIfUnused'>
+>({
+  ...CUT_OVER,
+  summary: 'Delete V1 dataflows and the V1 connections nothing uses any more',
+});
 
-/**
- * The items a rollback may touch: where V1 is already deleted (a V1 deletion
- * that stopped half-way), V2 is all that is left, so it stays and the item is
- * reported as cut over.
- */
-async function keepWhereV1IsGone<V extends VerifiedItem>(sandbox: string, items: V[]): Promise<V[]> {
-  if (!items.length) return items;
-  const states = await cleanup.flowStates({ sandbox, flowIds: items.map((item) => item.v1.flowId) });
-  for (const item of items.filter((candidate) => states[candidate.v1.flowId] === 'absent')) {
-    item.progress.status = 'v1-removed';
-    item.progress.reason = 'V1 was already deleted when the run stopped, so V2 was kept';
-  }
-  return items.filter((item) => states[item.v1.flowId] !== 'absent');
-}
-
-export interface SandboxPlan<W> {
-  /** Every V1 dataflow found, as progress entries (planned or skipped with the reason). */
-  items: ItemProgress[];
-  /** What to migrate, one entry per planned item. */
-  work: W[];
-  /** Why nothing may be created in this sandbox; any blocker stops the run before the first write. */
-  blockers: string[];
-}
-
-/** What one item's migration reports back to the run. */
-export type ItemOutcome<V extends VerifiedItem> =
-  | { status: 'verified'; item: Omit<V, 'progress' | 'v2AccountId'>; v2FlowId?: string; v2Records?: number }
-  | { status: 'failed'; reason: string };
-
-/** A V2 account connection made only for items that failed or were rolled back has no reason to stay. */
-async function removeUnusedAccounts(sandbox: string, accountIds: Iterable<string>): Promise<void> {
-  const ids = [...new Set(accountIds)];
-  if (ids.length)
-    await cleanup.deleteConnectionsIfUnused({
-      sandbox,
-      sourceOrTargetConnections: [],
-      baseConnectionIds: ids,
-    });
-}
-
-/** The steps that differ between migrations; the run supplies phases, approval, progress and rollback order. */
-export interface MigrationSteps<W, V extends VerifiedItem> {
-  kind: MigrationKind;
-  preflight(): Promise<void>;
-  plan(sandbox: string): Promise<SandboxPlan<W>>;
-  /** Which V2 account connection a work entry needs; items with the same key share one. */
-  accountKeyOf(work: W): string;
-  /**
-   * Finds or makes that account connection; the run calls it once per key,
-   * before any child, so none race. `retried`: a twin may exist (see EnsuredObject).
-   */
-  ensureAccount(sandbox: string, work: W): Promise<{ id: string; name: string; retried: boolean }>;
-  /** Migrates one item, usually as a child saga; a failure is reported with the item and the others go on. */
-  migrateOne(sandbox: string, work: W, v2AccountId: string): Promise<ItemOutcome<V>>;
-  /** Deletes V1 for approved items; runs to the end once begun. */
-  removeV1(sandbox: string, items: V[], report: () => void): Promise<void>;
-  /**
-   * Removes V2 (and restores V1 where it was changed), marking each item
-   * rolled-back or failed. Items whose V1 is already gone never get here, and
-   * the run removes the account connections left unused afterwards.
-   */
-  rollBack(sandbox: string, items: V[], reason: string): Promise<void>;
-  /** The key that pairs a work entry with its progress entry. */
-  v1FlowIdOf(work: W): string;
-  /** The tag in the description of every V2 dataflow this kind makes (`cutover:<tag>:<V1 id>`). */
-  v2Tag: 'sfmc' | 'marketo';
-}
+const baseConnections = proxyActivities<
+  Pick<FlowServiceActivities, 'deleteConnectionsIfUnused' | 'removeUnusedTwinConnections'>
+>({
+  ...CLEANUP,
+  summary: 'Remove V2 base connections nothing uses, and twins of those in use',
+});
 
 /**
  * The shape every V1 -> V2 migration shares: preflight, discover and plan all
@@ -166,128 +59,196 @@ export async function runMigration<W, V extends VerifiedItem>(
   input: MigrationRunInput,
   steps: MigrationSteps<W, V>,
 ): Promise<MigrationProgress> {
-  const progress: MigrationProgress = { phase: 'preflight', items: [], awaitingApproval: [] };
-  const decisions = new Map<string, 'approved' | 'rejected'>();
-  const verified: V[] = [];
+  const run = new MigrationRun(input, steps);
+  try {
+    await run.planAll();
+    await run.migrateAll();
+    await run.decide();
+    await run.cutOverAll();
+    run.finish();
+  } catch (error) {
+    await run.rollBackAfter(error);
+    throw error;
+  }
+  await condition(allHandlersFinished);
+  return run.progress;
+}
+
+/** One migration run's state and phases; each method is one step of `runMigration`. */
+class MigrationRun<W, V extends VerifiedItem> {
+  readonly progress: MigrationProgress = { phase: 'preflight', items: [], awaitingApproval: [] };
+  private readonly reporter: RunReporter<MigrationProgress>;
+  private readonly gate: ApprovalGate;
+  private readonly planned = new Map<string, W[]>();
+  private readonly verified: V[] = [];
   /** Sandboxes whose V1 deletion has begun: approved, so nothing there is rolled back any more. */
-  const cuttingOver = new Set<string>();
-  let rejection = '';
+  private readonly cuttingOver = new Set<string>();
 
-  setHandler(progressQuery, () => progress);
-  const validateDecision = (sandboxes?: string[]) => {
-    if (progress.phase !== 'awaiting-approval' || progress.awaitingApproval.length === 0) {
-      throw new Error(`Nothing is waiting for approval: the migration is in phase "${progress.phase}".`);
-    }
-    const unknown = (sandboxes ?? []).filter((sandbox) => !progress.awaitingApproval.includes(sandbox));
-    if (unknown.length)
-      throw new Error(
-        `Not waiting for approval: ${unknown.join(', ')}. Waiting: ${progress.awaitingApproval.join(', ')}.`,
-      );
-  };
-  const decide = (decision: 'approved' | 'rejected', sandboxes?: string[]) => {
-    const chosen = sandboxes?.length ? sandboxes : [...progress.awaitingApproval];
-    for (const sandbox of chosen) decisions.set(sandbox, decision);
-    progress.awaitingApproval = progress.awaitingApproval.filter((sandbox) => !chosen.includes(sandbox));
-    return chosen;
-  };
-  setHandler(approveUpdate, (request) => decide('approved', request.sandboxes), {
-    validator: (request) => validateDecision(request.sandboxes),
-    description: 'Approve deleting the V1 dataflows whose V2 replacement is verified.',
-  });
-  setHandler(
-    rejectUpdate,
-    (request) => {
-      rejection = `${request.reason}${request.by ? ` (by ${request.by})` : ''}`;
-      return decide('rejected');
-    },
-    {
-      validator: (_request) => validateDecision(),
-      description: 'Reject the cut-over: remove V2 (and restore V1) in the waiting sandboxes.',
-    },
-  );
+  constructor(
+    private readonly input: MigrationRunInput,
+    private readonly steps: MigrationSteps<W, V>,
+  ) {
+    this.reporter = new RunReporter(input, progressQuery, () => this.progress);
+    this.gate = new ApprovalGate(this.progress);
+  }
 
-  const upsert: typeof upsertSearchAttributes = (attributes) => {
-    if (input.useSearchAttributes !== false) upsertSearchAttributes(attributes);
-  };
-  const count = (statuses: string[]) =>
-    progress.items.filter((item) => statuses.includes(item.status)).length;
-  const report = (phase: MigrationPhase = progress.phase) => {
-    progress.phase = phase;
-    upsert([
-      { key: CutoverPhase, value: phase },
-      { key: CutoverItemsTotal, value: progress.items.length },
-      { key: CutoverItemsDone, value: count(['verified', 'v1-removed']) },
-      { key: CutoverItemsFailed, value: count(['failed']) },
-    ]);
-    setCurrentDetails(
-      [
-        `**Phase:** ${phase}`,
-        '',
-        '| status | dataflows |',
-        '| --- | --- |',
-        ...STATUS_ORDER.filter((status) => count([status]) > 0).map(
-          (status) => `| ${status} | ${count([status])} |`,
-        ),
-        ...(progress.awaitingApproval.length
-          ? ['', `Waiting for \`approve\` or \`reject\`: ${progress.awaitingApproval.join(', ')}`]
-          : []),
-      ].join('\n'),
-    );
-  };
-
-  async function migrateSandbox(sandbox: string, work: W[]): Promise<V[]> {
-    const accounts = new Map<string, { id: string; name: string }>();
-    let accountsUncertainSince: number | undefined;
-    for (const entry of work) {
-      const key = steps.accountKeyOf(entry);
-      if (accounts.has(key)) continue;
-      const account = await steps.ensureAccount(sandbox, entry);
-      if (account.retried) accountsUncertainSince = Date.now();
-      accounts.set(key, account);
-    }
-    const done: V[] = [];
-    const failedAccounts: string[] = [];
-    await forEachBounded(work, input.concurrency ?? DEFAULT_CONCURRENCY, async (entry) => {
-      const itemProgress = progress.items.find(
-        (candidate) => candidate.sandbox === sandbox && candidate.v1FlowId === steps.v1FlowIdOf(entry),
-      )!;
-      const v2AccountId = accounts.get(steps.accountKeyOf(entry))!.id;
-      itemProgress.status = 'migrating';
-      let outcome: ItemOutcome<V>;
-      try {
-        outcome = await steps.migrateOne(sandbox, entry, v2AccountId);
-      } catch (error) {
-        if (isCancellation(error)) throw error;
-        // One dataflow's failure is reported with it; the others carry on.
-        outcome = { status: 'failed', reason: describeFailure(error) };
-      }
-      if (outcome.status === 'verified') {
-        itemProgress.status = 'verified';
-        if (outcome.v2FlowId) itemProgress.v2FlowId = outcome.v2FlowId;
-        if (outcome.v2Records !== undefined) itemProgress.v2Records = outcome.v2Records;
-        done.push({ ...outcome.item, progress: itemProgress, v2AccountId } as V);
-      } else {
-        itemProgress.status = 'failed';
-        itemProgress.reason = outcome.reason;
-        failedAccounts.push(v2AccountId);
-      }
-      report('migrating');
+  report(phase: MigrationPhase = this.progress.phase): void {
+    this.progress.phase = phase;
+    const count = (statuses: string[]) =>
+      this.progress.items.filter((item) => statuses.includes(item.status)).length;
+    const waiting = this.progress.awaitingApproval;
+    this.reporter.report({
+      phase,
+      unit: 'dataflows',
+      total: this.progress.items.length,
+      done: count(['verified', 'v1-removed']),
+      failed: count(['failed']),
+      counts: countsByStatus(this.progress.items, STATUS_ORDER),
+      ...(waiting.length ? { note: `Waiting for \`approve\` or \`reject\`: ${waiting.join(', ')}` } : {}),
     });
-    await removeUnusedAccounts(sandbox, failedAccounts);
-    if (accountsUncertainSince !== undefined)
-      await cleanup.removeUnusedTwinConnections({
+  }
+
+  /** Preflight and plan of every sandbox before anything is created; a blocker anywhere stops the run. */
+  async planAll(): Promise<void> {
+    this.report('preflight');
+    const plan = await this.steps.plan();
+    for (const sandbox of plan.sandboxes) {
+      this.progress.items.push(...sandbox.items);
+      this.planned.set(sandbox.sandbox, sandbox.work);
+    }
+    this.report('discovering');
+    if (plan.blockers.length)
+      throw ApplicationFailure.nonRetryable(
+        `Nothing was changed. Blocked: ${plan.blockers.join(' ')}`,
+        'MigrationBlocked',
+      );
+  }
+
+  /** Sandboxes migrate at once, each with at most `concurrency` items in flight. */
+  async migrateAll(): Promise<void> {
+    this.report('migrating');
+    const migrated = await Promise.all(
+      this.input.sandboxes.map((sandbox) => this.migrateSandbox(sandbox, this.planned.get(sandbox) ?? [])),
+    );
+    this.verified.push(...migrated.flat());
+  }
+
+  private async migrateSandbox(sandbox: string, work: W[]): Promise<V[]> {
+    const { connections, uncertainSince } = await this.ensureBaseConnections(sandbox, work);
+    const done: V[] = [];
+    const failed: string[] = [];
+    await forEachBounded(work, this.input.concurrency ?? DEFAULT_CONCURRENCY, async (entry) => {
+      const v2BaseConnectionId = connections.get(this.steps.baseConnectionKeyOf(entry))!.id;
+      const item = await this.migrateItem(sandbox, entry, v2BaseConnectionId);
+      if (item) done.push(item);
+      else failed.push(v2BaseConnectionId);
+      this.report('migrating');
+    });
+    await this.removeUnusedBaseConnections(sandbox, failed);
+    if (uncertainSince !== undefined)
+      await baseConnections.removeUnusedTwinConnections({
         sandbox,
-        keep: [...accounts.values()],
-        uncertainSince: accountsUncertainSince,
+        keep: [...connections.values()],
+        uncertainSince,
       });
     return done;
   }
 
-  /** Items whose V1 may go: a V1 is deleted only while exactly one verified V2, still enabled, replaces it. */
-  async function confirmedForCutOver(sandbox: string, items: V[]): Promise<V[]> {
-    const checks = await cutOver.confirmSingleV2({
+  /** One V2 base connection per key, made before any child so no two race to make it. */
+  private async ensureBaseConnections(sandbox: string, work: W[]) {
+    const connections = new Map<string, { id: string; name: string }>();
+    let uncertainSince: number | undefined;
+    for (const entry of work) {
+      const key = this.steps.baseConnectionKeyOf(entry);
+      if (connections.has(key)) continue;
+      const connection = await this.steps.ensureBaseConnection(sandbox, entry);
+      if (connection.retried) uncertainSince = Date.now();
+      connections.set(key, connection);
+    }
+    return { connections, uncertainSince };
+  }
+
+  /** The verified item, or undefined when it failed (one item's failure is reported with it; the others go on). */
+  private async migrateItem(sandbox: string, entry: W, v2BaseConnectionId: string): Promise<V | undefined> {
+    const progress = this.progress.items.find(
+      (candidate) => candidate.sandbox === sandbox && candidate.v1FlowId === this.steps.v1FlowIdOf(entry),
+    )!;
+    progress.status = 'migrating';
+    const outcome = await this.steps
+      .migrateOne(sandbox, entry, v2BaseConnectionId)
+      .catch((error: unknown) => {
+        if (isCancellation(error)) throw error;
+        return { status: 'failed' as const, reason: describeFailure(error) };
+      });
+    if (outcome.status === 'failed') {
+      progress.status = 'failed';
+      progress.reason = outcome.reason;
+      return undefined;
+    }
+    progress.status = 'verified';
+    if (outcome.v2FlowId) progress.v2FlowId = outcome.v2FlowId;
+    if (outcome.v2Records !== undefined) progress.v2Records = outcome.v2Records;
+    return { ...outcome.item, progress, v2BaseConnectionId } as V;
+  }
+
+  /** Auto-approved sandboxes go on at once; the others wait for a person's `approve` or `reject`. */
+  async decide(): Promise<void> {
+    await this.gate.await(
+      this.sandboxesWithVerified(),
+      (sandbox) => Boolean(this.input.approval[sandbox]?.autoApprove),
+      () => this.report('awaiting-approval'),
+    );
+  }
+
+  /** Each sandbox is cut over on its own, at the same time: one that cannot finish holds no other back. */
+  async cutOverAll(): Promise<void> {
+    const outcomes = await Promise.allSettled(
+      this.sandboxesWithVerified().map((sandbox) => this.cutOverSandbox(sandbox)),
+    );
+    const failures = outcomes.flatMap((outcome) => (outcome.status === 'rejected' ? [outcome.reason] : []));
+    if (failures.length) throw failures.find((failure) => isCancellation(failure)) ?? failures[0];
+  }
+
+  /** After the decision: roll a rejected sandbox back, or keep V1 for its retention and then delete it. */
+  private async cutOverSandbox(sandbox: string): Promise<void> {
+    const items = this.verified.filter((item) => item.progress.sandbox === sandbox);
+    if (this.gate.decisionFor(sandbox) === 'rejected') {
+      this.report('rolling-back');
+      await this.rollBack(sandbox, items, `rejected: ${this.gate.rejection}`);
+      return;
+    }
+    const retention = this.input.approval[sandbox]?.retention;
+    if (retention) {
+      this.report('retaining-v1');
+      await sleep(retention as Duration, {
+        summary: `Keep V1 in ${sandbox} for ${retention} before deleting it`,
+      });
+    }
+    this.report('removing-v1');
+    this.cuttingOver.add(sandbox);
+    // Once deleting V1 has begun it runs to the end: a cancellation must not roll back a V2 whose V1 is gone.
+    await CancellationScope.nonCancellable(async () => {
+      const confirmed = await this.confirmedForCutOver(sandbox, items);
+      if (confirmed.length) await this.removeV1(sandbox, confirmed);
+    });
+  }
+
+  /** V1 dataflows first (one idempotent, resumable activity per sandbox keeps the history small), then their connections. */
+  private async removeV1(sandbox: string, items: V[]): Promise<void> {
+    await removal.deleteFlowServiceObjects({
       sandbox,
-      tag: steps.v2Tag,
+      objects: items.map((item) => ({ collection: 'flows' as const, id: item.v1.flowId })),
+    });
+    for (const item of items) item.progress.status = 'v1-removed';
+    this.report();
+    await removal.deleteConnectionsIfUnused({ sandbox, ...this.steps.v1ConnectionsOf(items) });
+  }
+
+  /** Items whose V1 may go: a V1 is deleted only while exactly one verified V2, still enabled, replaces it. */
+  private async confirmedForCutOver(sandbox: string, items: V[]): Promise<V[]> {
+    const checks = await confirmV2.confirmSingleV2({
+      sandbox,
+      tag: this.steps.v2Tag,
       items: items.map((item) => ({ v1FlowId: item.v1.flowId, v2FlowId: item.progress.v2FlowId ?? '' })),
     });
     return items.filter((item) => {
@@ -299,121 +260,81 @@ export async function runMigration<W, V extends VerifiedItem>(
     });
   }
 
-  /** After the decision: roll a rejected sandbox back, or keep V1 for its retention and then delete it. */
-  async function cutOverSandbox(sandbox: string): Promise<void> {
-    const items = verified.filter((item) => item.progress.sandbox === sandbox);
-    if (decisions.get(sandbox) === 'rejected') {
-      report('rolling-back');
-      await rollBack(sandbox, items, `rejected: ${rejection}`);
-      return;
-    }
-    const retention = input.approval[sandbox]?.retention;
-    if (retention) {
-      report('retaining-v1');
-      await sleep(retention as Duration, {
-        summary: `Keep V1 in ${sandbox} for ${retention} before deleting it`,
-      });
-    }
-    report('removing-v1');
-    cuttingOver.add(sandbox);
-    // Once deleting V1 has begun it runs to the end: a cancellation must not roll back a V2 whose V1 is gone.
-    await CancellationScope.nonCancellable(async () => {
-      const confirmed = await confirmedForCutOver(sandbox, items);
-      if (confirmed.length) await steps.removeV1(sandbox, confirmed, () => report());
-    });
+  finish(): void {
+    const statuses = this.progress.items.map((item) => item.status);
+    this.report(
+      statuses.includes('rolled-back') && !statuses.includes('v1-removed') ? 'rolled-back' : 'completed',
+    );
   }
 
-  async function rollBack(sandbox: string, items: V[], reason: string): Promise<void> {
-    const live = await keepWhereV1IsGone(sandbox, items);
+  /** Whatever stopped the run, no verified item is left half cut over with nobody to approve it. */
+  async rollBackAfter(error: unknown): Promise<void> {
+    await CancellationScope.nonCancellable(async () => {
+      this.report('rolling-back');
+      // An approved sandbox whose V1 deletion began keeps its V2: it was verified and approved, and V1 may be gone.
+      for (const sandbox of this.input.sandboxes.filter((name) => !this.cuttingOver.has(name))) {
+        const items = this.verified.filter(
+          (item) => item.progress.sandbox === sandbox && item.progress.status === 'verified',
+        );
+        if (items.length) await this.rollBack(sandbox, items, 'rolled back');
+      }
+    });
+    if (isCancellation(error)) this.report('rolled-back');
+    else {
+      this.progress.phase = 'failed';
+      this.reporter.failed(error);
+    }
+  }
+
+  private async rollBack(sandbox: string, items: V[], reason: string): Promise<void> {
+    const live = await this.keepWhereV1IsGone(sandbox, items);
     if (!live.length) return;
-    await steps.rollBack(sandbox, live, reason);
-    await removeUnusedAccounts(
+    // Item by item: one that cannot be rolled back is reported, and the others still are.
+    for (const item of live) {
+      try {
+        await this.steps.rollBackOne(sandbox, item);
+        item.progress.status = 'rolled-back';
+        item.progress.reason = reason;
+      } catch (error) {
+        item.progress.status = 'failed';
+        item.progress.reason = `rollback incomplete, ${this.steps.incompleteRollback}: ${describeFailure(error)}`;
+      }
+    }
+    await this.removeUnusedBaseConnections(
       sandbox,
-      live.map((item) => item.v2AccountId),
+      live.map((item) => item.v2BaseConnectionId),
     ).catch(() => undefined);
   }
 
-  const planned = new Map<string, W[]>();
-  upsert([
-    { key: CutoverKind, value: steps.kind },
-    { key: CutoverOrg, value: input.orgId },
-    { key: CutoverSandboxes, value: input.sandboxes },
-  ]);
-
-  try {
-    report('preflight');
-    await steps.preflight();
-
-    report('discovering');
-    const blockers: string[] = [];
-    // Every sandbox is discovered at once; the plans are read in the configured order.
-    const plans = await Promise.all(input.sandboxes.map((sandbox) => steps.plan(sandbox)));
-    for (const [index, plan] of plans.entries()) {
-      const sandbox = input.sandboxes[index]!;
-      progress.items.push(...plan.items);
-      planned.set(sandbox, plan.work);
-      blockers.push(...plan.blockers.map((blocker) => `${sandbox}: ${blocker}`));
+  /**
+   * The items a rollback may touch: where V1 is already deleted (a V1 deletion
+   * that stopped half-way), V2 is all that is left, so it stays and the item is
+   * reported as cut over.
+   */
+  private async keepWhereV1IsGone(sandbox: string, items: V[]): Promise<V[]> {
+    if (!items.length) return items;
+    const states = await readV1.flowStates({ sandbox, flowIds: items.map((item) => item.v1.flowId) });
+    for (const item of items.filter((candidate) => states[candidate.v1.flowId] === 'absent')) {
+      item.progress.status = 'v1-removed';
+      item.progress.reason = 'V1 was already deleted when the run stopped, so V2 was kept';
     }
-    report('discovering');
-    if (blockers.length) {
-      throw ApplicationFailure.nonRetryable(
-        `Nothing was changed. Blocked: ${blockers.join(' ')}`,
-        'MigrationBlocked',
-      );
-    }
-
-    report('migrating');
-    // Sandboxes migrate at once, each with its own `concurrency` items in flight.
-    const migrated = await Promise.all(
-      input.sandboxes.map((sandbox) => migrateSandbox(sandbox, planned.get(sandbox) ?? [])),
-    );
-    verified.push(...migrated.flat());
-
-    const sandboxesWithVerified = input.sandboxes.filter((sandbox) =>
-      verified.some((item) => item.progress.sandbox === sandbox),
-    );
-    for (const sandbox of sandboxesWithVerified) {
-      if (input.approval[sandbox]?.autoApprove) decisions.set(sandbox, 'approved');
-      else progress.awaitingApproval.push(sandbox);
-    }
-    if (progress.awaitingApproval.length) {
-      report('awaiting-approval');
-      await condition(() => progress.awaitingApproval.length === 0);
-    }
-
-    // Each sandbox is cut over on its own, at the same time: one that cannot finish holds no other back.
-    const cutOvers = await Promise.allSettled(
-      sandboxesWithVerified.map((sandbox) => cutOverSandbox(sandbox)),
-    );
-    const failures = cutOvers.flatMap((outcome) => (outcome.status === 'rejected' ? [outcome.reason] : []));
-    if (failures.length) throw failures.find((failure) => isCancellation(failure)) ?? failures[0];
-    report(
-      progress.items.some((item) => item.status === 'rolled-back') &&
-        !progress.items.some((item) => item.status === 'v1-removed')
-        ? 'rolled-back'
-        : 'completed',
-    );
-  } catch (error) {
-    // Whatever stopped the run, no verified item is left half cut over with nobody to approve it.
-    await CancellationScope.nonCancellable(async () => {
-      report('rolling-back');
-      // An approved sandbox whose V1 deletion began keeps its V2: it was verified and approved, and V1 may be gone.
-      for (const sandbox of input.sandboxes.filter((name) => !cuttingOver.has(name))) {
-        const items = verified.filter(
-          (item) => item.progress.sandbox === sandbox && item.progress.status === 'verified',
-        );
-        if (items.length) await rollBack(sandbox, items, 'rolled back');
-      }
-    });
-    if (isCancellation(error)) {
-      report('rolled-back');
-    } else {
-      progress.phase = 'failed';
-      upsert([{ key: CutoverPhase, value: 'failed' }]);
-      setCurrentDetails(`**Failed:** ${describeFailure(error)}`);
-    }
-    throw error;
+    return items.filter((item) => states[item.v1.flowId] !== 'absent');
   }
-  await condition(allHandlersFinished);
-  return progress;
+
+  /** A V2 base connection made only for items that failed or were rolled back has no reason to stay. */
+  private async removeUnusedBaseConnections(sandbox: string, ids: Iterable<string>): Promise<void> {
+    const unique = [...new Set(ids)];
+    if (unique.length)
+      await baseConnections.deleteConnectionsIfUnused({
+        sandbox,
+        sourceOrTargetConnections: [],
+        baseConnectionIds: unique,
+      });
+  }
+
+  private sandboxesWithVerified(): string[] {
+    return this.input.sandboxes.filter((sandbox) =>
+      this.verified.some((item) => item.progress.sandbox === sandbox),
+    );
+  }
 }

@@ -3,7 +3,8 @@ import { msToNumber } from '@temporalio/common/lib/time';
 import { ApplicationFailure, proxyActivities } from '@temporalio/workflow';
 import type { CutoverActivities } from '../../activities';
 import { COMPENSATION, INSPECT, SAGA_STEP } from '../activity-options';
-import { pollUntilSettled, UncertainCreates, undoAndExplain, type Compensation } from '../migration/saga';
+import { UncertainCreates, undoAndExplain, type Compensation } from '../migration/saga';
+import { pollUntilSettled } from '../shared/polling';
 import type { CreatedV2Objects, SfmcDataflowInput, SfmcDataflowResult } from './messages';
 
 const create = proxyActivities<CutoverActivities>({ ...SAGA_STEP, summary: 'Find or create a V2 object' });

@@ -3,7 +3,9 @@ import type { MigrationRunInput } from '../migration/messages';
 
 /** The SFMC source V1 -> V2 run over a set of sandboxes. */
 export interface SfmcMigrationInput extends MigrationRunInput {
-  plan: SfmcPlanOptions;
+  options: SfmcPlanOptions;
+  /** How long a V2 dataflow may take to finish its first run before the item is rolled back. */
+  firstRunTimeout: string;
 }
 
 export interface SfmcDataflowInput {

@@ -1,40 +1,35 @@
 import { executeChild, proxyActivities } from '@temporalio/workflow';
-import type { CutoverActivities } from '../../activities';
-import { CLEANUP, CUT_OVER, DISCOVERY, PREFLIGHT, WRITE } from '../activity-options';
-import { planSfmcMigration } from '../../domain/sfmc/plan';
-import type { PlanItem } from '../../domain/sfmc/types';
-import { describeFailure } from '../failures';
-import type { ItemProgress, MigrationProgress } from '../migration/messages';
-import { childSagaOptions, runMigration, type VerifiedItem } from '../migration/run';
+import type { FlowServiceActivities } from '../../activities/flow-service-steps';
+import type { SfmcMigrationActivities } from '../../activities/sfmc-migration';
+import { CLEANUP, DISCOVERY, PREFLIGHT, WRITE } from '../activity-options';
+import type { MigrationProgress } from '../migration/messages';
+import { runMigration } from '../migration/run';
+import { childSagaOptions, type VerifiedItem } from '../migration/steps';
 import { sfmcDataflowMigrationWorkflow } from './dataflow-migration';
 import type { SfmcMigrationInput } from './messages';
+import { asMigrationPlan, planSfmcRun, type SfmcMigrateItem } from './plan';
 
-const discover = proxyActivities<CutoverActivities>({
+const credentials = proxyActivities<Pick<SfmcMigrationActivities, 'verifySfmcV2Access'>>({
+  ...PREFLIGHT,
+  summary: 'Prove the SFMC V2 credentials and their Data Extensions: Read scope',
+});
+
+const discovery = proxyActivities<Pick<SfmcMigrationActivities, 'discoverSfmcSandbox'>>({
   ...DISCOVERY,
   summary: 'Discover V1 SFMC dataflows and SFMC data extensions',
 });
 
-const prepare = proxyActivities<CutoverActivities>({
+const baseConnection = proxyActivities<Pick<SfmcMigrationActivities, 'ensureV2BaseConnection'>>({
   ...WRITE,
-  summary: 'Find or create the V2 account connection',
+  summary: 'Find or create the V2 base connection',
 });
 
-const preflight = proxyActivities<CutoverActivities>({
-  ...PREFLIGHT,
-  summary: 'Prove the SFMC V2 credentials',
-});
-
-const rollback = proxyActivities<CutoverActivities>({
+const rollback = proxyActivities<
+  Pick<FlowServiceActivities, 'setFlowEnabled'> & Pick<SfmcMigrationActivities, 'removeSfmcV2Objects'>
+>({
   ...CLEANUP,
   summary: 'Roll back: restore V1, remove V2',
 });
-
-const removal = proxyActivities<CutoverActivities>({
-  ...CUT_OVER,
-  summary: 'Delete V1 dataflows and the connections nothing uses any more',
-});
-
-type MigrateItem = Extract<PlanItem, { action: 'migrate' }>;
 
 interface SfmcVerifiedItem extends VerifiedItem {
   v1: {
@@ -48,23 +43,6 @@ interface SfmcVerifiedItem extends VerifiedItem {
   };
 }
 
-function progressOf(sandbox: string, item: PlanItem): ItemProgress {
-  return {
-    sandbox,
-    v1FlowId: item.v1.flowId,
-    name: item.v1.name,
-    status: item.action === 'migrate' ? 'planned' : 'skipped',
-    ...(item.action === 'skip'
-      ? {
-          reason: `${item.reason}: ${item.detail}`,
-          ...(item.existingV2FlowId ? { v2FlowId: item.existingV2FlowId } : {}),
-        }
-      : {}),
-    ...(item.action === 'migrate' && item.warnings.length ? { warnings: item.warnings } : {}),
-    ...(item.v1.lastSuccessfulRun ? { v1Records: item.v1.lastSuccessfulRun.inputRecordCount } : {}),
-  };
-}
-
 /**
  * SFMC source V1 -> V2 for a set of sandboxes: discover, plan, migrate each
  * dataflow in a child saga (V2 made, V1 disabled, first V2 run proven), then
@@ -72,44 +50,40 @@ function progressOf(sandbox: string, item: PlanItem): ItemProgress {
  * cancellation restores V1 and removes V2.
  */
 export async function sfmcMigrationWorkflow(input: SfmcMigrationInput): Promise<MigrationProgress> {
-  return runMigration<MigrateItem, SfmcVerifiedItem>(input, {
-    kind: 'sfmc-migration',
+  return runMigration<SfmcMigrateItem, SfmcVerifiedItem>(input, {
     v2Tag: 'sfmc',
     v1FlowIdOf: (item) => item.v1.flowId,
 
-    async preflight() {
-      if (input.plan.v2BaseEndpoint) await preflight.verifySfmcV2Access();
+    async plan() {
+      return asMigrationPlan(
+        await planSfmcRun(
+          {
+            verifySfmcV2Access: credentials.verifySfmcV2Access,
+            discoverSfmcSandbox: discovery.discoverSfmcSandbox,
+          },
+          input,
+        ),
+      );
     },
 
-    async plan(sandbox) {
-      const { discovered, extensions } = await discover.discoverSfmcSandbox({ sandbox });
-      const plan = planSfmcMigration(discovered, extensions, input.plan);
-      const work = plan.items.flatMap((item) => (item.action === 'migrate' ? [item] : []));
-      return {
-        items: plan.items.map((item) => progressOf(sandbox, item)),
-        work,
-        blockers: work.length ? plan.blockers : [],
-      };
-    },
+    baseConnectionKeyOf: (item) => item.v1.baseConnection.id,
 
-    accountKeyOf: (item) => item.v1.baseConnection.id,
-
-    async ensureAccount(sandbox, item) {
-      return prepare.ensureV2BaseConnection({
+    async ensureBaseConnection(sandbox, item) {
+      return baseConnection.ensureV2BaseConnection({
         sandbox,
         v1BaseConnection: { id: item.v1.baseConnection.id, name: item.v1.baseConnection.name },
       });
     },
 
-    async migrateOne(sandbox, item, v2AccountId) {
+    async migrateOne(sandbox, item, v2BaseConnectionId) {
       const result = await executeChild(sfmcDataflowMigrationWorkflow, {
         ...childSagaOptions(item.v1.flowId, `SFMC V1 -> V2: ${item.v1.name}`),
         args: [
           {
             sandbox,
             item,
-            v2BaseConnectionId: v2AccountId,
-            firstRunTimeout: input.firstRunTimeout ?? '2 hours',
+            v2BaseConnectionId,
+            firstRunTimeout: input.firstRunTimeout,
           },
         ],
       });
@@ -131,42 +105,23 @@ export async function sfmcMigrationWorkflow(input: SfmcMigrationInput): Promise<
       };
     },
 
-    async removeV1(sandbox, items, report) {
-      // One idempotent, heartbeating activity per sandbox keeps the history small at thousands of dataflows.
-      await removal.deleteFlowServiceObjects({
-        sandbox,
-        objects: items.map((item) => ({ collection: 'flows' as const, id: item.v1.flowId })),
-      });
-      for (const item of items) item.progress.status = 'v1-removed';
-      report();
-      await removal.deleteConnectionsIfUnused({
-        sandbox,
-        sourceOrTargetConnections: items.flatMap((item) => [
-          { collection: 'sourceConnections' as const, id: item.v1.sourceConnectionId },
-          { collection: 'targetConnections' as const, id: item.v1.targetConnectionId },
-        ]),
-        baseConnectionIds: [...new Set(items.map((item) => item.v1.baseConnectionId))],
-      });
-    },
+    v1ConnectionsOf: (items) => ({
+      sourceOrTargetConnections: items.flatMap((item) => [
+        { collection: 'sourceConnections' as const, id: item.v1.sourceConnectionId },
+        { collection: 'targetConnections' as const, id: item.v1.targetConnectionId },
+      ]),
+      baseConnectionIds: [...new Set(items.map((item) => item.v1.baseConnectionId))],
+    }),
 
-    /** Restores V1 and removes V2 item by item; one item failing does not stop the others. */
-    async rollBack(sandbox, items, reason) {
-      for (const item of items) {
-        try {
-          if (item.v1.wasEnabled)
-            await rollback.setFlowEnabled({ sandbox, flowId: item.v1.flowId, enabled: true });
-          await rollback.removeSfmcV2Objects({
-            sandbox,
-            v1: { name: item.v1.name, flowId: item.v1.flowId },
-            known: { flowId: item.progress.v2FlowId },
-          });
-          item.progress.status = 'rolled-back';
-          item.progress.reason = reason;
-        } catch (error) {
-          item.progress.status = 'failed';
-          item.progress.reason = `rollback incomplete, V1 may still be disabled: ${describeFailure(error)}`;
-        }
-      }
+    async rollBackOne(sandbox, item) {
+      if (item.v1.wasEnabled)
+        await rollback.setFlowEnabled({ sandbox, flowId: item.v1.flowId, enabled: true });
+      await rollback.removeSfmcV2Objects({
+        sandbox,
+        v1: { name: item.v1.name, flowId: item.v1.flowId },
+        known: { flowId: item.progress.v2FlowId },
+      });
     },
+    incompleteRollback: 'V1 may still be disabled',
   });
 }

@@ -7,15 +7,23 @@ import {
   type ScheduleOptions,
 } from '@temporalio/client';
 import type { CutoverConfig, IngestionScheduleConfig } from '../config/schema';
-import type { IngestionFlow, IngestionSettings } from '../workflows/ingestion/messages';
-import { scheduleIdOf } from '../workflows/ingestion/messages';
 import {
   CutoverFlowGroup,
   CutoverItemsFailed,
   CutoverKind,
   CutoverLastStatus,
   CutoverSandboxes,
-} from './search-attributes';
+} from '../temporal/search-attributes';
+import { ingestionBackfillWorkflow, scheduledIngestionWorkflow } from '../workflows/ingestion/ingestion';
+import type { IngestionFlow, IngestionSettings } from '../workflows/ingestion/messages';
+import { scheduleIdOf } from '../workflows/ingestion/messages';
+
+/** The CutoverKind of each thing scheduled ingestion puts in Temporal. */
+export const INGESTION_KINDS = {
+  run: 'ingestion',
+  schedule: 'ingestion-schedule',
+  backfill: 'ingestion-backfill',
+} as const;
 
 const MANAGED_BY = 'cutover ingestion';
 
@@ -58,11 +66,11 @@ export function scheduleOptionsFor(config: CutoverConfig, settings: IngestionSet
       : { intervals: [{ every: settings.spec.interval as Duration }] },
     action: {
       type: 'startWorkflow',
-      workflowType: 'scheduledIngestionWorkflow',
+      workflowType: scheduledIngestionWorkflow,
       workflowId: `${scheduleIdOf(settings.schedule)}/run`,
       taskQueue: config.temporal.taskQueue,
       args: [settings],
-      typedSearchAttributes: [{ key: CutoverKind, value: 'ingestion' }, ...kindAttributes],
+      typedSearchAttributes: [{ key: CutoverKind, value: INGESTION_KINDS.run }, ...kindAttributes],
       staticSummary: `Ingest ${settings.flows.length} dataflow(s) of ${settings.schedule}`.slice(0, 200),
     },
     policies: {
@@ -74,7 +82,7 @@ export function scheduleOptionsFor(config: CutoverConfig, settings: IngestionSet
     // Whose schedule this is: sync only ever touches the schedules of its own task queue.
     memo: { managedBy: MANAGED_BY, taskQueue: config.temporal.taskQueue },
     typedSearchAttributes: [
-      { key: CutoverKind, value: 'ingestion-schedule' },
+      { key: CutoverKind, value: INGESTION_KINDS.schedule },
       ...kindAttributes,
       { key: CutoverLastStatus, value: 'new' },
       { key: CutoverItemsFailed, value: 0 },
@@ -182,4 +190,27 @@ async function namingTheSchedule(name: string, step: () => Promise<void>): Promi
   } catch (error) {
     throw new Error(`ingestion.schedules "${name}": ${(error as Error).message}`, { cause: error });
   }
+}
+
+/** Re-ingests a past period for a schedule's flows, in its windows and in order, as one workflow. */
+export function startIngestionBackfill(
+  client: Client,
+  config: CutoverConfig,
+  settings: IngestionSettings,
+  period: { from: Date; to: Date },
+) {
+  const { from, to } = period;
+  const sandboxes = [...new Set(settings.flows.map((flow) => flow.sandbox))].sort();
+  return client.workflow.start(ingestionBackfillWorkflow, {
+    taskQueue: config.temporal.taskQueue,
+    workflowId: `${scheduleIdOf(settings.schedule)}/backfill/${from.toISOString()}/${to.toISOString()}`,
+    workflowIdConflictPolicy: 'USE_EXISTING',
+    args: [{ ...settings, from: Math.floor(from.getTime() / 1000), to: Math.ceil(to.getTime() / 1000) }],
+    typedSearchAttributes: [
+      { key: CutoverKind, value: INGESTION_KINDS.backfill },
+      { key: CutoverFlowGroup, value: settings.schedule },
+      { key: CutoverSandboxes, value: sandboxes },
+    ],
+    staticSummary: `Backfill ${settings.schedule}: ${from.toISOString()} to ${to.toISOString()}`,
+  });
 }

@@ -1,11 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../src/config/load';
-import { marketoMigrationWorkflowId, marketoRunFromConfig } from '../../../src/domain/marketo/run-input';
-import {
-  salesConnectRunFromConfig,
-  salesConnectWorkflowId,
-} from '../../../src/domain/sales-connect/run-input';
-import { sfmcMigrationWorkflowId, sfmcRunFromConfig } from '../../../src/domain/sfmc/run-input';
+import { marketoRun, salesConnectRun, sfmcRun } from '../../../src/runs';
+import { salesConnectWorkflowId } from '../../../src/runs/sales-connect';
+import { migrationWorkflowId } from '../../../src/runs/scope';
+
+const sfmcRunFromConfig = sfmcRun.fromConfig;
+const marketoRunFromConfig = marketoRun.fromConfig;
+const salesConnectRunFromConfig = salesConnectRun.fromConfig;
+const sfmcMigrationWorkflowId = (orgId: string, sandboxes: string[]) =>
+  migrationWorkflowId(sfmcRun.kind, orgId, sandboxes);
+const marketoMigrationWorkflowId = (orgId: string, sandboxes: string[]) =>
+  migrationWorkflowId(marketoRun.kind, orgId, sandboxes);
 
 const adobe = {
   orgId: 'ABC123@AdobeOrg',
@@ -46,7 +51,7 @@ describe('sfmcRunFromConfig', () => {
         orgId: 'ABC123@AdobeOrg',
         sandboxes: ['prod', 'dev'],
         approval,
-        plan: {
+        options: {
           v2BaseEndpoint: 'mcdemo123',
           dataExtensionFor: { Email: 'Email Events' },
           deltaColumnFor: { 'Email Events': 'EventDate' },
@@ -66,7 +71,7 @@ describe('sfmcRunFromConfig', () => {
         orgId: 'ABC123@AdobeOrg',
         sandboxes: ['dev'],
         approval: { dev: { autoApprove: false } },
-        plan: {},
+        options: {},
         concurrency: 10,
         firstRunTimeout: '2 hours',
       },
@@ -82,7 +87,7 @@ describe('sfmcRunFromConfig', () => {
       '--sandbox qa: not in adobe.sandboxes (prod, dev)',
       'sfmc.baseEndpoint "https://mcdemo123.rest.marketingcloudapis.com/" is not the authentication base URI: use the one ending in .auth.marketingcloudapis.com (the REST or SOAP URI will not work).',
     ]);
-    expect(run.input.plan).toStrictEqual({});
+    expect(run.input.options).toStrictEqual({});
     expect(run.input.concurrency).toBe(10);
     expect(run.workflowId).toBe('sfmc-migration/ABC123@AdobeOrg/prod');
     expect(sfmcMigrationWorkflowId('ABC123@AdobeOrg', ['prod', 'dev'])).toBe(
@@ -115,14 +120,14 @@ describe('marketoRunFromConfig', () => {
         orgId: 'ABC123@AdobeOrg',
         sandboxes: ['prod'],
         approval: { prod: { autoApprove: true } },
-        plan: {
+        options: {
           target: 'marketoEngage',
           personCreation: 'create-missing',
           munchkinId: '123-ABC-456',
           additionalAttributes: [{ source: '_tenant.tier', destination: 'loyaltyTier' }],
         },
         concurrency: 2,
-        firstRunTimeout: '45 minutes',
+        firstActivationTimeout: '45 minutes',
       },
     });
     expect(JSON.stringify(run)).not.toContain('MKTO_SECRET');
@@ -133,9 +138,9 @@ describe('marketoRunFromConfig', () => {
       orgId: 'ABC123@AdobeOrg',
       sandboxes: ['prod', 'dev'],
       approval,
-      plan: { target: 'marketoV2', personCreation: 'match-only', munchkinId: '123-ABC-456' },
+      options: { target: 'marketoV2', personCreation: 'match-only', munchkinId: '123-ABC-456' },
       concurrency: 5,
-      firstRunTimeout: '2 hours',
+      firstActivationTimeout: '2 hours',
     });
   });
 
@@ -149,9 +154,9 @@ describe('marketoRunFromConfig', () => {
       orgId: 'ABC123@AdobeOrg',
       sandboxes: [],
       approval: {},
-      plan: { target: 'marketoV2', personCreation: 'match-only' },
+      options: { target: 'marketoV2', personCreation: 'match-only' },
       concurrency: 5,
-      firstRunTimeout: '2 hours',
+      firstActivationTimeout: '2 hours',
     });
     expect(marketoMigrationWorkflowId('ABC123@AdobeOrg', ['prod', 'dev'])).toBe(
       'marketo-migration/ABC123@AdobeOrg/dev+prod',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../src/config/load';
-import { migrationWorkflowId, runScope } from '../../../src/domain/run-scope';
+import { migrationWorkflowId, runScope } from '../../../src/runs/scope';
 
 const config = parseConfig(
   {

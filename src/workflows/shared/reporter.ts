@@ -1,0 +1,87 @@
+import type { QueryDefinition, SearchAttributeUpdatePair } from '@temporalio/common';
+import { setCurrentDetails, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import {
+  CutoverItemsDone,
+  CutoverItemsFailed,
+  CutoverItemsTotal,
+  CutoverPhase,
+} from '../../temporal/search-attributes';
+import { describeFailure } from './failures';
+
+/** Where a run stands, as every run kind tells it: a phase, item counts, and what a person should know. */
+export interface RunStanding {
+  phase: string;
+  total: number;
+  done: number;
+  failed: number;
+  /** One row per status with at least one item, in the order the kind reads best. */
+  counts: ReadonlyArray<readonly [status: string, count: number]>;
+  /** Markdown below the phase (e.g. what to click, or who waits for approval). */
+  note?: string;
+  /** The unit the counts are of, e.g. "dataflows" or "users". */
+  unit: string;
+}
+
+/**
+ * The one place a running workflow makes itself visible: search attributes
+ * (filters in the UI and `cutover status`), current details (the UI's summary
+ * of where it stands) and the progress query. What a run is about (kind,
+ * organisation, sandboxes) is set once, by its start options in `src/runs`.
+ * Search attributes can be off for servers that have none (the time-skipping
+ * test server).
+ */
+export class RunReporter<P> {
+  constructor(
+    private readonly options: { useSearchAttributes?: boolean },
+    query: QueryDefinition<P>,
+    progress: () => P,
+  ) {
+    setHandler(query, progress);
+  }
+
+  private upsert(attributes: Parameters<typeof upsertSearchAttributes>[0]): void {
+    if (this.options.useSearchAttributes !== false) upsertSearchAttributes(attributes);
+  }
+
+  /** `attributes`: what a kind indexes beyond phase and counts (identifiers and statuses only). */
+  report(standing: RunStanding, attributes: SearchAttributeUpdatePair[] = []): void {
+    this.upsert([
+      { key: CutoverPhase, value: standing.phase },
+      { key: CutoverItemsTotal, value: standing.total },
+      { key: CutoverItemsDone, value: standing.done },
+      { key: CutoverItemsFailed, value: standing.failed },
+      ...attributes,
+    ]);
+    setCurrentDetails(
+      [
+        `**Phase:** ${standing.phase}`,
+        ...(standing.note ? ['', standing.note] : []),
+        ...(standing.counts.length
+          ? [
+              '',
+              `| status | ${standing.unit} |`,
+              '| --- | --- |',
+              ...standing.counts.map(([status, count]) => `| ${status} | ${count} |`),
+            ]
+          : []),
+      ].join('\n'),
+    );
+  }
+
+  /** The run failed: its phase says so, and its details say why. */
+  failed(error: unknown): void {
+    this.upsert([{ key: CutoverPhase, value: 'failed' }]);
+    setCurrentDetails(`**Failed:** ${describeFailure(error)}`);
+  }
+}
+
+/** Counts per status, in the given order, leaving out the statuses no item has. */
+export function countsByStatus<T extends { status: string }>(
+  items: readonly T[],
+  order: readonly string[],
+): Array<[string, number]> {
+  return order.flatMap((status) => {
+    const count = items.filter((item) => item.status === status).length;
+    return count ? [[status, count] as [string, number]] : [];
+  });
+}
