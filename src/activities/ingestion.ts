@@ -5,7 +5,7 @@ import type { IngestionConfig } from '../config/schema';
 import type { SecretSource } from '../config/secrets';
 import { lastSuccessfulWindowEnd, type IngestionWindow, type RunSummary } from '../domain/ingestion/windows';
 import type { Run } from '../integrations/flow-service/schemas';
-import { CutoverItemsFailed, CutoverLastStatus } from '../temporal/search-attributes';
+import { CutoverItemsFailed, CutoverLastStatus } from '../visibility/search-attributes';
 import { collect, findOrCreate, runOutcome } from './flow-service-lookup';
 import type { RemoteClients } from './remote-clients';
 import { withRemoteFailures } from './remote-failure';

@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { WorkerInspection } from '../activities/doctor';
-import { CutoverKind } from '../temporal/search-attributes';
+import { CutoverKind } from '../visibility/search-attributes';
 import { doctorWorkflow } from '../workflows/doctor';
 
 /** A worker round trip: the doctor workflow on a task queue, answered by whichever worker polls it. */

@@ -13,7 +13,7 @@ import {
   CutoverKind,
   CutoverLastStatus,
   CutoverSandboxes,
-} from '../temporal/search-attributes';
+} from '../visibility/search-attributes';
 import { ingestionBackfillWorkflow, scheduledIngestionWorkflow } from '../workflows/ingestion/ingestion';
 import type { IngestionFlow, IngestionSettings } from '../workflows/ingestion/messages';
 import { scheduleIdOf } from '../workflows/ingestion/messages';

@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { CutoverConfig } from '../config/schema';
-import { CutoverSandboxes } from '../temporal/search-attributes';
+import { CutoverSandboxes } from '../visibility/search-attributes';
 import type { MigrationProgress, MigrationRunInput } from '../workflows/migration/messages';
 import { startOptionsFor, type RunRequest, type StartSettings } from './start';
 

@@ -1,6 +1,6 @@
 import type { Workflow, WorkflowStartOptions } from '@temporalio/client';
 import type { SearchAttributePair } from '@temporalio/common';
-import { CutoverKind, CutoverOrg } from '../temporal/search-attributes';
+import { CutoverKind, CutoverOrg } from '../visibility/search-attributes';
 
 /** A run a config asks for: its workflow id and input, or the config problems that stop it from starting. */
 export interface RunRequest<I> {

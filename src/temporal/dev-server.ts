@@ -7,7 +7,7 @@ import { Connection } from '@temporalio/client';
 import { explainSdkDownloadFailure, resolveTemporalBinary, type ResolvedTemporalBinary } from './binaries';
 import { freePort } from './free-port';
 import { searchAttributeCliArgs } from './register-search-attributes';
-import { cutoverSearchAttributes } from './search-attributes';
+import { cutoverSearchAttributes } from '../visibility/search-attributes';
 
 export interface DevServerOptions {
   /** Serve the Web UI (on `uiPort`, or the gRPC port + 1000 when unset). */

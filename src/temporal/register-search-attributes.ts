@@ -1,7 +1,7 @@
 import type { Connection } from '@temporalio/client';
 import type { SearchAttributeType } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
-import { cutoverSearchAttributes } from './search-attributes';
+import { cutoverSearchAttributes } from '../visibility/search-attributes';
 
 const CLI_TYPE_NAME: Record<SearchAttributeType, string> = {
   TEXT: 'Text',

@@ -1,6 +1,6 @@
 import { proxyActivities, setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
 import type { DoctorActivities, WorkerInspection } from '../activities/doctor';
-import { CutoverPhase } from '../temporal/search-attributes';
+import { CutoverPhase } from '../visibility/search-attributes';
 
 const { inspectWorker } = proxyActivities<DoctorActivities>({
   startToCloseTimeout: '30 seconds',

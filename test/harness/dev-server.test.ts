@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { CutoverKind, CutoverPhase } from '../../src/temporal/search-attributes';
+import { CutoverKind, CutoverPhase } from '../../src/visibility/search-attributes';
 import { createHarnessActivities, SideEffectLedger } from '../fixtures/harness-activities';
 import { useTemporalEnvironment } from '../support/temporal-env';
 import { waitFor } from '../support/wait-for';

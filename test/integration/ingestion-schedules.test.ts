@@ -12,7 +12,7 @@ import type { CutoverConfig } from '../../src/config/schema';
 import { splitPeriod } from '../../src/domain/ingestion/windows';
 import type { Run } from '../../src/integrations/flow-service/schemas';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/server';
-import { CutoverItemsFailed, CutoverLastStatus } from '../../src/temporal/search-attributes';
+import { CutoverItemsFailed, CutoverLastStatus } from '../../src/visibility/search-attributes';
 import { syncIngestionSchedules } from '../../src/runs/ingestion';
 import { scheduleIdOf } from '../../src/workflows/ingestion/messages';
 import { TEST_SECRETS, adminPut, rawSimulatorConfig } from '../support/cutover-config';

@@ -7,7 +7,7 @@ import { startSimulator } from '../../src/simulator/server';
 import { DEMO_MARKETO, DEMO_ORG_ID } from '../../src/simulator/seeds/demo-catalog';
 import { CONNECTION_SPECS } from '../../src/integrations/flow-service/catalog';
 import { parseConfig } from '../../src/config/load';
-import { CutoverKind } from '../../src/temporal/search-attributes';
+import { CutoverKind } from '../../src/visibility/search-attributes';
 import type { MigrationProgress } from '../../src/workflows/migration/messages';
 import { adminPut, rawSimulatorConfig, simulatorConfig } from '../support/cutover-config';
 import { collect, demoAdobeClients, useFreshDemoSimulator } from '../support/simulator';

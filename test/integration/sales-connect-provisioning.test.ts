@@ -6,7 +6,7 @@ import { salesConnectRun } from '../../src/runs';
 import { DEMO_SALES_CONNECT } from '../../src/simulator/seeds/demo-catalog';
 import type { SalesConnectSimulatorState } from '../../src/simulator/sales-connect/state';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/server';
-import { CutoverKind, CutoverPhase } from '../../src/temporal/search-attributes';
+import { CutoverKind, CutoverPhase } from '../../src/visibility/search-attributes';
 import type { ProvisioningProgress } from '../../src/workflows/sales-connect/messages';
 import { adminPut, rawSalesConnectConfig } from '../support/cutover-config';
 import { historyTexts } from '../support/history';

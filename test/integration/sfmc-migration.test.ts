@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { sfmcRun } from '../../src/runs';
 import { startMigrationRequest } from '../../src/runs/migration';
 import { where } from '../../src/integrations/flow-service/property-filter';
-import { CutoverKind } from '../../src/temporal/search-attributes';
+import { CutoverKind } from '../../src/visibility/search-attributes';
 import { startMigration } from '../../src/cli/commands/migration';
 import type { MigrationProgress } from '../../src/workflows/migration/messages';
 import { adminPut, rawSimulatorConfig, simulatorConfig } from '../support/cutover-config';

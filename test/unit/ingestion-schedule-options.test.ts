@@ -3,7 +3,7 @@ import { ScheduleOverlapPolicy } from '@temporalio/client';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load';
 import type { IngestionScheduleConfig } from '../../src/config/schema';
-import { CutoverFlowGroup, CutoverKind, CutoverSandboxes } from '../../src/temporal/search-attributes';
+import { CutoverFlowGroup, CutoverKind, CutoverSandboxes } from '../../src/visibility/search-attributes';
 import { ingestionSettingsFor, scheduleOptionsFor } from '../../src/runs/ingestion';
 
 const config = parseConfig(

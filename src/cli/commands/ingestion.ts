@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { createRemoteClients } from '../../activities/remote-clients';
 import { loadConfigFile, secretResolverFor } from '../../config/load';
 import type { CutoverConfig, IngestionScheduleConfig } from '../../config/schema';
-import { CutoverItemsFailed, CutoverLastStatus } from '../../temporal/search-attributes';
+import { CutoverItemsFailed, CutoverLastStatus } from '../../visibility/search-attributes';
 import {
   ingestionSettingsFor,
   managedScheduleIds,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { loadConfigFile } from '../../config/load';
 import { ensureSearchAttributes } from '../../temporal/register-search-attributes';
-import { cutoverSearchAttributes } from '../../temporal/search-attributes';
+import { cutoverSearchAttributes } from '../../visibility/search-attributes';
 import { configFlag, configPathFrom, parseCommandArgs } from '../args';
 import { connectClient } from '../temporal-client';
 

@@ -8,7 +8,7 @@ import {
   windowsToIngest,
   type IngestionWindow,
 } from '../../domain/ingestion/windows';
-import { CutoverLastStatus } from '../../temporal/search-attributes';
+import { CutoverLastStatus } from '../../visibility/search-attributes';
 import { READ, REPORT, WRITE } from '../activity-options';
 import { describeFailure } from '../shared/failures';
 import { forEachBounded } from '../shared/concurrency';

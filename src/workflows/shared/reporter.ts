@@ -5,7 +5,7 @@ import {
   CutoverItemsFailed,
   CutoverItemsTotal,
   CutoverPhase,
-} from '../../temporal/search-attributes';
+} from '../../visibility/search-attributes';
 import { describeFailure } from './failures';
 
 /** Where a run stands, as every run kind tells it: a phase, item counts, and what a person should know. */
