@@ -26,7 +26,7 @@ interface Modules {
 }
 
 export interface StateCheck {
-  /** The most objects of one kind cutover made for one V1 object (a dataflow, or an account connection). */
+  /** The most objects of one kind cutover made for one V1 object (a dataflow, or an base connection). */
   mostV2PerV1: number;
   /** V1 dataflows gone without exactly one enabled V2 whose first run succeeded. */
   v1DeletedWithoutV2: number;

@@ -143,7 +143,7 @@ export function createFlowServiceActivities({ clients }: { clients: RemoteClient
       baseConnectionIds: string[];
     }): Promise<{ deleted: string[]; kept: string[] }> {
       const flowService = clients.flowService(input.sandbox);
-      // Account connections last: they are in use until their source and target connections are gone.
+      // Base connections last: they are in use until their source and target connections are gone.
       const phases: Array<Array<{ collection: FlowServiceCollection; id: string }>> = [
         input.sourceOrTargetConnections,
         input.baseConnectionIds.map((id) => ({ collection: 'connections' as const, id })),
@@ -185,8 +185,8 @@ export function createFlowServiceActivities({ clients }: { clients: RemoteClient
     },
 
     /**
-     * After an account-connection create was retried: deletes twins of the
-     * account connection in use (same deterministic name) that nothing uses.
+     * After an base-connection create was retried: deletes twins of the
+     * base connection in use (same deterministic name) that nothing uses.
      */
     async removeUnusedTwinConnections(input: {
       sandbox: string;

@@ -235,7 +235,7 @@ export function createMarketoMigrationActivities({ clients }: { clients: RemoteC
       return { flows, fields, existingDestinationsInSandbox };
     },
 
-    /** One V2 account connection per V1 one, authenticated with the configured Marketo credentials. */
+    /** One V2 base connection per V1 one, authenticated with the configured Marketo credentials. */
     async ensureMarketoBaseConnection(input: {
       sandbox: string;
       target: MarketoTargetCard;

@@ -206,7 +206,7 @@ export function createSfmcMigrationActivities({ clients }: SfmcMigrationDependen
       return { discovered: { sandbox: input.sandbox, flows, existingV2FlowsByV1FlowId }, extensions };
     },
 
-    /** One V2 account connection per V1 base connection, with the V2 credentials resolved here. */
+    /** One V2 base connection per V1 base connection, with the V2 credentials resolved here. */
     async ensureV2BaseConnection(input: {
       sandbox: string;
       v1BaseConnection: { id: string; name: string };
@@ -424,7 +424,7 @@ export interface SfmcV2ObjectsInput {
   uncertainSince?: number;
 }
 
-/** The tenant (subdomain) a V1 SFMC account connection reads, from its `host` or `subdomain` parameter. */
+/** The tenant (subdomain) a V1 SFMC base connection reads, from its `host` or `subdomain` parameter. */
 function tenantOf(params: Record<string, unknown> | undefined): { tenant?: string } {
   const tenant = sfmcTenantOf(String(params?.subdomain ?? params?.host ?? ''));
   return tenant ? { tenant } : {};

@@ -117,7 +117,7 @@ describe('nothing duplicated: lost answers with lists lagging behind writes', ()
       expect(ids(after.sourceConnections).has((flow.sourceConnectionIds as string[])[0]!)).toBe(false);
       expect(ids(after.targetConnections).has((flow.targetConnectionIds as string[])[0]!)).toBe(false);
     }
-    // dev had only these two V1 dataflows, so nothing uses the V1 account connection any more.
+    // dev had only these two V1 dataflows, so nothing uses the V1 base connection any more.
     expect(ids(after.connections).has(v1Base.id)).toBe(false);
   });
 
@@ -223,7 +223,7 @@ describe('nothing counted as verified before it is', () => {
 });
 
 describe('safeguards that cannot be configured away', () => {
-  /** Points the V1 account connection of prod's flows elsewhere, as if it had been made for another account. */
+  /** Points the V1 base connection of prod's flows elsewhere, as if it had been made for another account. */
   async function repointV1Account(name: string, param: string, value: string) {
     const { flowService } = demoAdobeClients(simulator(), 'prod');
     const account = flowServiceState(simulator(), 'prod').connections.find(
@@ -254,21 +254,21 @@ describe('safeguards that cannot be configured away', () => {
     expect(writes.length - writesBefore).toBeLessThanOrEqual(0);
   }
 
-  it('blocks a Marketo migration whose V1 account exports to another Munchkin ID than the config’s', async () => {
+  it('blocks a Marketo migration whose V1 base connection exports to another Munchkin ID than the config’s', async () => {
     const account = await repointV1Account('Marketo Engage (V1)', 'munchkinId', '999-XYZ-999');
     await expectBlockedBeforeAnyWrite(
       'marketo',
       new RegExp(
-        `^Nothing was changed\\. Blocked: prod: V1 account connection "Marketo Engage \\(V1\\)" \\(${account}\\) exports to Marketo 999-XYZ-999, but marketo\\.munchkinId is ${DEMO_MARKETO.munchkinId}: .* Set marketo\\.munchkinId, clientId and clientSecret to subscription 999-XYZ-999`,
+        `^Nothing was changed\\. Blocked: prod: V1 base connection "Marketo Engage \\(V1\\)" \\(${account}\\) exports to Marketo 999-XYZ-999, but marketo\\.munchkinId is ${DEMO_MARKETO.munchkinId}: .* Set marketo\\.munchkinId, clientId and clientSecret to subscription 999-XYZ-999`,
       ),
     );
   });
 
-  it('blocks an SFMC migration whose V1 account reads another tenant than sfmc.baseEndpoint', async () => {
+  it('blocks an SFMC migration whose V1 base connection reads another tenant than sfmc.baseEndpoint', async () => {
     await repointV1Account('Salesforce Marketing Cloud (V1)', 'subdomain', 'mcother000000000000000000000');
     await expectBlockedBeforeAnyWrite(
       'sfmc',
-      /^Nothing was changed\. Blocked: prod: V1 account connection "Salesforce Marketing Cloud \(V1\)" .* reads SFMC tenant "mcother000000000000000000000", but sfmc\.baseEndpoint is tenant "mcdemo/,
+      /^Nothing was changed\. Blocked: prod: V1 base connection "Salesforce Marketing Cloud \(V1\)" .* reads SFMC tenant "mcother000000000000000000000", but sfmc\.baseEndpoint is tenant "mcdemo/,
     );
   });
 });

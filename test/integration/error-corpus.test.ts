@@ -1210,7 +1210,7 @@ const CASES: Case[] = [
   },
   {
     kind: 'remote',
-    name: 'a Marketo V1 account on another Munchkin ID',
+    name: 'a Marketo V1 base connection on another Munchkin ID',
     argv: () =>
       plan(
         config(
@@ -1223,7 +1223,7 @@ const CASES: Case[] = [
         'marketo',
       ),
     code: 1,
-    says: /BLOCKED: prod: V1 account connection "Marketo Engage \(V1\)" .* exports to Marketo 123-ABC-456, but marketo\.munchkinId is 999-XYZ-999/,
+    says: /BLOCKED: prod: V1 base connection "Marketo Engage \(V1\)" .* exports to Marketo 123-ABC-456, but marketo\.munchkinId is 999-XYZ-999/,
   },
 ];
 

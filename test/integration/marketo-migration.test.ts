@@ -67,7 +67,7 @@ async function destinations(sandbox: string) {
   return { flows, v2ByV1 };
 }
 
-/** V2 objects this migration left behind: dataflows, target connections and account connections. */
+/** V2 objects this migration left behind: dataflows, target connections and base connections. */
 async function v2Leftovers(sandbox: string, from = simulator()) {
   const { flowService } = demoAdobeClients(from, sandbox);
   const tagged = (items: Array<{ name: string }>) =>

@@ -1,4 +1,4 @@
-import { accountsToMigrate } from '../v1-accounts';
+import { baseConnectionsToMigrate } from '../v1-base-connections';
 import type {
   DiscoveredMarketoV1Flow,
   MarketoField,
@@ -77,8 +77,8 @@ function planFlow(
   if (flow.baseConnection.missing) {
     return skip(
       flow,
-      'v1-account-missing',
-      `its Marketo account connection ${flow.baseConnection.id || '(none)'} is gone, so neither the Munchkin ID nor the subscription it exports to can be checked; recreate the V1 account or delete this dataflow`,
+      'v1-base-connection-missing',
+      `its Marketo base connection ${flow.baseConnection.id || '(none)'} is gone, so neither the Munchkin ID nor the subscription it exports to can be checked; recreate the V1 base connection (an "account" in the Experience Platform UI) or delete this dataflow`,
     );
   }
   if (flow.state !== 'enabled') {
@@ -172,16 +172,16 @@ function planFlow(
 }
 
 /**
- * A V1 account connection on another Marketo subscription than the config's:
+ * A V1 base connection on another Marketo subscription than the config's:
  * approving would move its audiences to a different Marketo instance.
  */
 function subscriptionBlockers(items: MarketoPlanItem[], munchkinId: string | undefined): string[] {
   if (!munchkinId) return [];
-  return accountsToMigrate(items)
-    .filter((account) => account.munchkinId !== undefined && account.munchkinId !== munchkinId)
+  return baseConnectionsToMigrate(items)
+    .filter((connection) => connection.munchkinId !== undefined && connection.munchkinId !== munchkinId)
     .map(
-      (account) =>
-        `V1 account connection "${account.name}" (${account.id}) exports to Marketo ${account.munchkinId}, but marketo.munchkinId is ${munchkinId}: V2 would move its audiences to another Marketo subscription. Set marketo.munchkinId, clientId and clientSecret to subscription ${account.munchkinId}, or migrate this sandbox with a config for that subscription.`,
+      (connection) =>
+        `V1 base connection "${connection.name}" (${connection.id}) exports to Marketo ${connection.munchkinId}, but marketo.munchkinId is ${munchkinId}: V2 would move its audiences to another Marketo subscription. Set marketo.munchkinId, clientId and clientSecret to subscription ${connection.munchkinId}, or migrate this sandbox with a config for that subscription.`,
     );
 }
 

@@ -7,7 +7,7 @@ export interface DiscoveredMarketoV1Flow {
   /** The Profile source connection the dataflow reads; V2 reads the same one. */
   sourceConnectionId: string;
   targetConnectionId: string;
-  /** The V1 Marketo account connection its target connection hangs off, and the Munchkin ID it names; `missing` when it is gone. */
+  /** The V1 Marketo base connection its target connection hangs off, and the Munchkin ID it names; `missing` when it is gone. */
   baseConnection: { id: string; name: string; munchkinId?: string; missing?: boolean };
   /** State of the newest activation run, if any. */
   lastRunState?: string;
@@ -49,7 +49,7 @@ export type MarketoSkipReason =
   | 'person-creation-needs-names'
   | 'no-audiences'
   | 'v1-disabled'
-  | 'v1-account-missing';
+  | 'v1-base-connection-missing';
 
 export interface PlannedMarketoFlow {
   target: MarketoTargetCard;

@@ -45,7 +45,7 @@ const TENANT_HOST = /^([a-z0-9][a-z0-9-]{2,62})\.(auth|rest|soap)\.marketingclou
 
 /**
  * The tenant (the subdomain every SFMC endpoint of an account shares) a V1
- * account connection's `host` or `subdomain` names: the bare subdomain or a
+ * base connection's `host` or `subdomain` names: the bare subdomain or a
  * `{subdomain}.rest.marketingcloudapis.com` host (Adobe's guidance varies),
  * with or without a scheme and path. Undefined when it names none.
  */

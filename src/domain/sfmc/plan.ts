@@ -1,4 +1,4 @@
-import { accountsToMigrate } from '../v1-accounts';
+import { baseConnectionsToMigrate } from '../v1-base-connections';
 import type {
   DiscoveredDataExtension,
   DiscoveredSandbox,
@@ -184,16 +184,16 @@ function planFlow(
 }
 
 /**
- * A V1 account reading another SFMC tenant than the V2 credentials: V2 would
+ * A V1 base connection reading another SFMC tenant than the V2 credentials: V2 would
  * fill the same datasets from a different Marketing Cloud account. Only V1
- * accounts that name their tenant can be compared.
+ * base connections that name their tenant can be compared.
  */
 function tenantBlockers(items: PlanItem[], prefix: string): string[] {
-  return accountsToMigrate(items)
-    .filter((account) => account.tenant !== undefined && account.tenant !== prefix)
+  return baseConnectionsToMigrate(items)
+    .filter((connection) => connection.tenant !== undefined && connection.tenant !== prefix)
     .map(
-      (account) =>
-        `V1 account connection "${account.name}" (${account.id}) reads SFMC tenant "${account.tenant}", but sfmc.baseEndpoint is tenant "${prefix}": V2 would ingest another Marketing Cloud account into the same datasets. Point sfmc.baseEndpoint, clientId and clientSecret at an installed package of tenant "${account.tenant}", or migrate this sandbox with a config for that tenant.`,
+      (connection) =>
+        `V1 base connection "${connection.name}" (${connection.id}) reads SFMC tenant "${connection.tenant}", but sfmc.baseEndpoint is tenant "${prefix}": V2 would ingest another Marketing Cloud account into the same datasets. Point sfmc.baseEndpoint, clientId and clientSecret at an installed package of tenant "${connection.tenant}", or migrate this sandbox with a config for that tenant.`,
     );
 }
 

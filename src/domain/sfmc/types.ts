@@ -6,7 +6,7 @@ export interface DiscoveredV1Flow {
   state: string;
   etag?: string;
   schedule: { frequency?: string; interval?: string | number; startTime?: number };
-  /** `tenant`: the SFMC subdomain the V1 account reads, when its parameters name one. */
+  /** `tenant`: the SFMC subdomain the V1 base connection reads, when its parameters name one. */
   baseConnection: { id: string; name: string; tenant?: string };
   sourceConnection: { id: string; path: string };
   isCustomObject: boolean;

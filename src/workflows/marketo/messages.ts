@@ -13,7 +13,7 @@ export type MarketoMigrateItem = Extract<MarketoPlanItem, { action: 'migrate' }>
 export interface MarketoDataflowInput {
   sandbox: string;
   item: MarketoMigrateItem;
-  /** The V2 account connection the parent made for this item's V1 base connection. */
+  /** The V2 base connection the parent made for this item's V1 base connection. */
   v2BaseConnectionId: string;
   firstActivationTimeout: string;
 }

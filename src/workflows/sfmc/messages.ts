@@ -11,7 +11,7 @@ export interface SfmcMigrationInput extends MigrationRunInput {
 export interface SfmcDataflowInput {
   sandbox: string;
   item: Extract<PlanItem, { action: 'migrate' }>;
-  /** The V2 account connection the parent made for this item's V1 base connection. */
+  /** The V2 base connection the parent made for this item's V1 base connection. */
   v2BaseConnectionId: string;
   firstRunTimeout: string;
 }

@@ -42,7 +42,7 @@ const flows = [
 ];
 
 describe('the subscription check of planMarketoMigration', () => {
-  it('blocks once per V1 account that exports to another Marketo subscription than the config’s', () => {
+  it('blocks once per V1 base connection that exports to another Marketo subscription than the config’s', () => {
     const plan = planMarketoMigration('prod', flows, fields, {
       existingDestinationsInSandbox: 0,
       munchkinId: '123-ABC-456',
@@ -55,7 +55,7 @@ describe('the subscription check of planMarketoMigration', () => {
       'skip',
     ]);
     expect(plan.blockers).toEqual([
-      'V1 account connection "Marketo EMEA" (base-other) exports to Marketo 999-XYZ-000, but marketo.munchkinId is 123-ABC-456: V2 would move its audiences to another Marketo subscription. Set marketo.munchkinId, clientId and clientSecret to subscription 999-XYZ-000, or migrate this sandbox with a config for that subscription.',
+      'V1 base connection "Marketo EMEA" (base-other) exports to Marketo 999-XYZ-000, but marketo.munchkinId is 123-ABC-456: V2 would move its audiences to another Marketo subscription. Set marketo.munchkinId, clientId and clientSecret to subscription 999-XYZ-000, or migrate this sandbox with a config for that subscription.',
     ]);
   });
 
@@ -66,7 +66,7 @@ describe('the subscription check of planMarketoMigration', () => {
     });
     expect(plan.blockers).toEqual([
       expect.stringMatching(/^prod has 98 destination dataflows; adding 4 V2 ones would exceed/),
-      expect.stringMatching(/^V1 account connection "Marketo EMEA" \(base-other\)/),
+      expect.stringMatching(/^V1 base connection "Marketo EMEA" \(base-other\)/),
     ]);
   });
 

@@ -58,7 +58,7 @@ describe('the tenant check of planSfmcMigration', () => {
   const unnamed = { id: 'base-unnamed', name: 'SFMC legacy' };
   const skipped = { id: 'base-skipped', name: 'SFMC custom', tenant: 'mcapac789' };
 
-  it('blocks once per V1 account that reads another tenant than the V2 credentials', () => {
+  it('blocks once per V1 base connection that reads another tenant than the V2 credentials', () => {
     const plan = planSfmcMigration(
       {
         sandbox: 'prod',
@@ -82,7 +82,7 @@ describe('the tenant check of planSfmcMigration', () => {
       'skip',
     ]);
     expect(plan.blockers).toEqual([
-      'V1 account connection "SFMC EMEA" (base-other) reads SFMC tenant "mcemea456", but sfmc.baseEndpoint is tenant "mcdemo123": V2 would ingest another Marketing Cloud account into the same datasets. Point sfmc.baseEndpoint, clientId and clientSecret at an installed package of tenant "mcemea456", or migrate this sandbox with a config for that tenant.',
+      'V1 base connection "SFMC EMEA" (base-other) reads SFMC tenant "mcemea456", but sfmc.baseEndpoint is tenant "mcdemo123": V2 would ingest another Marketing Cloud account into the same datasets. Point sfmc.baseEndpoint, clientId and clientSecret at an installed package of tenant "mcemea456", or migrate this sandbox with a config for that tenant.',
     ]);
   });
 

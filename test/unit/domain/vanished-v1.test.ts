@@ -48,7 +48,7 @@ describe('a V1 dataflow whose objects vanished', () => {
     ).toBe('migrate');
   });
 
-  it('is reported at plan when its Marketo account connection is gone', () => {
+  it('is reported at plan when its Marketo base connection is gone', () => {
     const flow: DiscoveredMarketoV1Flow = {
       sandbox: 'prod',
       flowId: 'flow-2',
@@ -67,8 +67,8 @@ describe('a V1 dataflow whose objects vanished', () => {
     });
     expect(plan.items[0]).toMatchObject({
       action: 'skip',
-      reason: 'v1-account-missing',
-      detail: expect.stringMatching(/^its Marketo account connection base-gone is gone/),
+      reason: 'v1-base-connection-missing',
+      detail: expect.stringMatching(/^its Marketo base connection base-gone is gone/),
     });
     expect(plan.blockers).toEqual([]);
   });
