@@ -1,8 +1,6 @@
 import type { Client } from '@temporalio/client';
 import { createMarketoMigrationActivities } from '../activities/marketo-migration';
-import { createRemoteClients } from '../activities/remote-clients';
 import { createSalesConnectActivities } from '../activities/sales-connect';
-import { secretResolverFor } from '../config/load';
 import type { CutoverConfig } from '../config/schema';
 import { ADOBE_PROVISIONING_DELAY, SALES_CONNECT_BATCH_SIZE } from '../domain/defaults';
 import type { SalesConnectProvisioningInput } from '../workflows/sales-connect/messages';
@@ -12,6 +10,7 @@ import {
   type ProvisioningReads,
 } from '../workflows/sales-connect/plan';
 import { salesConnectProvisioningWorkflow } from '../workflows/sales-connect/provisioning';
+import { planningClients } from './clients';
 import type { ExplainBlocker } from './migration';
 import { startOptionsFor, type RunRequest, type StartSettings } from './start';
 
@@ -72,7 +71,7 @@ function salesConnectRunFromConfig(config: CutoverConfig): RunRequest<SalesConne
  * assumes Sales Connect will use salesforce.instance and invites every user.
  */
 function readsFromHere(config: CutoverConfig, input: SalesConnectProvisioningInput): ProvisioningReads {
-  const clients = createRemoteClients(config, secretResolverFor(config, 'cli'));
+  const clients = planningClients(config);
   const { verifyMarketoCredentials } = createMarketoMigrationActivities({ clients });
   if (input.gateway === 'manual')
     return {

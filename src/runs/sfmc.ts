@@ -1,6 +1,4 @@
-import { createRemoteClients } from '../activities/remote-clients';
 import { createSfmcMigrationActivities } from '../activities/sfmc-migration';
-import { secretResolverFor } from '../config/load';
 import type { CutoverConfig } from '../config/schema';
 import { FIRST_RUN_TIMEOUT, SFMC_CONCURRENCY } from '../domain/defaults';
 import { normaliseSfmcBaseEndpoint } from '../domain/sfmc/base-endpoint';
@@ -8,27 +6,20 @@ import type { SfmcMigrationPlan } from '../domain/sfmc/types';
 import type { SfmcMigrationInput } from '../workflows/sfmc/messages';
 import { sfmcMigrationWorkflow } from '../workflows/sfmc/migration';
 import { planSfmcRun } from '../workflows/sfmc/plan';
-import type { MigrationRunKind } from './migration';
-import { migrationWorkflowId, runScope } from './scope';
+import { planningClients } from './clients';
+import { migrationRequest, type MigrationRunKind } from './migration';
 import type { RunRequest } from './start';
 
 /** The workflow input for a config; carries secret references' absence, never secrets. */
 function sfmcRunFromConfig(config: CutoverConfig, onlySandboxes?: string[]): RunRequest<SfmcMigrationInput> {
-  const scope = runScope(config, onlySandboxes);
-  const problems = [...scope.problems];
-  let v2BaseEndpoint: string | undefined;
-  if (config.sfmc) {
-    const endpoint = normaliseSfmcBaseEndpoint(config.sfmc.baseEndpoint);
-    if (endpoint.ok) v2BaseEndpoint = endpoint.prefix;
-    else problems.push(endpoint.error);
-  }
-  return {
-    workflowId: migrationWorkflowId('sfmc-migration', config.adobe.orgId, scope.sandboxes),
-    problems,
-    input: {
-      orgId: config.adobe.orgId,
-      sandboxes: scope.sandboxes,
-      approval: scope.approval,
+  return migrationRequest<SfmcMigrationInput>('sfmc-migration', config, onlySandboxes, (problems) => {
+    let v2BaseEndpoint: string | undefined;
+    if (config.sfmc) {
+      const endpoint = normaliseSfmcBaseEndpoint(config.sfmc.baseEndpoint);
+      if (endpoint.ok) v2BaseEndpoint = endpoint.prefix;
+      else problems.push(endpoint.error);
+    }
+    return {
       options: {
         ...(v2BaseEndpoint ? { v2BaseEndpoint } : {}),
         ...(config.sfmc?.dataExtensionFor ? { dataExtensionFor: config.sfmc.dataExtensionFor } : {}),
@@ -36,8 +27,8 @@ function sfmcRunFromConfig(config: CutoverConfig, onlySandboxes?: string[]): Run
       },
       concurrency: config.sfmc?.concurrency ?? SFMC_CONCURRENCY,
       firstRunTimeout: config.sfmc?.firstRunTimeout ?? FIRST_RUN_TIMEOUT,
-    },
-  };
+    };
+  });
 }
 
 export const sfmcRun: MigrationRunKind<SfmcMigrationInput, SfmcMigrationPlan> = {
@@ -47,33 +38,9 @@ export const sfmcRun: MigrationRunKind<SfmcMigrationInput, SfmcMigrationPlan> = 
   workflow: sfmcMigrationWorkflow,
   fromConfig: sfmcRunFromConfig,
   plan: (config, input, explain) =>
-    planSfmcRun(
-      createSfmcMigrationActivities({
-        clients: createRemoteClients(config, secretResolverFor(config, 'cli')),
-      }),
-      input,
-      explain,
-    ),
-  planColumns: [
-    'sandbox',
-    'V1 dataflow',
-    'action',
-    'V2 source (data extension / delta column)',
-    'reason or warnings',
-  ],
-  planRows: (plans) =>
-    plans.flatMap((plan) =>
-      plan.items.map((item) =>
-        item.action === 'migrate'
-          ? [
-              plan.sandbox,
-              item.v1.name,
-              'migrate',
-              `${item.v2.dataExtension.name} / ${item.v2.deltaColumn}`,
-              item.warnings.join('; '),
-            ]
-          : [plan.sandbox, item.v1.name, `skip (${item.reason})`, '', item.detail],
-      ),
-    ),
+    planSfmcRun(createSfmcMigrationActivities({ clients: planningClients(config) }), input, explain),
+  planColumns: ['V2 source (data extension / delta column)'],
+  planCells: (item) =>
+    item.action === 'migrate' ? [`${item.v2.dataExtension.name} / ${item.v2.deltaColumn}`] : [''],
   migrateLabel: 'dataflow(s) to migrate',
 };

@@ -1,8 +1,8 @@
 import { ScheduleNotFoundError, type Client } from '@temporalio/client';
 import { z } from 'zod';
-import { createRemoteClients } from '../../activities/remote-clients';
-import { loadConfigFile, secretResolverFor } from '../../config/load';
+import { loadConfigFile } from '../../config/load';
 import type { CutoverConfig, IngestionScheduleConfig } from '../../config/schema';
+import { planningClients } from '../../runs/clients';
 import { CutoverItemsFailed, CutoverLastStatus } from '../../visibility/search-attributes';
 import {
   ingestionSettingsFor,
@@ -34,7 +34,7 @@ export async function desiredIngestionSettings(
     throw new UsageError(
       `--name ${only}: not in ingestion.schedules (${(config.ingestion?.schedules ?? []).map((entry) => entry.name).join(', ') || 'none configured'})`,
     );
-  const clients = createRemoteClients(config, secretResolverFor(config, 'cli'));
+  const clients = planningClients(config);
   const settings: IngestionSettings[] = [];
   for (const entry of entries) {
     settings.push(ingestionSettingsFor(entry, await resolveIngestionFlows(entry, { clients, client })));

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { loadConfigFile } from '../../config/load';
 import type { CutoverConfig } from '../../config/schema';
 import { MIGRATION_RUNS } from '../../runs';
-import { startMigrationRequest, type MigrationRunKind } from '../../runs/migration';
+import { planTable, startMigrationRequest, type MigrationRunKind } from '../../runs/migration';
 import {
   approveUpdate,
   progressQuery,
@@ -113,8 +113,9 @@ async function planCommand(run: MigrationRunKind, argv: string[]): Promise<numbe
   else {
     const items = plans.flatMap((plan) => plan.items);
     const migrate = items.filter((item) => item.action === 'migrate').length;
+    const table = planTable(run, plans);
     console.log(
-      `${formatTable(run.planColumns, run.planRows(plans))}\n\n${migrate} ${run.migrateLabel}, ${items.length - migrate} reported and skipped.`,
+      `${formatTable(table.columns, table.rows)}\n\n${migrate} ${run.migrateLabel}, ${items.length - migrate} reported and skipped.`,
     );
     for (const blocker of blockers) console.error(`BLOCKED: ${blocker}`);
   }

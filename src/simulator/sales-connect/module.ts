@@ -4,8 +4,10 @@ import type { Router, SimHandler, SimRequest, SimResponse } from '../core/router
 import {
   DEFAULT_TEAM_PAGE_SIZE,
   MAX_TEAM_PAGE_SIZE,
-  connectMarketoRequestSchema,
-  invitationRequestSchema,
+  connectMarketoProblems,
+  type ConnectMarketoRequestBody,
+  asInvitationRequest,
+  invitationProblems,
   type InvitationReportBody,
   type MarketoConnectionBody,
   type SalesforceConnectionBody,
@@ -58,13 +60,12 @@ function forInstance(state: () => SalesConnectSimulatorState, handler: InstanceH
     const instance = state().instances[instanceId];
     if (!instance) {
       return contractError(
-        404,
         'instance-not-found',
         `No Sales Connect instance "${instanceId}" is known to this bridge.`,
       );
     }
     if (instance.apiKey !== null && headerValue(request.headers['x-api-key']) !== instance.apiKey) {
-      return contractError(401, 'unauthorized', 'A valid x-api-key header is required for this instance.');
+      return contractError('unauthorized', 'A valid x-api-key header is required for this instance.');
     }
     return handler(instance, request);
   };
@@ -93,13 +94,12 @@ function connectMarketo(
   request: SimRequest,
   context: SimulatorContext,
 ): SimResponse {
-  const parsed = connectMarketoRequestSchema.safeParse(request.body);
-  if (!parsed.success) return invalidRequest(parsed.error);
-  const credentials = parsed.data;
+  const problems = connectMarketoProblems(request.body);
+  if (problems.length) return invalidRequest(problems);
+  const credentials = request.body as ConnectMarketoRequestBody;
   for (const [field, value] of Object.entries(credentials)) {
     if (/\s/.test(value)) {
       return contractError(
-        400,
         'invalid-credentials',
         `${field} contains whitespace; paste it again without spaces.`,
       );
@@ -107,14 +107,12 @@ function connectMarketo(
   }
   if (!MUNCHKIN_ID.test(credentials.munchkinId)) {
     return contractError(
-      400,
       'invalid-credentials',
       'munchkinId is not a Munchkin ID (expected e.g. 123-ABC-456).',
     );
   }
   if (!instance.salesforce) {
     return contractError(
-      409,
       'salesforce-not-connected',
       'Connect Sales Connect to Salesforce before connecting Marketo.',
     );
@@ -122,7 +120,6 @@ function connectMarketo(
   if (instance.marketo) {
     if (instance.marketo.munchkinId !== credentials.munchkinId) {
       return contractError(
-        409,
         'marketo-already-connected',
         `This instance is already connected to Marketo ${instance.marketo.munchkinId}.`,
       );
@@ -142,13 +139,12 @@ function teamMembers(instance: SimSalesConnectInstance, request: SimRequest): Si
   const limitText = request.query.get('limit');
   const limit = limitText === null ? DEFAULT_TEAM_PAGE_SIZE : Number(limitText);
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_TEAM_PAGE_SIZE) {
-    return contractError(400, 'invalid-request', `limit must be an integer from 1 to ${MAX_TEAM_PAGE_SIZE}.`);
+    return contractError('invalid-request', `limit must be an integer from 1 to ${MAX_TEAM_PAGE_SIZE}.`);
   }
   const cursor = request.query.get('cursor');
   const offset = cursor === null ? 0 : decodeCursor(cursor);
   if (offset === undefined) {
     return contractError(
-      400,
       'invalid-cursor',
       'cursor is not one this bridge handed out; start again without it.',
     );
@@ -175,18 +171,18 @@ function invitations(
   request: SimRequest,
   context: SimulatorContext,
 ): SimResponse {
-  const parsed = invitationRequestSchema.safeParse(request.body);
-  if (!parsed.success) return invalidRequest(parsed.error);
-  const outcome = inviteUsers(state, instance, parsed.data, context.clock.now());
+  const problems = invitationProblems(request.body);
+  if (problems.length) return invalidRequest(problems);
+  const invitation = asInvitationRequest(request.body);
+  const outcome = inviteUsers(state, instance, invitation, context.clock.now());
   if (outcome.type === 'key-reused') {
     return contractError(
-      409,
       'idempotency-key-reused',
-      `requestId "${parsed.data.requestId}" was already used for a different set of users.`,
+      `requestId "${invitation.requestId}" was already used for a different set of users.`,
     );
   }
   if (!outcome.replayed) context.changed();
-  const body: InvitationReportBody = { requestId: parsed.data.requestId, results: outcome.results };
+  const body: InvitationReportBody = { requestId: invitation.requestId, results: outcome.results };
   return { status: 200, body, headers: outcome.replayed ? { 'idempotent-replayed': 'true' } : undefined };
 }
 
@@ -256,16 +252,14 @@ export const salesConnectSimulatorModule: SimulatorModule<SalesConnectSimulatorS
 
   faultResponse(kind, retryAfterSeconds): SimResponse {
     const headers = { 'retry-after': String(retryAfterSeconds) };
-    if (kind === 'forbidden')
-      return contractError(403, 'forbidden', 'This API key may not act on this instance.');
+    if (kind === 'forbidden') return contractError('forbidden', 'This API key may not act on this instance.');
     return kind === 'rate-limited'
       ? contractError(
-          429,
           'rate-limited',
           `Too many requests for this instance; retry after ${retryAfterSeconds} s.`,
           headers,
         )
-      : contractError(503, 'unavailable', 'Sales Connect is temporarily unavailable; retry later.', headers);
+      : contractError('unavailable', 'Sales Connect is temporarily unavailable; retry later.', headers);
   },
 
   describeBaseUrls: (baseUrl) => ({

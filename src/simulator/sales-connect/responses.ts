@@ -1,22 +1,19 @@
-import type { z } from 'zod';
 import type { SimResponse } from '../core/router';
-import type { ErrorBody, SalesConnectErrorCode } from './contract';
+import { ERROR_STATUS, type ErrorBody, type SalesConnectErrorCode } from './contract';
 
 export function contractError(
-  status: number,
   code: SalesConnectErrorCode,
   message: string,
   headers?: Record<string, string>,
 ): SimResponse {
   const body: ErrorBody = { error: { code, message } };
-  return { status, body, headers };
+  return { status: ERROR_STATUS[code], body, headers };
 }
 
 /** Names the offending fields and never echoes a value: a request body may carry a client secret. */
-export function invalidRequest(error: z.ZodError): SimResponse {
-  const problems = error.issues
-    .slice(0, 5)
-    .map((issue) => `${issue.path.join('.') || '(body)'}: ${issue.message}`)
-    .join('; ');
-  return contractError(400, 'invalid-request', `The request body is not valid: ${problems}`);
+export function invalidRequest(problems: string[]): SimResponse {
+  return contractError(
+    'invalid-request',
+    `The request body is not valid: ${problems.slice(0, 5).join('; ')}`,
+  );
 }

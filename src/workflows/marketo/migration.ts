@@ -7,7 +7,7 @@ import { runMigration } from '../migration/run';
 import { childSagaOptions, type VerifiedItem } from '../migration/steps';
 import { marketoDataflowMigrationWorkflow } from './dataflow-migration';
 import type { MarketoMigrateItem, MarketoMigrationInput } from './messages';
-import { asMigrationPlan, planMarketoRun } from './plan';
+import { asMarketoMigrationPlan, planMarketoRun } from './plan';
 
 const credentials = proxyActivities<Pick<MarketoMigrationActivities, 'verifyMarketoCredentials'>>({
   ...PREFLIGHT,
@@ -47,7 +47,7 @@ export async function marketoMigrationWorkflow(input: MarketoMigrationInput): Pr
     v2Tag: 'marketo',
     v1FlowIdOf: (item) => item.v1.flowId,
     plan: async () =>
-      asMigrationPlan(
+      asMarketoMigrationPlan(
         await planMarketoRun(
           {
             verifyMarketoCredentials: credentials.verifyMarketoCredentials,

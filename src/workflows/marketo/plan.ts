@@ -5,8 +5,8 @@ import type {
   MarketoMigrationPlan,
   MarketoPlanItem,
 } from '../../domain/marketo/types';
-import { describeFailure } from '../shared/failures';
 import type { ItemProgress } from '../migration/messages';
+import { asMigrationPlan, planEverySandbox, type RunPlan } from '../migration/plan';
 import type { MigrationPlan } from '../migration/steps';
 import type { MarketoMigrateItem, MarketoMigrationInput } from './messages';
 
@@ -20,29 +20,23 @@ export interface MarketoPlanning {
   }>;
 }
 
-export interface MarketoRunPlan {
-  plans: MarketoMigrationPlan[];
-  blockers: string[];
-}
+export type MarketoRunPlan = RunPlan<MarketoMigrationPlan>;
 
 /**
- * The one plan pipeline of a Marketo destination migration, run by the
- * workflow before its first write and by `cutover marketo plan`: prove the
- * Marketo credentials (without Describe Lead every mapped field would look
- * unknown), then discover and plan every sandbox at once, guardrails included.
+ * The plan pipeline of a Marketo destination migration: the Marketo
+ * credentials are proven first (without Describe Lead every mapped field
+ * would look unknown), then every sandbox is discovered and planned,
+ * guardrails included.
  */
-export async function planMarketoRun(
+export function planMarketoRun(
   planning: MarketoPlanning,
   input: Pick<MarketoMigrationInput, 'sandboxes' | 'options'>,
-  explain: (error: unknown) => string = describeFailure,
+  explain?: (error: unknown) => string,
 ): Promise<MarketoRunPlan> {
-  const problem = await planning.verifyMarketoCredentials().then(
-    () => undefined,
-    (error: unknown) => `Marketo credentials: ${explain(error)}`,
-  );
-  if (problem) return { plans: [], blockers: [problem] };
-  const plans = await Promise.all(
-    input.sandboxes.map(async (sandbox) => {
+  return planEverySandbox(
+    input.sandboxes,
+    { name: 'Marketo credentials', verify: () => planning.verifyMarketoCredentials() },
+    async (sandbox) => {
       const { flows, fields, existingDestinationsInSandbox } = await planning.discoverMarketoSandbox({
         sandbox,
       });
@@ -50,12 +44,9 @@ export async function planMarketoRun(
         ...input.options,
         existingDestinationsInSandbox,
       });
-    }),
+    },
+    explain,
   );
-  return {
-    plans,
-    blockers: plans.flatMap((plan) => plan.blockers.map((blocker) => `${plan.sandbox}: ${blocker}`)),
-  };
 }
 
 function progressOf(sandbox: string, item: MarketoPlanItem): ItemProgress {
@@ -70,13 +61,5 @@ function progressOf(sandbox: string, item: MarketoPlanItem): ItemProgress {
 }
 
 /** The run's plan as the migration driver reads it: progress entries and the work of each sandbox. */
-export function asMigrationPlan(plan: MarketoRunPlan): MigrationPlan<MarketoMigrateItem> {
-  return {
-    sandboxes: plan.plans.map((sandbox) => ({
-      sandbox: sandbox.sandbox,
-      items: sandbox.items.map((item) => progressOf(sandbox.sandbox, item)),
-      work: sandbox.items.flatMap((item) => (item.action === 'migrate' ? [item] : [])),
-    })),
-    blockers: plan.blockers,
-  };
-}
+export const asMarketoMigrationPlan = (plan: MarketoRunPlan): MigrationPlan<MarketoMigrateItem> =>
+  asMigrationPlan(plan, progressOf, (item): item is MarketoMigrateItem => item.action === 'migrate');

@@ -7,7 +7,7 @@ import { runMigration } from '../migration/run';
 import { childSagaOptions, type VerifiedItem } from '../migration/steps';
 import { sfmcDataflowMigrationWorkflow } from './dataflow-migration';
 import type { SfmcMigrationInput } from './messages';
-import { asMigrationPlan, planSfmcRun, type SfmcMigrateItem } from './plan';
+import { asSfmcMigrationPlan, planSfmcRun, type SfmcMigrateItem } from './plan';
 
 const credentials = proxyActivities<Pick<SfmcMigrationActivities, 'verifySfmcV2Access'>>({
   ...PREFLIGHT,
@@ -55,7 +55,7 @@ export async function sfmcMigrationWorkflow(input: SfmcMigrationInput): Promise<
     v1FlowIdOf: (item) => item.v1.flowId,
 
     async plan() {
-      return asMigrationPlan(
+      return asSfmcMigrationPlan(
         await planSfmcRun(
           {
             verifySfmcV2Access: credentials.verifySfmcV2Access,

@@ -5,8 +5,8 @@ import type {
   PlanItem,
   SfmcMigrationPlan,
 } from '../../domain/sfmc/types';
-import { describeFailure } from '../shared/failures';
 import type { ItemProgress } from '../migration/messages';
+import { asMigrationPlan, planEverySandbox, type RunPlan } from '../migration/plan';
 import type { MigrationPlan } from '../migration/steps';
 import type { SfmcMigrationInput } from './messages';
 
@@ -18,40 +18,29 @@ export interface SfmcPlanning {
   }): Promise<{ discovered: DiscoveredSandbox; extensions: DiscoveredDataExtension[] }>;
 }
 
-export interface SfmcRunPlan {
-  plans: SfmcMigrationPlan[];
-  blockers: string[];
-}
+export type SfmcRunPlan = RunPlan<SfmcMigrationPlan>;
 
 /**
- * The one plan pipeline of an SFMC migration, run by the workflow before its
- * first write and by `cutover sfmc plan`: prove the V2 credentials (without
- * readable data extensions there is nothing to plan against), then discover
- * and plan every sandbox at once. `explain` words a failed check as a
- * blocker; the CLI rethrows what the person must fix in the config instead.
+ * The plan pipeline of an SFMC migration: the V2 credentials are proven
+ * first (without readable data extensions there is nothing to plan against),
+ * then every sandbox is discovered and planned.
  */
-export async function planSfmcRun(
+export function planSfmcRun(
   planning: SfmcPlanning,
   input: Pick<SfmcMigrationInput, 'sandboxes' | 'options'>,
-  explain: (error: unknown) => string = describeFailure,
+  explain?: (error: unknown) => string,
 ): Promise<SfmcRunPlan> {
-  if (input.options.v2BaseEndpoint) {
-    const problem = await planning.verifySfmcV2Access().then(
-      () => undefined,
-      (error: unknown) => `SFMC V2 credentials: ${explain(error)}`,
-    );
-    if (problem) return { plans: [], blockers: [problem] };
-  }
-  const plans = await Promise.all(
-    input.sandboxes.map(async (sandbox) => {
+  return planEverySandbox(
+    input.sandboxes,
+    input.options.v2BaseEndpoint
+      ? { name: 'SFMC V2 credentials', verify: () => planning.verifySfmcV2Access() }
+      : undefined,
+    async (sandbox) => {
       const { discovered, extensions } = await planning.discoverSfmcSandbox({ sandbox });
       return planSfmcMigration(discovered, extensions, input.options);
-    }),
+    },
+    explain,
   );
-  return {
-    plans,
-    blockers: plans.flatMap((plan) => plan.blockers.map((blocker) => `${plan.sandbox}: ${blocker}`)),
-  };
 }
 
 export type SfmcMigrateItem = Extract<PlanItem, { action: 'migrate' }>;
@@ -74,13 +63,5 @@ function progressOf(sandbox: string, item: PlanItem): ItemProgress {
 }
 
 /** The run's plan as the migration driver reads it: progress entries and the work of each sandbox. */
-export function asMigrationPlan(plan: SfmcRunPlan): MigrationPlan<SfmcMigrateItem> {
-  return {
-    sandboxes: plan.plans.map((sandbox) => ({
-      sandbox: sandbox.sandbox,
-      items: sandbox.items.map((item) => progressOf(sandbox.sandbox, item)),
-      work: sandbox.items.flatMap((item) => (item.action === 'migrate' ? [item] : [])),
-    })),
-    blockers: plan.blockers,
-  };
-}
+export const asSfmcMigrationPlan = (plan: SfmcRunPlan): MigrationPlan<SfmcMigrateItem> =>
+  asMigrationPlan(plan, progressOf, (item): item is SfmcMigrateItem => item.action === 'migrate');

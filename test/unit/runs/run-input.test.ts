@@ -164,6 +164,20 @@ describe('marketoRunFromConfig', () => {
   });
 });
 
+describe('marketoRunFromConfig with a Munchkin ID that is not NNN-AAA-NNN', () => {
+  it('names marketo.munchkinId as a problem before anything starts', () => {
+    const run = marketoRunFromConfig(
+      config({
+        marketo: { munchkinId: '123-AB-456', clientId: 'mkto-client', clientSecret: 'env:MKTO_SECRET' },
+      }),
+    );
+    expect(run.problems).toStrictEqual([
+      'marketo.munchkinId: Munchkin ID "123-AB-456" is not in the expected form NNN-AAA-NNN (three digits, three letters, three digits), e.g. 123-ABC-456.',
+    ]);
+    expect(run.input.options).not.toHaveProperty('munchkinId');
+  });
+});
+
 describe('salesConnectRunFromConfig', () => {
   const marketo = { munchkinId: ' 123-abc-456 ', clientId: 'mkto-client', clientSecret: 'env:MKTO_SECRET' };
 

@@ -1,0 +1,65 @@
+import { describeFailure } from '../shared/failures';
+import type { ItemProgress } from './messages';
+import type { MigrationPlan } from './steps';
+
+/** One sandbox's plan as every migration kind makes it: its items and what blocks it. */
+export interface SandboxPlanView<I extends { action: string } = { action: string }> {
+  sandbox: string;
+  items: I[];
+  blockers: string[];
+}
+
+/** A kind's plan of a whole run: one plan per sandbox and what blocks the run before its first write. */
+export interface RunPlan<P extends SandboxPlanView = SandboxPlanView> {
+  plans: P[];
+  blockers: string[];
+}
+
+/** The credentials a kind proves before planning: without them every sandbox would plan against nothing. */
+export interface CredentialCheck {
+  /** What the blocker names, e.g. "Marketo credentials". */
+  name: string;
+  verify(): Promise<unknown>;
+}
+
+/**
+ * The plan pipeline every migration kind runs, in the workflow before its
+ * first write and in `cutover <kind> plan`: prove the credentials, then plan
+ * every sandbox at once. `explain` words a failed check as a blocker; the CLI
+ * rethrows what the person must fix in the config instead.
+ */
+export async function planEverySandbox<P extends SandboxPlanView>(
+  sandboxes: string[],
+  credentials: CredentialCheck | undefined,
+  planSandbox: (sandbox: string) => Promise<P>,
+  explain: (error: unknown) => string = describeFailure,
+): Promise<RunPlan<P>> {
+  if (credentials) {
+    const problem = await credentials.verify().then(
+      () => undefined,
+      (error: unknown) => `${credentials.name}: ${explain(error)}`,
+    );
+    if (problem) return { plans: [], blockers: [problem] };
+  }
+  const plans = await Promise.all(sandboxes.map(planSandbox));
+  return {
+    plans,
+    blockers: plans.flatMap((plan) => plan.blockers.map((blocker) => `${plan.sandbox}: ${blocker}`)),
+  };
+}
+
+/** The run's plan as the migration driver reads it: progress entries and the work of each sandbox. */
+export function asMigrationPlan<I extends { action: string }, W extends I>(
+  plan: RunPlan<SandboxPlanView<I>>,
+  progressOf: (sandbox: string, item: I) => ItemProgress,
+  isWork: (item: I) => item is W,
+): MigrationPlan<W> {
+  return {
+    sandboxes: plan.plans.map((sandbox) => ({
+      sandbox: sandbox.sandbox,
+      items: sandbox.items.map((item) => progressOf(sandbox.sandbox, item)),
+      work: sandbox.items.filter(isWork),
+    })),
+    blockers: plan.blockers,
+  };
+}
