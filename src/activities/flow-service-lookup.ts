@@ -1,5 +1,3 @@
-import { ApplicationFailure } from '@temporalio/common';
-import type { KnownSpec } from '../integrations/flow-service/catalog';
 import type { FlowServiceClient } from '../integrations/flow-service/flow-service-client';
 import { where } from '../integrations/flow-service/property-filter';
 import type { Run } from '../integrations/flow-service/schemas';
@@ -28,24 +26,6 @@ export async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
   const all: T[] = [];
   for await (const item of items) all.push(item);
   return all;
-}
-
-export async function specId(
-  flowService: FlowServiceClient,
-  spec: KnownSpec,
-  kind: 'connection' | 'flow',
-): Promise<string> {
-  const found =
-    kind === 'connection'
-      ? await flowService.findConnectionSpecByName(spec.name)
-      : await flowService.findFlowSpecByName(spec.name);
-  if (!found) {
-    throw ApplicationFailure.nonRetryable(
-      `Experience Platform has no ${kind} spec named "${spec.name}" (${spec.label}); check the catalogue of this organisation`,
-      'SpecNotFound',
-    );
-  }
-  return found.id;
 }
 
 export function runOutcome(run: Run): FirstRunOutcome {

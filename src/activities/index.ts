@@ -6,6 +6,7 @@ import { createMarketoMigrationActivities } from './marketo-migration';
 import { createRemoteClients, type RemoteClients } from './remote-clients';
 import { createSalesConnectActivities } from './sales-connect';
 import { createSfmcMigrationActivities } from './sfmc-migration';
+import { createSpecActivities } from './specs';
 
 export interface ActivityDependencies extends DoctorDependencies {
   /** Replaces the clients built from the config, e.g. to observe their traffic. */
@@ -18,6 +19,7 @@ export function createActivities(deps: ActivityDependencies) {
   return {
     ...createDoctorActivities(deps),
     ...withLiveness(createFlowServiceActivities({ clients })),
+    ...withLiveness(createSpecActivities({ clients })),
     ...withLiveness(createSfmcMigrationActivities({ clients })),
     ...withLiveness(createMarketoMigrationActivities({ clients })),
     ...withLiveness(createSalesConnectActivities({ clients, salesConnect: deps.config.salesConnect })),

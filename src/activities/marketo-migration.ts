@@ -13,7 +13,6 @@ import type {
   PlannedMarketoFlow,
 } from '../domain/marketo/types';
 import { cutoverTag, marketoCardLabel, marketoV2Names, v2Name } from '../domain/naming';
-import { CONNECTION_SPECS, FLOW_SPECS } from '../integrations/flow-service/catalog';
 import type { FlowServiceClient } from '../integrations/flow-service/flow-service-client';
 import { where } from '../integrations/flow-service/property-filter';
 import type { Flow } from '../integrations/flow-service/schemas';
@@ -25,7 +24,6 @@ import {
   deleteByNames,
   findOrCreateByName,
   runOutcome,
-  specId,
   type EnsuredObject,
   type NamedObject,
 } from './flow-service-lookup';
@@ -143,7 +141,7 @@ interface V2FlowRef {
  */
 export function createMarketoMigrationActivities({ clients }: { clients: RemoteClients }) {
   const marketoSpec = (flowService: FlowServiceClient, target: MarketoTargetCard) =>
-    specId(flowService, CONNECTION_SPECS[target], 'connection');
+    clients.specs.id(flowService, target);
 
   /** What `get` gives, or a non-retryable failure naming the config field that is wrong or missing. */
   async function fromMarketoConfig<T>(get: () => Promise<T | undefined>): Promise<T> {
@@ -184,35 +182,33 @@ export function createMarketoMigrationActivities({ clients }: { clients: RemoteC
       const flows: DiscoveredMarketoV1Flow[] = [];
       let existingDestinationsInSandbox = 0;
       await naming403('discover', async () => {
-        const v1Spec = await flowService.findConnectionSpecByName(CONNECTION_SPECS.marketoV1.name);
+        const v1SpecId = await clients.specs.id(flowService, 'marketoV1');
         const bases = new Map<string, DiscoveredMarketoV1Flow['baseConnection']>();
-        if (v1Spec) {
-          for await (const flow of flowService.flows.list([
-            where('inheritedAttributes.targetConnections[].connectionSpec.id', '==', v1Spec.id),
-          ])) {
-            const target = (
-              flow.inheritedAttributes as { targetConnections?: Array<{ baseConnection?: { id?: string } }> }
-            )?.targetConnections?.[0];
-            const baseId = target?.baseConnection?.id ?? '';
-            if (baseId && !bases.has(baseId)) {
-              const base = await flowService.connections.get(baseId);
-              const munchkinId = base?.auth?.params?.munchkinId;
-              bases.set(baseId, {
-                id: baseId,
-                name: base?.name ?? baseId,
-                ...(typeof munchkinId === 'string' ? { munchkinId: munchkinId.trim().toUpperCase() } : {}),
-                ...(base ? {} : { missing: true }),
-              });
-            }
-            flows.push(
-              readDestinationFlow(
-                flow,
-                input.sandbox,
-                bases.get(baseId) ?? { id: '', name: '', missing: true },
-              ),
-            );
-            heartbeat(flows.length);
+        for await (const flow of flowService.flows.list([
+          where('inheritedAttributes.targetConnections[].connectionSpec.id', '==', v1SpecId),
+        ])) {
+          const target = (
+            flow.inheritedAttributes as { targetConnections?: Array<{ baseConnection?: { id?: string } }> }
+          )?.targetConnections?.[0];
+          const baseId = target?.baseConnection?.id ?? '';
+          if (baseId && !bases.has(baseId)) {
+            const base = await flowService.connections.get(baseId);
+            const munchkinId = base?.auth?.params?.munchkinId;
+            bases.set(baseId, {
+              id: baseId,
+              name: base?.name ?? baseId,
+              ...(typeof munchkinId === 'string' ? { munchkinId: munchkinId.trim().toUpperCase() } : {}),
+              ...(base ? {} : { missing: true }),
+            });
           }
+          flows.push(
+            readDestinationFlow(
+              flow,
+              input.sandbox,
+              bases.get(baseId) ?? { id: '', name: '', missing: true },
+            ),
+          );
+          heartbeat(flows.length);
         }
         for await (const _flow of flowService.flows.list([
           where('inheritedAttributes.properties.isDestinationFlow', '==', true),
@@ -311,7 +307,7 @@ export function createMarketoMigrationActivities({ clients }: { clients: RemoteC
               name,
               description: `Replaces V1 dataflow ${input.v1.flowId} [${cutoverTag('marketo', input.v1.flowId)}]`,
               flowSpec: {
-                id: await specId(flowService, FLOW_SPECS.profileToDestination, 'flow'),
+                id: await clients.specs.id(flowService, 'profileToDestination'),
                 version: '1.0',
               },
               sourceConnectionIds: [input.sourceConnectionId],

@@ -11,11 +11,14 @@ import { MarketoClient, marketoBaseUrl, normaliseMarketoCredentials } from '../i
 import { HttpSalesConnectGateway, type SalesConnectGateway } from '../integrations/sales-connect';
 import { SfmcClient, sfmcAuthBaseUrl } from '../integrations/sfmc';
 import type { ListConsistency } from './flow-service-lookup';
+import { createSpecResolver, type SpecResolver } from './spec-resolver';
 
 /** The remote clients activities use, built lazily so secrets are resolved inside activities only. */
 export interface RemoteClients {
   /** How far Experience Platform's lists may lag behind its writes (`adobe.listVisibilityWindow`). */
   consistency: ListConsistency;
+  /** Where cutover's connection and flow specs are in this organisation's catalogue. */
+  specs: SpecResolver;
   flowService(sandbox: string): FlowServiceClient;
   dataPrep(sandbox: string): DataPrepClient;
   /** Undefined when the config has no SFMC section. */
@@ -83,6 +86,7 @@ export function createRemoteClients(
 
   return {
     consistency: { listVisibilityWindowMs: msToNumber(config.adobe.listVisibilityWindow) },
+    specs: createSpecResolver(config.adobe.specIds),
     flowService(sandbox) {
       let client = flowServices.get(sandbox);
       if (!client) {

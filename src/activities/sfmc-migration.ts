@@ -9,7 +9,6 @@ import type {
   DiscoveredV1Flow,
   PlannedV2Flow,
 } from '../domain/sfmc/types';
-import { CONNECTION_SPECS, FLOW_SPECS } from '../integrations/flow-service/catalog';
 import { where } from '../integrations/flow-service/property-filter';
 import type { Connection, Flow, SourceConnection } from '../integrations/flow-service/schemas';
 import { missingDataExtensionsReadError } from '../integrations/sfmc';
@@ -20,7 +19,6 @@ import {
   findOrCreateByName,
   oldestFirst,
   runOutcome,
-  specId,
   type EnsuredObject,
   type NamedObject,
 } from './flow-service-lookup';
@@ -151,7 +149,7 @@ export function createSfmcMigrationActivities({ clients }: SfmcMigrationDependen
       sandbox: string;
     }): Promise<{ discovered: DiscoveredSandbox; extensions: DiscoveredDataExtension[] }> {
       const flowService = clients.flowService(input.sandbox);
-      const v1SpecId = await specId(flowService, CONNECTION_SPECS.sfmcV1, 'connection');
+      const v1SpecId = await clients.specs.id(flowService, 'sfmcV1');
       const bases = await collect(flowService.connections.list([where('connectionSpec.id', '==', v1SpecId)]));
       const flows: DiscoveredV1Flow[] = [];
       for (const base of bases) {
@@ -180,7 +178,7 @@ export function createSfmcMigrationActivities({ clients }: SfmcMigrationDependen
         );
       }
 
-      const crmToAep = await specId(flowService, FLOW_SPECS.crmToAep, 'flow');
+      const crmToAep = await clients.specs.id(flowService, 'crmToAep');
       const existingV2FlowsByV1FlowId: Record<string, string> = {};
       for (const flow of await collect(flowService.flows.list([where('flowSpec.id', '==', crmToAep)]))) {
         const v1FlowId = V1_TAG.exec(flow.description ?? '')?.[1];
@@ -236,7 +234,7 @@ export function createSfmcMigrationActivities({ clients }: SfmcMigrationDependen
               },
             },
             connectionSpec: {
-              id: await specId(flowService, CONNECTION_SPECS.sfmcV2, 'connection'),
+              id: await clients.specs.id(flowService, 'sfmcV2'),
               version: '1.0',
             },
           });
@@ -264,7 +262,7 @@ export function createSfmcMigrationActivities({ clients }: SfmcMigrationDependen
             description: `Data extension ${input.v2.dataExtension.name} [${cutoverTag('sfmc', input.v1.flowId)}]`,
             baseConnectionId: input.baseConnectionId,
             connectionSpec: {
-              id: await specId(flowService, CONNECTION_SPECS.sfmcV2, 'connection'),
+              id: await clients.specs.id(flowService, 'sfmcV2'),
               version: '1.0',
             },
             data: { format: 'tabular' },
@@ -288,7 +286,7 @@ export function createSfmcMigrationActivities({ clients }: SfmcMigrationDependen
             name,
             description: `[${cutoverTag('sfmc', input.v1.flowId)}]`,
             connectionSpec: {
-              id: await specId(flowService, CONNECTION_SPECS.dataLake, 'connection'),
+              id: await clients.specs.id(flowService, 'dataLake'),
               version: '1.0',
             },
             data: {
@@ -341,7 +339,7 @@ export function createSfmcMigrationActivities({ clients }: SfmcMigrationDependen
           return flowService.flows.create({
             name,
             description: `Replaces V1 dataflow ${input.v1.flowId} [${cutoverTag('sfmc', input.v1.flowId)}]`,
-            flowSpec: { id: await specId(flowService, FLOW_SPECS.crmToAep, 'flow'), version: '1.0' },
+            flowSpec: { id: await clients.specs.id(flowService, 'crmToAep'), version: '1.0' },
             sourceConnectionIds: [input.sourceConnectionId],
             targetConnectionIds: [input.targetConnectionId],
             transformations: [

@@ -1,6 +1,7 @@
 import type { Duration } from '@temporalio/common';
 import { msToNumber } from '@temporalio/common/lib/time';
 import { z } from 'zod';
+import { SPEC_KEYS, type SpecKey } from '../domain/specs';
 import {
   ADOBE_PROVISIONING_DELAY,
   ADOBE_PROVISIONING_DELAY_MS,
@@ -114,6 +115,21 @@ const sandboxSchema = z
   })
   .strict();
 
+const specIdSchema = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, {
+  error:
+    'expected a spec id such as c604ff05-7f1a-43c0-8e18-33bf874cb11c (GET /connectionSpecs or /flowSpecs)',
+});
+
+const specIdsSchema = z
+  .object(
+    Object.fromEntries(SPEC_KEYS.map((key) => [key, specIdSchema.optional()])) as Record<
+      SpecKey,
+      z.ZodOptional<typeof specIdSchema>
+    >,
+  )
+  .strict()
+  .default({});
+
 export const adobeConfigSchema = z
   .object(
     {
@@ -136,6 +152,11 @@ export const adobeConfigSchema = z
        * attempt made, and a clean-up after an unanswered create waits as long.
        */
       listVisibilityWindow: durationSchema.default('30s'),
+      /**
+       * Spec ids to use instead of finding them: for the cards Adobe publishes
+       * no id for, when the catalogue's label is not one cutover knows.
+       */
+      specIds: specIdsSchema,
     },
     {
       error:

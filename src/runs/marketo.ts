@@ -1,3 +1,4 @@
+import { createSpecActivities } from '../activities/specs';
 import { createMarketoMigrationActivities } from '../activities/marketo-migration';
 import type { CutoverConfig } from '../config/schema';
 import {
@@ -59,8 +60,14 @@ export const marketoRun: MigrationRunKind<MarketoMigrationInput, MarketoMigratio
   title: 'Marketo destination V1 -> V2',
   workflow: marketoMigrationWorkflow,
   fromConfig: marketoRunFromConfig,
-  plan: (config, input, explain) =>
-    planMarketoRun(createMarketoMigrationActivities({ clients: planningClients(config) }), input, explain),
+  plan: (config, input, explain) => {
+    const clients = planningClients(config);
+    return planMarketoRun(
+      { ...createMarketoMigrationActivities({ clients }), ...createSpecActivities({ clients }) },
+      input,
+      explain,
+    );
+  },
   planColumns: ['target card', 'audiences', 'identities', 'attributes'],
   planCells: (item) =>
     item.action === 'migrate'

@@ -1,3 +1,4 @@
+import { createSpecActivities } from '../activities/specs';
 import { createSfmcMigrationActivities } from '../activities/sfmc-migration';
 import type { CutoverConfig } from '../config/schema';
 import { FIRST_RUN_TIMEOUT, SFMC_CONCURRENCY } from '../domain/defaults';
@@ -37,8 +38,14 @@ export const sfmcRun: MigrationRunKind<SfmcMigrationInput, SfmcMigrationPlan> = 
   title: 'SFMC source V1 -> V2',
   workflow: sfmcMigrationWorkflow,
   fromConfig: sfmcRunFromConfig,
-  plan: (config, input, explain) =>
-    planSfmcRun(createSfmcMigrationActivities({ clients: planningClients(config) }), input, explain),
+  plan: (config, input, explain) => {
+    const clients = planningClients(config);
+    return planSfmcRun(
+      { ...createSfmcMigrationActivities({ clients }), ...createSpecActivities({ clients }) },
+      input,
+      explain,
+    );
+  },
   planColumns: ['V2 source (data extension / delta column)'],
   planCells: (item) =>
     item.action === 'migrate' ? [`${item.v2.dataExtension.name} / ${item.v2.deltaColumn}`] : [''],

@@ -159,6 +159,25 @@ describe('a plan whose every item is skipped, with a blocker', () => {
   });
 });
 
+describe('a spec the organisation catalogue does not have', () => {
+  it('blocks plan and run alike, names the spec and the config key, and writes nothing', async () => {
+    const missing = '00000000-0000-4000-8000-00000000beef';
+    const file = writeConfig('agree-spec-missing', (raw) => {
+      Object.assign(raw.adobe, { specIds: { sfmcV2: missing } });
+    });
+    const outcome = await planThenRun<MigrationProgress>('sfmc', file, workflowIdOf(sfmcRun, file));
+    expect(outcome.plan.code).toBe(1);
+    expect(outcome.plan.blockers).toEqual([
+      `Experience Platform specs: sfmcV2: the Salesforce Marketing Cloud V2 source id set in adobe.specIds.sfmcV2 (${missing}) is not in this organisation's connection catalogue; set adobe.specIds.sfmcV2 to the id the catalogue shows.`,
+    ]);
+    expect(outcome.run).toEqual({
+      code: 1,
+      failure: `Nothing was changed. Blocked: ${outcome.plan.blockers.join(' ')}`,
+    });
+    expect(outcome.writesDuringRun).toBe(0);
+  });
+});
+
 describe('cutover sales-connect plan and run', () => {
   it('invite the users the plan says, and both exit 0', async () => {
     const file = writeConfig('agree-sc', () => {});

@@ -6,58 +6,64 @@
 export interface SimulatedSpec {
   id: string;
   name: string;
-  /** What the catalogue card is called, served as `attributes.label`. */
+  /**
+   * What the catalogue card is called: served where Adobe's examples put it,
+   * `attributes.connectorName` and `sourceSpec`/`targetSpec`
+   * `.attributes.uiAttributes.label`. Adobe publishes no label list, so every
+   * label here is ours (docs/simulator.md).
+   */
   label: string;
   /** Whether Adobe publishes this id; when it does not, the id is our invention and a real org's will differ. */
   documented: boolean;
 }
 
 /**
- * Names are the ones the clients look specs up by today. The undocumented
- * ids are invented (remote-apis.md B2, C mark them UNCONFIRMED) and must stay
- * stable: a simulator state saved to disk refers to them.
+ * `documented: true` ids are Adobe's (remote-apis.md A3, B1, B3, C); the
+ * others, and every name of an undocumented spec, are invented (remote-apis.md
+ * B2, C mark them UNCONFIRMED) and must stay stable: a simulator state saved
+ * to disk refers to them. Clients must not look specs up by these names.
  */
 export const CONNECTION_SPECS = {
   sfmcV1: {
     id: 'ea1c2a08-b722-11eb-8529-0242ac130003',
     name: 'salesforce-marketing-cloud',
-    label: 'Salesforce Marketing Cloud (V1 source, deprecated January 2026)',
+    label: 'Salesforce Marketing Cloud',
     documented: true,
   },
   sfmcV2: {
     id: 'c8be98de-99dc-49f8-b989-dbb941284aee',
     name: 'salesforce-marketing-cloud-v2',
-    label: '(V2) Salesforce Marketing Cloud source',
+    label: '(V2) Salesforce Marketing Cloud',
     documented: false,
   },
   marketoV1: {
     id: 'd6ca6f0d-92cc-4dcf-bba5-098abeeffc65',
     name: 'marketo-engage-v1',
-    label: 'Marketo Engage V1 destination (retired)',
+    label: 'Marketo V1',
     documented: false,
   },
   marketoV2: {
     id: '29c09b9b-f9f3-42af-83ee-84a646a0e63d',
     name: 'marketo-engage-v2',
-    label: '(Legacy) (V2) Marketo Engage destination',
+    label: '(Legacy) (V2) Marketo Engage',
     documented: false,
   },
   marketoEngage: {
     id: '56c5fc2a-27ef-441f-974a-fdbe304b7fd2',
     name: 'marketo-engage',
-    label: 'Marketo Engage destination (current card)',
+    label: 'Marketo Engage',
     documented: false,
   },
   dataLake: {
     id: 'c604ff05-7f1a-43c0-8e18-33bf874cb11c',
     name: 'data-lake',
-    label: 'Experience Platform data lake (target)',
+    label: 'Data Lake',
     documented: true,
   },
   profileSource: {
     id: '8a9c3494-9708-43d7-ae3f-cda01e5030e1',
     name: 'unified-profile-source',
-    label: 'Real-Time Customer Profile (source of destination flows)',
+    label: 'Profile Store',
     documented: true,
   },
 } as const satisfies Record<string, SimulatedSpec>;
@@ -140,7 +146,19 @@ export const connectionSpecItems = (Object.keys(CONNECTION_SPECS) as ConnectionS
       required: auth.required,
     },
   })),
-  attributes: { ...CATEGORY[key], label: CONNECTION_SPECS[key].label },
+  attributes: { ...CATEGORY[key], connectorName: CONNECTION_SPECS[key].label },
+  ...(CATEGORY[key].isDestination
+    ? {
+        targetSpec: {
+          attributes: { uiAttributes: { isDestination: true, label: CONNECTION_SPECS[key].label } },
+        },
+      }
+    : {
+        sourceSpec: {
+          // Adobe's example carries only a translation key here; the readable label is connectorName.
+          attributes: { uiAttributes: { isSource: CATEGORY[key].isSource, label: { key: `${key}Label` } } },
+        },
+      }),
 }));
 
 export interface FlowSpecItem {

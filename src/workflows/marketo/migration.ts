@@ -1,6 +1,7 @@
 import { executeChild, proxyActivities } from '@temporalio/workflow';
 import type { MarketoMigrationActivities } from '../../activities/marketo-migration';
 import type { MarketoTargetCard } from '../../domain/marketo/types';
+import type { SpecActivities } from '../../activities/specs';
 import { CLEANUP, DISCOVERY, PREFLIGHT, WRITE } from '../activity-options';
 import type { MigrationProgress } from '../migration/messages';
 import { runMigration } from '../migration/run';
@@ -12,6 +13,11 @@ import { asMarketoMigrationPlan, planMarketoRun } from './plan';
 const credentials = proxyActivities<Pick<MarketoMigrationActivities, 'verifyMarketoCredentials'>>({
   ...PREFLIGHT,
   summary: 'Prove the Marketo credentials with an identity token',
+});
+
+const specs = proxyActivities<Pick<SpecActivities, 'resolveSpecs'>>({
+  ...PREFLIGHT,
+  summary: "Find the run's connection and flow specs in the organisation's catalogue",
 });
 
 const discovery = proxyActivities<Pick<MarketoMigrationActivities, 'discoverMarketoSandbox'>>({
@@ -51,6 +57,7 @@ export async function marketoMigrationWorkflow(input: MarketoMigrationInput): Pr
         await planMarketoRun(
           {
             verifyMarketoCredentials: credentials.verifyMarketoCredentials,
+            resolveSpecs: specs.resolveSpecs,
             discoverMarketoSandbox: discovery.discoverMarketoSandbox,
           },
           input,

@@ -1,3 +1,4 @@
+import { MARKETO_TARGET } from '../../domain/defaults';
 import { planMarketoMigration } from '../../domain/marketo/plan';
 import type {
   DiscoveredMarketoV1Flow,
@@ -6,12 +7,12 @@ import type {
   MarketoPlanItem,
 } from '../../domain/marketo/types';
 import type { ItemProgress } from '../migration/messages';
-import { asMigrationPlan, planEverySandbox, type RunPlan } from '../migration/plan';
+import { asMigrationPlan, planEverySandbox, type RunPlan, type SpecPlanning } from '../migration/plan';
 import type { MigrationPlan } from '../migration/steps';
 import type { MarketoMigrateItem, MarketoMigrationInput } from './messages';
 
 /** The activities planning reads through: proxies in the workflow, the functions themselves in `cutover marketo plan`. */
-export interface MarketoPlanning {
+export interface MarketoPlanning extends SpecPlanning {
   verifyMarketoCredentials(): Promise<unknown>;
   discoverMarketoSandbox(input: { sandbox: string }): Promise<{
     flows: DiscoveredMarketoV1Flow[];
@@ -35,7 +36,22 @@ export function planMarketoRun(
 ): Promise<MarketoRunPlan> {
   return planEverySandbox(
     input.sandboxes,
-    { name: 'Marketo credentials', verify: () => planning.verifyMarketoCredentials() },
+    [
+      {
+        name: 'Experience Platform specs',
+        verify: () =>
+          planning.resolveSpecs({
+            sandbox: input.sandboxes[0] ?? '',
+            keys: [
+              'marketoV1',
+              input.options.target ?? MARKETO_TARGET,
+              'profileSource',
+              'profileToDestination',
+            ],
+          }),
+      },
+      { name: 'Marketo credentials', verify: () => planning.verifyMarketoCredentials() },
+    ],
     async (sandbox) => {
       const { flows, fields, existingDestinationsInSandbox } = await planning.discoverMarketoSandbox({
         sandbox,

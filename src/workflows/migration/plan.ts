@@ -1,3 +1,4 @@
+import type { SpecKey } from '../../domain/specs';
 import { describeFailure } from '../shared/failures';
 import type { ItemProgress } from './messages';
 import type { MigrationPlan } from './steps';
@@ -15,8 +16,13 @@ export interface RunPlan<P extends SandboxPlanView = SandboxPlanView> {
   blockers: string[];
 }
 
-/** The credentials a kind proves before planning: without them every sandbox would plan against nothing. */
-export interface CredentialCheck {
+/** Finds the specs a run needs in the organisation's catalogue (`resolveSpecs` activity). */
+export interface SpecPlanning {
+  resolveSpecs(input: { sandbox: string; keys: SpecKey[] }): Promise<unknown>;
+}
+
+/** What a kind proves before planning (credentials, specs): without it every sandbox would plan against nothing. */
+export interface PreflightCheck {
   /** What the blocker names, e.g. "Marketo credentials". */
   name: string;
   verify(): Promise<unknown>;
@@ -24,23 +30,26 @@ export interface CredentialCheck {
 
 /**
  * The plan pipeline every migration kind runs, in the workflow before its
- * first write and in `cutover <kind> plan`: prove the credentials, then plan
+ * first write and in `cutover <kind> plan`: run every check at once, then plan
  * every sandbox at once. `explain` words a failed check as a blocker; the CLI
  * rethrows what the person must fix in the config instead.
  */
 export async function planEverySandbox<P extends SandboxPlanView>(
   sandboxes: string[],
-  credentials: CredentialCheck | undefined,
+  checks: PreflightCheck[],
   planSandbox: (sandbox: string) => Promise<P>,
   explain: (error: unknown) => string = describeFailure,
 ): Promise<RunPlan<P>> {
-  if (credentials) {
-    const problem = await credentials.verify().then(
-      () => undefined,
-      (error: unknown) => `${credentials.name}: ${explain(error)}`,
-    );
-    if (problem) return { plans: [], blockers: [problem] };
-  }
+  const problems = await Promise.all(
+    checks.map((check) =>
+      check.verify().then(
+        () => undefined,
+        (error: unknown) => `${check.name}: ${explain(error)}`,
+      ),
+    ),
+  );
+  const blockers = problems.filter((problem): problem is string => problem !== undefined);
+  if (blockers.length) return { plans: [], blockers };
   const plans = await Promise.all(sandboxes.map(planSandbox));
   return {
     plans,

@@ -1,6 +1,7 @@
 import { executeChild, proxyActivities } from '@temporalio/workflow';
 import type { FlowServiceActivities } from '../../activities/flow-service-steps';
 import type { SfmcMigrationActivities } from '../../activities/sfmc-migration';
+import type { SpecActivities } from '../../activities/specs';
 import { CLEANUP, DISCOVERY, PREFLIGHT, WRITE } from '../activity-options';
 import type { MigrationProgress } from '../migration/messages';
 import { runMigration } from '../migration/run';
@@ -12,6 +13,11 @@ import { asSfmcMigrationPlan, planSfmcRun, type SfmcMigrateItem } from './plan';
 const credentials = proxyActivities<Pick<SfmcMigrationActivities, 'verifySfmcV2Access'>>({
   ...PREFLIGHT,
   summary: 'Prove the SFMC V2 credentials and their Data Extensions: Read scope',
+});
+
+const specs = proxyActivities<Pick<SpecActivities, 'resolveSpecs'>>({
+  ...PREFLIGHT,
+  summary: "Find the run's connection and flow specs in the organisation's catalogue",
 });
 
 const discovery = proxyActivities<Pick<SfmcMigrationActivities, 'discoverSfmcSandbox'>>({
@@ -59,6 +65,7 @@ export async function sfmcMigrationWorkflow(input: SfmcMigrationInput): Promise<
         await planSfmcRun(
           {
             verifySfmcV2Access: credentials.verifySfmcV2Access,
+            resolveSpecs: specs.resolveSpecs,
             discoverSfmcSandbox: discovery.discoverSfmcSandbox,
           },
           input,

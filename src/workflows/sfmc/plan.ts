@@ -6,12 +6,12 @@ import type {
   SfmcMigrationPlan,
 } from '../../domain/sfmc/types';
 import type { ItemProgress } from '../migration/messages';
-import { asMigrationPlan, planEverySandbox, type RunPlan } from '../migration/plan';
+import { asMigrationPlan, planEverySandbox, type RunPlan, type SpecPlanning } from '../migration/plan';
 import type { MigrationPlan } from '../migration/steps';
 import type { SfmcMigrationInput } from './messages';
 
 /** The activities planning reads through: proxies in the workflow, the functions themselves in `cutover sfmc plan`. */
-export interface SfmcPlanning {
+export interface SfmcPlanning extends SpecPlanning {
   verifySfmcV2Access(): Promise<unknown>;
   discoverSfmcSandbox(input: {
     sandbox: string;
@@ -32,9 +32,19 @@ export function planSfmcRun(
 ): Promise<SfmcRunPlan> {
   return planEverySandbox(
     input.sandboxes,
-    input.options.v2BaseEndpoint
-      ? { name: 'SFMC V2 credentials', verify: () => planning.verifySfmcV2Access() }
-      : undefined,
+    [
+      {
+        name: 'Experience Platform specs',
+        verify: () =>
+          planning.resolveSpecs({
+            sandbox: input.sandboxes[0] ?? '',
+            keys: ['sfmcV1', 'sfmcV2', 'dataLake', 'crmToAep'],
+          }),
+      },
+      ...(input.options.v2BaseEndpoint
+        ? [{ name: 'SFMC V2 credentials', verify: () => planning.verifySfmcV2Access() }]
+        : []),
+    ],
     async (sandbox) => {
       const { discovered, extensions } = await planning.discoverSfmcSandbox({ sandbox });
       return planSfmcMigration(discovered, extensions, input.options);

@@ -1,0 +1,28 @@
+import { ApplicationFailure } from '@temporalio/common';
+import type { SpecKey } from '../domain/specs';
+import type { RemoteClients } from './remote-clients';
+
+/** The spec checks every migration's preflight runs before its first write. */
+export function createSpecActivities({ clients }: { clients: RemoteClients }) {
+  return {
+    /**
+     * The ids of the specs a run needs, found in the catalogue (documented id,
+     * config pin or label). Any that does not resolve fails the preflight with
+     * every problem at once, so a person fixes the config in one go.
+     */
+    async resolveSpecs(input: {
+      sandbox: string;
+      keys: SpecKey[];
+    }): Promise<Partial<Record<SpecKey, string>>> {
+      const flowService = clients.flowService(input.sandbox);
+      const matches = await Promise.all(
+        input.keys.map(async (key) => ({ key, match: await clients.specs.resolve(flowService, key) })),
+      );
+      const problems = matches.flatMap(({ key, match }) => (match.ok ? [] : [`${key}: ${match.problem}`]));
+      if (problems.length) throw ApplicationFailure.nonRetryable(problems.join(' '), 'SpecNotResolved');
+      return Object.fromEntries(matches.map(({ key, match }) => [key, match.ok ? match.id : '']));
+    },
+  };
+}
+
+export type SpecActivities = ReturnType<typeof createSpecActivities>;
