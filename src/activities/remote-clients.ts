@@ -17,6 +17,8 @@ import { createSpecResolver, type SpecResolver } from './spec-resolver';
 export interface RemoteClients {
   /** How far Experience Platform's lists may lag behind its writes (`adobe.listVisibilityWindow`). */
   consistency: ListConsistency;
+  /** Asks Adobe IMS for this worker's access token (the one every Platform call uses). */
+  adobeToken(): Promise<string>;
   /** Where cutover's connection and flow specs are in this organisation's catalogue. */
   specs: SpecResolver;
   flowService(sandbox: string): FlowServiceClient;
@@ -87,6 +89,7 @@ export function createRemoteClients(
   return {
     consistency: { listVisibilityWindowMs: msToNumber(config.adobe.listVisibilityWindow) },
     specs: createSpecResolver(config.adobe.specIds),
+    adobeToken: () => tokens.token(),
     flowService(sandbox) {
       let client = flowServices.get(sandbox);
       if (!client) {

@@ -3,6 +3,7 @@ import { EXIT, explainError } from './errors';
 import { demoCommand } from './commands/demo';
 import { doctorCommand } from './commands/doctor';
 import { ingestionCommand } from './commands/ingestion';
+import { probeCommand } from './commands/probe';
 import { salesConnectCommand } from './commands/sales-connect';
 import { searchAttributesCommand } from './commands/search-attributes';
 import { simulatorCommand } from './commands/simulator';
@@ -46,6 +47,10 @@ export const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>
   worker: {
     run: workerCommand,
     help: 'worker [--config FILE]                         run a cutover worker until SIGINT/SIGTERM',
+  },
+  probe: {
+    run: probeCommand,
+    help: 'probe [--config FILE] [--json]                 read-only check of the organisation: token, specs, permissions, SFMC, Marketo, Sales Connect',
   },
   doctor: {
     run: doctorCommand,

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { candidateOf } from '../../src/activities/spec-resolver';
 import { type ConfigError, parseConfig } from '../../src/config/load';
-import { matchSpecByLabel, SPEC_CATALOGUE, SPEC_KEYS, type SpecCandidate } from '../../src/domain/specs';
+import {
+  matchSpecByLabel,
+  SPEC_CATALOGUE,
+  SPEC_KEYS,
+  type CatalogueSpec,
+  type SpecCandidate,
+} from '../../src/domain/specs';
 
 const card = (id: string, ...labels: string[]): SpecCandidate => ({ id, name: `name-${id}`, labels });
 
@@ -9,7 +15,7 @@ describe('spec catalogue', () => {
   it('gives Adobe documented ids only where Adobe documents them, each with its source', () => {
     const documented = Object.fromEntries(
       SPEC_KEYS.flatMap((key) => {
-        const spec: { documented?: { id: string; source: string } } = SPEC_CATALOGUE[key];
+        const spec: CatalogueSpec = SPEC_CATALOGUE[key];
         return spec.documented ? [[key, spec.documented.id]] : [];
       }),
     );
