@@ -3,7 +3,11 @@ import { msToNumber } from '@temporalio/common/lib/time';
 import type { CutoverConfig } from '../config/schema';
 import { ADOBE_PROVISIONING_DELAY_MS } from '../domain/defaults';
 import { minimumProvisioningDelayMs } from '../domain/sales-connect/wait';
-import type { KnownMember } from '../domain/sales-connect/invitations';
+import type {
+  AccountElsewhere,
+  KnownMember,
+  SalesConnectTeamFacts,
+} from '../domain/sales-connect/invitations';
 import { RemoteApiError } from '../integrations/http/errors';
 import { MarketoCredentialError } from '../integrations/marketo';
 import {
@@ -102,12 +106,14 @@ export function createSalesConnectActivities({
     /**
      * The team members among the run's users (the whole roster is paged
      * through but never returned: only what the plan needs leaves the
-     * activity and reaches history), and the workspaces.
+     * activity and reaches history), the workspaces, and the accounts those
+     * users already hold on the org's other instances (read the same way).
      */
     async readSalesConnectTeam(input: {
       instanceId: string;
       emails: string[];
-    }): Promise<{ members: KnownMember[]; workspaces: string[]; defaultWorkspace: string }> {
+      otherInstanceIds?: string[];
+    }): Promise<SalesConnectTeamFacts> {
       const sc = await gateway();
       const wanted = new Set(input.emails.map((email) => email.trim().toLowerCase()));
       const members: KnownMember[] = [];
@@ -119,7 +125,25 @@ export function createSalesConnectActivities({
         heartbeat({ seen });
       }
       const { workspaces, defaultWorkspace } = await sc.listWorkspaces(input.instanceId);
-      return { members, workspaces, defaultWorkspace };
+      const elsewhere: AccountElsewhere[] = [];
+      for (const instanceId of input.otherInstanceIds ?? []) {
+        try {
+          for await (const member of allTeamMembers(sc, instanceId, 200)) {
+            seen += 1;
+            if (member.status !== 'not-connected' && wanted.has(member.email.trim().toLowerCase()))
+              elsewhere.push({ email: member.email, instanceId });
+            heartbeat({ seen });
+          }
+        } catch (error) {
+          if (error instanceof RemoteApiError && error.kind === 'not-found')
+            throw ApplicationFailure.nonRetryable(
+              `salesConnect.otherInstanceIds: the Sales Connect bridge knows no instance "${instanceId}"; correct the id (as the bridge names it) or remove it`,
+              'SalesConnectInstanceUnknown',
+            );
+          throw error;
+        }
+      }
+      return { members, workspaces, defaultWorkspace, elsewhere };
     },
 
     /**

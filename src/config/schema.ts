@@ -217,12 +217,33 @@ const salesConnectUserSchema = z
 
 const LOOPBACK = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/;
 
+const salesConnectInstanceIdSchema = z.string().regex(/^[\x21-\x7e]{1,100}$/, {
+  error: 'expected the instance id as the gateway names it: 1-100 printable characters, no spaces',
+});
+
 export const salesConnectConfigSchema = z
   .object({
     /** The Sales Connect instance of the Marketo subscription (as the gateway names it). */
-    instanceId: z.string().regex(/^[\x21-\x7e]{1,100}$/, {
-      error: 'expected the instance id as the gateway names it: 1-100 printable characters, no spaces',
-    }),
+    instanceId: salesConnectInstanceIdSchema,
+    /**
+     * The org's other Sales Connect instances (e.g. a Marketo sandbox's): an
+     * e-mail holds an account on one instance only, so the plan reads their
+     * teams and reports a user already there before inviting anyone.
+     */
+    otherInstanceIds: z
+      .array(salesConnectInstanceIdSchema)
+      .default([])
+      .superRefine((ids, context) => {
+        ids.forEach((id, index) => {
+          const earlier = ids.indexOf(id);
+          if (earlier < index)
+            context.addIssue({
+              code: 'custom',
+              path: [index],
+              message: `instance "${id}" is listed twice (also at [${earlier}]); keep one entry`,
+            });
+        });
+      }),
     gateway: z.discriminatedUnion(
       'type',
       [
@@ -267,6 +288,14 @@ export const salesConnectConfigSchema = z
           "only the simulator on this machine (localhost, 127.0.0.1 or ::1) may be marked simulated; a real bridge keeps Adobe's ten-minute wait",
       });
     }
+    const self = value.otherInstanceIds.indexOf(value.instanceId);
+    if (self >= 0) {
+      context.addIssue({
+        code: 'custom',
+        path: ['otherInstanceIds', self],
+        message: `"${value.instanceId}" is salesConnect.instanceId itself; list only the org's other Sales Connect instances`,
+      });
+    }
     if (!simulated && msToNumber(value.provisioningDelay as Duration) < ADOBE_PROVISIONING_DELAY_MS) {
       context.addIssue({
         code: 'custom',
@@ -283,12 +312,21 @@ export const salesforceConfigSchema = z
     instance: salesforceInstanceSchema,
     isProduction: z.boolean(),
     marketoInstance: salesforceInstanceSchema.optional(),
+    /** Sales Connect needs API calls enabled on the Salesforce subscription; unset is reported as unknown. */
+    apiEnabled: z.boolean().optional(),
+    /** Sales Connect needs Apex classes enabled on the Salesforce subscription; unset is reported as unknown. */
+    apexClassesEnabled: z.boolean().optional(),
     marketoMeasure: z
       .object({
         instance: salesforceInstanceSchema,
         isProduction: z.boolean(),
         /** Measure's daily CRM API limit, when an admin set one; checked against Adobe's minimum of 100,000. */
         dailyApiLimit: z.number().int().optional(),
+        /**
+         * On a sandbox: someone checked that it mirrors production's fields and
+         * active APEX triggers on Lead, Contact, Account, Opportunity, Campaign and Case.
+         */
+        sandboxMirrorsProduction: z.boolean().optional(),
       })
       .strict()
       .optional(),

@@ -35,9 +35,23 @@ function missingSections(config: CutoverConfig): string[] {
   ];
 }
 
+/** Only what the config says: a fact it leaves out is reported as unknown by the preflight. */
+function subscriptionFacts(
+  salesforce: CutoverConfig['salesforce'],
+): Pick<SalesConnectProvisioningInput['salesforce'], 'subscription'> {
+  const subscription = {
+    ...(salesforce?.apiEnabled !== undefined ? { apiEnabled: salesforce.apiEnabled } : {}),
+    ...(salesforce?.apexClassesEnabled !== undefined
+      ? { apexClassesEnabled: salesforce.apexClassesEnabled }
+      : {}),
+  };
+  return Object.keys(subscription).length ? { subscription } : {};
+}
+
 function salesConnectRunFromConfig(config: CutoverConfig): RunRequest<SalesConnectProvisioningInput> {
   const salesConnect = config.salesConnect;
-  const measure = config.salesforce?.marketoMeasure;
+  const salesforce = config.salesforce;
+  const measure = salesforce?.marketoMeasure;
   return {
     workflowId: salesConnectWorkflowId(salesConnect?.instanceId ?? 'unknown'),
     problems: missingSections(config),
@@ -48,15 +62,20 @@ function salesConnectRunFromConfig(config: CutoverConfig): RunRequest<SalesConne
       provisioningDelay: salesConnect?.provisioningDelay ?? ADOBE_PROVISIONING_DELAY,
       batchSize: salesConnect?.batchSize ?? SALES_CONNECT_BATCH_SIZE,
       users: salesConnect?.users ?? [],
+      ...(salesConnect?.otherInstanceIds.length ? { otherInstanceIds: salesConnect.otherInstanceIds } : {}),
       munchkinId: config.marketo?.munchkinId.trim().toUpperCase() ?? '',
       salesforce: {
         marketo: { instance: config.salesforce?.marketoInstance ?? config.salesforce?.instance ?? '' },
+        ...subscriptionFacts(salesforce),
         ...(measure
           ? {
               measure: {
                 instance: measure.instance,
                 isProduction: measure.isProduction,
                 ...(measure.dailyApiLimit !== undefined ? { dailyApiLimit: measure.dailyApiLimit } : {}),
+                ...(measure.sandboxMirrorsProduction !== undefined
+                  ? { sandboxMirrorsProduction: measure.sandboxMirrorsProduction }
+                  : {}),
               },
             }
           : {}),
@@ -96,7 +115,11 @@ function readsFromHere(config: CutoverConfig, input: SalesConnectProvisioningInp
       return status.connected ? status : undefined;
     },
     team: () =>
-      salesConnect.readSalesConnectTeam({ ...instance, emails: input.users.map((user) => user.email) }),
+      salesConnect.readSalesConnectTeam({
+        ...instance,
+        emails: input.users.map((user) => user.email),
+        otherInstanceIds: input.otherInstanceIds ?? [],
+      }),
   };
 }
 

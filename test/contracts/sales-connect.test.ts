@@ -1,5 +1,7 @@
 import { expectEveryRouteExercised } from '../support/simulator';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createSalesConnectActivities } from '../../src/activities/sales-connect';
+import type { RemoteClients } from '../../src/activities/remote-clients';
 import { RemoteApiError } from '../../src/integrations/http/errors';
 import {
   HttpSalesConnectGateway,
@@ -387,6 +389,37 @@ describe('Sales Connect provisioning over the contract', () => {
       'bulk.2',
       'bulk.3',
     ]);
+  });
+});
+
+describe('Sales Connect accounts on the other instances', () => {
+  it('reads the other instances the config names, with GETs only, before anything is invited', async () => {
+    const { sim, gateway } = await start('demo');
+    const { readSalesConnectTeam } = createSalesConnectActivities({
+      clients: { salesConnect: async () => gateway } as unknown as RemoteClients,
+    });
+    const emails = ['ben.seller@demo.example', ...DEMO_SALES_CONNECT.emailsUsedOnOtherInstance];
+    const team = await readSalesConnectTeam({ instanceId: PRODUCTION, emails, otherInstanceIds: [SANDBOX] });
+    expect(team.elsewhere).toEqual(
+      DEMO_SALES_CONNECT.emailsUsedOnOtherInstance.map((email) => ({ email, instanceId: SANDBOX })),
+    );
+    expect((await readSalesConnectTeam({ instanceId: PRODUCTION, emails })).elsewhere).toEqual([]);
+    // Only a connected or invited member holds an account; a not-connected one does not.
+    const fromSandbox = await readSalesConnectTeam({
+      instanceId: SANDBOX,
+      emails: ['ben.seller@demo.example', 'ada.admin@demo.example'],
+      otherInstanceIds: [PRODUCTION],
+    });
+    expect(fromSandbox.elsewhere).toEqual([{ email: 'ada.admin@demo.example', instanceId: PRODUCTION }]);
+    const calls = sim.requests.list({ module: 'salesConnect' });
+    expect(calls.some((call) => call.path.includes(`/instances/${SANDBOX}/team-members`))).toBe(true);
+    expect(calls.every((call) => call.method === 'GET')).toBe(true);
+
+    await expect(
+      readSalesConnectTeam({ instanceId: PRODUCTION, emails, otherInstanceIds: ['sc-nowhere'] }),
+    ).rejects.toThrow(
+      /salesConnect\.otherInstanceIds: the Sales Connect bridge knows no instance "sc-nowhere"/,
+    );
   });
 });
 

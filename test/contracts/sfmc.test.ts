@@ -4,6 +4,7 @@ import { RemoteApiError } from '../../src/integrations/http/errors';
 import {
   DATA_EXTENSIONS_READ_SCOPE,
   SfmcClient,
+  isSearchRequiredError,
   missingDataExtensionsReadError,
   readSfmcErrorBody,
   sfmcAuthBaseUrl,
@@ -148,21 +149,28 @@ describe('SFMC client against the simulator', () => {
 
   it('pages through more data extensions than one page holds', async () => {
     const demo = await start('demo');
-    const small = await collect(clientFor(demo).listDataExtensions({ pageSize: 2 }));
-    expect(small).toHaveLength(DEMO_SFMC.dataExtensions.length);
-    expect(logged(demo, '/customobjects').map((entry) => entry.query)).toEqual([
-      expect.stringContaining('%24page=1'),
-      expect.stringContaining('%24page=2'),
-    ]);
+    const small = await collect(clientFor(demo).listDataExtensions({ search: 's', pageSize: 2 }));
+    const withS = DEMO_SFMC.dataExtensions.filter((de) =>
+      `${de.name} ${de.customerKey}`.toLowerCase().includes('s'),
+    );
+    expect(small.map((item) => item.key).sort()).toEqual(withS.map((de) => de.customerKey).sort());
+    expect(logged(demo, '/customobjects').map((entry) => entry.query)).toEqual(
+      Array.from({ length: Math.ceil(withS.length / 2) }, (_, index) =>
+        expect.stringContaining(`%24page=${index + 1}`),
+      ),
+    );
 
     const large = await start('large');
     const all = await collect(clientFor(large).listDataExtensions());
-    expect(all.length).toBeGreaterThan(200);
+    expect(all.length).toBe(DEMO_SFMC.dataExtensions.length + 240);
     expect(new Set(all.map((item) => item.id)).size).toBe(all.length);
     expect(all.map((item) => item.name)).toEqual(
       expect.arrayContaining(['Subscribers', 'Audience Segment 240']),
     );
-    expect(logged(large, '/customobjects')).toHaveLength(Math.ceil(all.length / 50));
+    // The tenant pages at 25 whatever was asked for, and every page was read to its end.
+    const pages = logged(large, '/customobjects');
+    expect(pages.every((entry) => entry.status === 200 && entry.query.includes('%24search='))).toBe(true);
+    expect(pages.length).toBeGreaterThan(all.length / 25);
   });
 
   it('shares one token request between concurrent calls', async () => {
@@ -249,7 +257,9 @@ describe('SFMC client against the simulator', () => {
     const listed = await collect(client.listDataExtensions());
     expect(listed).toHaveLength(DEMO_SFMC.dataExtensions.length);
     expect(logged(simulator, '/auth/v2/token')).toHaveLength(2);
-    expect(logged(simulator, '/customobjects').map((entry) => entry.status)).toEqual([401, 200]);
+    const statuses = logged(simulator, '/customobjects').map((entry) => entry.status);
+    expect(statuses.slice(0, 2)).toEqual([401, 200]);
+    expect(statuses.slice(1).every((status) => status === 200)).toBe(true);
   });
 
   it('classifies a 429 from the rate limit as retryable with Retry-After and the SFMC error code', async () => {
@@ -302,15 +312,41 @@ describe('SFMC client against the simulator', () => {
     expect(logged(simulator, '/v2/token').map((entry) => entry.dropped)).toEqual([true, false]);
   });
 
-  it('explains a tenant that only lists data extensions for a search term', async () => {
-    const simulator = await start('demo');
-    await admin(simulator, `/${DEMO_SFMC.subdomain}/settings`, { requireSearch: true });
-    const client = clientFor(simulator);
+  it('lists every data extension, always with $search, whether or not the tenant requires it', async () => {
+    const everyName = DEMO_SFMC.dataExtensions.map((de) => de.name).sort();
+    for (const requireSearch of [true, false]) {
+      const simulator = await start('demo');
+      if (!requireSearch) await admin(simulator, `/${DEMO_SFMC.subdomain}/settings`, { requireSearch });
+      const client = clientFor(simulator);
 
-    const error = await failureOf(collect(client.listDataExtensions()));
-    expect(error).toMatchObject({ kind: 'bad-request', status: 400, retryable: false, remoteCode: '10005' });
-    expect(error.message).toContain('search');
-    expect(await collect(client.listDataExtensions({ search: 'Subscribers' }))).toHaveLength(1);
+      const listed = await collect(client.listDataExtensions());
+      expect(listed.map((item) => item.name).sort()).toEqual(everyName);
+      const requests = logged(simulator, '/customobjects');
+      expect(requests.every((entry) => entry.status === 200)).toBe(true);
+      expect(requests.every((entry) => /(^|&)%24search=[^&]+/.test(entry.query))).toBe(true);
+      expect(await collect(client.listDataExtensions({ search: 'Subscribers' }))).toHaveLength(1);
+    }
+  });
+
+  it('tells whether the tenant requires $search with one GET without it', async () => {
+    const simulator = await start('demo');
+    const client = clientFor(simulator);
+    expect(await client.searchRequired()).toBe(true);
+    const probe = logged(simulator, '/customobjects');
+    expect(probe.map((entry) => [entry.method, entry.status])).toEqual([['GET', 400]]);
+    expect(probe[0]!.query).not.toContain('search');
+
+    await admin(simulator, `/${DEMO_SFMC.subdomain}/settings`, { requireSearch: false });
+    expect(await client.searchRequired()).toBe(false);
+    expect(logged(simulator, '/customobjects').map((entry) => [entry.method, entry.status])).toEqual([
+      ['GET', 400],
+      ['GET', 200],
+    ]);
+
+    // Only a 400 naming $search means "required"; anything else is the failure it is.
+    simulator.faults.configure({ script: [{ kind: 'forbidden', pathContains: '/customobjects', count: 1 }] });
+    expect(await failureOf(client.searchRequired())).toMatchObject({ kind: 'forbidden' });
+    expect(isSearchRequiredError(new Error('$search is a required parameter'))).toBe(false);
   });
 
   it('answers unknown and malformed data extension ids as not found and bad request', async () => {
@@ -336,6 +372,37 @@ describe('SFMC simulator wire format', () => {
       expect(response.status).toBe(401);
       expect(await response.json()).toEqual({ message: 'Not Authorized', errorcode: 0, documentation: '' });
     }
+  });
+
+  it('answers a list without $search with 400 "$search is a required parameter" unless turned off', async () => {
+    const simulator = await start('demo');
+    const token = await fetch(`${simulator.baseUrl}/sfmc/${DEMO_SFMC.subdomain}/auth/v2/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        grant_type: 'client_credentials',
+        client_id: DEMO_SFMC.clientId,
+        client_secret: DEMO_SECRET,
+      }),
+    }).then(async (response) => ((await response.json()) as { access_token: string }).access_token);
+    const url = `${simulator.baseUrl}/sfmc/${DEMO_SFMC.subdomain}/rest/data/v1/customobjects`;
+    const list = (query: string) =>
+      fetch(`${url}${query}`, { headers: { authorization: `Bearer ${token}` } });
+
+    const refused = await list('?$page=1');
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toEqual({
+      message: '$search is a required parameter',
+      errorcode: 10005,
+      documentation: '',
+    });
+    expect((await list('?$search=%20%20')).status).toBe(400);
+    const searched = (await (await list('?$search=de&$pageSize=500')).json()) as { pageSize: number };
+    expect(searched.pageSize).toBe(25);
+
+    await admin(simulator, `/${DEMO_SFMC.subdomain}/settings`, { requireSearch: false });
+    const listed = (await (await list('')).json()) as { count: number };
+    expect(listed.count).toBe(DEMO_SFMC.dataExtensions.length);
   });
 
   it('sends the documented 429 body and Retry-After header for a rate-limit fault', async () => {

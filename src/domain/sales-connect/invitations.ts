@@ -1,3 +1,5 @@
+import type { PreflightFinding } from './preflight';
+
 /** A user the config asks to provision, with the workspace to assign at invite time (default when absent). */
 export interface RequestedUser {
   email: string;
@@ -10,6 +12,20 @@ export interface KnownMember {
   workspace?: string;
 }
 
+/** An e-mail that holds an account (connected or invited) on another Sales Connect instance of the org. */
+export interface AccountElsewhere {
+  email: string;
+  instanceId: string;
+}
+
+export interface SalesConnectTeamFacts {
+  members: KnownMember[];
+  workspaces: string[];
+  defaultWorkspace: string;
+  /** Accounts the run's users hold on the instances `salesConnect.otherInstanceIds` names. */
+  elsewhere?: AccountElsewhere[];
+}
+
 export type UserPlan =
   | { email: string; action: 'invite'; workspace?: string }
   | { email: string; action: 'skip'; workspace?: string; reason: 'already-connected' | 'already-invited' }
@@ -17,7 +33,11 @@ export type UserPlan =
       email: string;
       action: 'reject';
       workspace?: string;
-      reason: 'workspace-change-requires-disconnect' | 'unknown-workspace' | 'unknown-user';
+      reason:
+        | 'workspace-change-requires-disconnect'
+        | 'unknown-workspace'
+        | 'unknown-user'
+        | 'email-used-on-other-instance';
       detail: string;
     };
 
@@ -26,13 +46,12 @@ const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 /**
  * Pure: what to do with each requested user, from what Sales Connect reports.
  * A workspace is assigned once, at invite time: asking to change it is
- * reported as needing a disconnect, never attempted. With no team list (the
- * manual adapter), every user is invited and Sales Connect has the last word.
+ * reported as needing a disconnect, never attempted. An e-mail holds an
+ * account on one instance only, so one already used on another instance is
+ * reported before any invitation. With no team list (the manual adapter),
+ * every user is invited and Sales Connect has the last word.
  */
-export function planInvitations(
-  requested: RequestedUser[],
-  team?: { members: KnownMember[]; workspaces: string[]; defaultWorkspace: string },
-): UserPlan[] {
+export function planInvitations(requested: RequestedUser[], team?: SalesConnectTeamFacts): UserPlan[] {
   const seen = new Set<string>();
   return requested.flatMap((user): UserPlan[] => {
     const key = user.email.toLowerCase();
@@ -70,7 +89,7 @@ export function planInvitations(
             action: 'reject',
             reason: 'workspace-change-requires-disconnect',
             workspace: member.workspace,
-            detail: `already in workspace "${member.workspace}"; Sales Connect assigns a workspace once, so moving to "${wanted}" means disconnecting the user first (Team Access)`,
+            detail: `already in workspace "${member.workspace}"; Sales Connect assigns a workspace once, so moving to "${wanted}" means disconnecting the user first (Settings > Admin Settings > Marketo, Team Access tab)`,
           },
         ];
       }
@@ -84,8 +103,44 @@ export function planInvitations(
         },
       ];
     }
+    const elsewhere = instancesHolding(team.elsewhere ?? [], user.email);
+    if (elsewhere.length) {
+      return [
+        {
+          email: user.email,
+          action: 'reject',
+          reason: 'email-used-on-other-instance',
+          detail: `already holds a Sales Connect account on ${elsewhere.join(', ')}; an e-mail can hold an account on one instance only, so this instance needs a different address`,
+        },
+      ];
+    }
     return [{ email: user.email, action: 'invite', workspace: user.workspace ?? team.defaultWorkspace }];
   });
+}
+
+function instancesHolding(accounts: AccountElsewhere[], email: string): string[] {
+  return [...new Set(accounts.filter((account) => same(account.email, email)).map((a) => a.instanceId))];
+}
+
+/**
+ * Pure: one warning per planned user whose e-mail is already used on another
+ * Sales Connect instance (seed 002), so the plan says why before anything is
+ * sent; the other users are provisioned as planned.
+ */
+export function checkEmailsOnOneInstance(instanceId: string, users: UserPlan[]): PreflightFinding[] {
+  return users.flatMap((user): PreflightFinding[] =>
+    user.action === 'reject' && user.reason === 'email-used-on-other-instance'
+      ? [
+          {
+            rule: 'email-on-one-instance',
+            severity: 'warning',
+            seen: { email: user.email, instance: instanceId },
+            message: `${user.email} ${user.detail}; it is not invited on ${instanceId}.`,
+            fix: `Give this person a different e-mail address for ${instanceId} in salesConnect.users (Sales Connect accounts are one per e-mail across instances), or remove ${user.email} from salesConnect.users.`,
+          },
+        ]
+      : [],
+  );
 }
 
 /**

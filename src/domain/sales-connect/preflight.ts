@@ -4,15 +4,27 @@ export interface SalesforceFacts {
   salesConnect: { instanceUrl: string; isProduction: boolean };
   /** The Salesforce org Marketo is (or will be) synced with. */
   marketo: { instance: string };
+  /** What the config says of the Salesforce subscription; a fact left out is not known. */
+  subscription?: { apiEnabled?: boolean; apexClassesEnabled?: boolean };
   /** Marketo Measure's current Salesforce connection and its daily CRM API limit, when Measure is used. */
-  measure?: { instance: string; isProduction: boolean; dailyApiLimit?: number };
+  measure?: {
+    instance: string;
+    isProduction: boolean;
+    dailyApiLimit?: number;
+    /** Someone checked that the sandbox mirrors production's fields and active APEX triggers. */
+    sandboxMirrorsProduction?: boolean;
+  };
 }
 
 export type PreflightRule =
   | 'same-salesforce-instance'
+  | 'salesforce-api-calls'
+  | 'salesforce-apex-classes'
   | 'measure-one-instance'
   | 'measure-production-is-final'
-  | 'measure-daily-api-limit';
+  | 'measure-daily-api-limit'
+  | 'measure-sandbox-mirror'
+  | 'email-on-one-instance';
 
 export interface PreflightFinding {
   rule: PreflightRule;
@@ -24,6 +36,76 @@ export interface PreflightFinding {
 }
 
 export const MINIMUM_DAILY_CRM_API_LIMIT = 100_000;
+
+/** The objects whose fields and active APEX triggers a Measure test sandbox should share with production (seed 003). */
+export const MEASURE_MIRRORED_OBJECTS = ['Lead', 'Contact', 'Account', 'Opportunity', 'Campaign', 'Case'];
+
+const SUBSCRIPTION_FEATURES = [
+  {
+    rule: 'salesforce-api-calls',
+    field: 'apiEnabled',
+    what: 'API calls',
+    enable:
+      'use a Salesforce edition with API access and give the Sales Connect integration user the "API Enabled" permission',
+  },
+  {
+    rule: 'salesforce-apex-classes',
+    field: 'apexClassesEnabled',
+    what: 'Apex classes',
+    enable: 'use a Salesforce edition that runs Apex classes',
+  },
+] as const;
+
+/** Sales Connect needs a Salesforce subscription with API calls and Apex classes enabled (seed 002). */
+function checkSubscription(facts: SalesforceFacts): PreflightFinding[] {
+  return SUBSCRIPTION_FEATURES.flatMap(({ rule, field, what, enable }): PreflightFinding[] => {
+    const enabled = facts.subscription?.[field];
+    if (enabled === true) return [];
+    const seen = { [`salesforce.${field}`]: enabled === undefined ? '(not set)' : String(enabled) };
+    if (enabled === false)
+      return [
+        {
+          rule,
+          severity: 'violation',
+          seen,
+          message: `Sales Connect needs a Salesforce subscription with ${what} enabled, and salesforce.${field} says it is not.`,
+          fix: `In Salesforce, ${enable}; then set salesforce.${field}: true.`,
+        },
+      ];
+    return [
+      {
+        rule,
+        severity: 'warning',
+        seen,
+        message: `Sales Connect needs a Salesforce subscription with ${what} enabled; the config does not say whether it is (salesforce.${field}).`,
+        fix: `Check it with your Salesforce admin and set salesforce.${field}: true (or false, which stops the run).`,
+      },
+    ];
+  });
+}
+
+/** A Measure test on a sandbox should run against a replica of production (seed 003): a warning, never a blocker. */
+function checkMeasureSandboxMirror(facts: SalesforceFacts): PreflightFinding[] {
+  const measure = facts.measure;
+  if (!measure || measure.isProduction || measure.sandboxMirrorsProduction === true) return [];
+  const objects = MEASURE_MIRRORED_OBJECTS.join(', ');
+  const said = measure.sandboxMirrorsProduction === false ? 'says it does not' : 'does not confirm it';
+  return [
+    {
+      rule: 'measure-sandbox-mirror',
+      severity: 'warning',
+      seen: {
+        measure: `${measure.instance} (sandbox)`,
+        'salesforce.marketoMeasure.sandboxMirrorsProduction':
+          measure.sandboxMirrorsProduction === undefined
+            ? '(not set)'
+            : String(measure.sandboxMirrorsProduction),
+      },
+      message: `Marketo Measure is pointed at sandbox ${measure.instance}; Adobe recommends testing against an exact replica of production's fields on ${objects}, with the APEX triggers active in production on those objects active in the sandbox too, and the config ${said} (salesforce.marketoMeasure.sandboxMirrorsProduction).`,
+      fix: `Compare the fields and active APEX triggers of ${objects} between the sandbox and production and align them, then set salesforce.marketoMeasure.sandboxMirrorsProduction: true.`,
+    },
+  ];
+}
 
 /** Salesforce instances compare by host (or org id), whatever the scheme, case or trailing slash. */
 export function sameSalesforceInstance(a: string, b: string): boolean {
@@ -44,6 +126,7 @@ export function sameSalesforceInstance(a: string, b: string): boolean {
 export function checkSalesforcePreflight(facts: SalesforceFacts): PreflightFinding[] {
   const findings: PreflightFinding[] = [];
   const salesConnect = facts.salesConnect.instanceUrl;
+  findings.push(...checkSubscription(facts));
   if (!sameSalesforceInstance(salesConnect, facts.marketo.instance)) {
     findings.push({
       rule: 'same-salesforce-instance',
@@ -97,6 +180,7 @@ export function checkSalesforcePreflight(facts: SalesforceFacts): PreflightFindi
       });
     }
   }
+  findings.push(...checkMeasureSandboxMirror(facts));
   return findings;
 }
 

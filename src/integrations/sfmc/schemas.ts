@@ -18,8 +18,9 @@
  *   isPrimaryKey, ...}]}`, addressed by the GUID `id`, never the customer key;
  * - REST errors `{message, errorcode, documentation?}`; auth errors
  *   `{error, error_description, error_uri}`.
- * - Some live reports say the list rejects requests without `$search`
- *   (HTTP 400, errorcode 10005); the client can send one (see `search`).
+ * - the list rejects requests without `$search` (HTTP 400 "$search is a
+ *   required parameter", dawidmachon/mcecli docs/dev/endpoint-notes.md), so
+ *   the client always sends one.
  * Unknown extra properties are accepted and dropped, so a richer real answer
  * still parses.
  */

@@ -31,6 +31,18 @@ const REJECTED_CREDENTIALS_HINT =
 
 const SEARCH_REQUIRED_CODE = '10005';
 const DEFAULT_PAGE_SIZE = 50;
+const DATA_EXTENSIONS_PATH = '/data/v1/customobjects';
+
+/*
+ * Tenants answer a list without `$search` with 400, and `$search` matches a
+ * substring of the name, key or description (dawidmachon/mcecli
+ * docs/dev/endpoint-notes.md); no value is known to match everything. So the
+ * full list is the union of searches for terms every name or key contains at
+ * least one of, de-duplicated by id: letters, digits, "_" and "-" (a GUID
+ * key, SFMC's default, always holds a digit or "-"; a blank term counts as
+ * none). Ours: that matching ignores case, as the simulator's does.
+ */
+export const LIST_ALL_SEARCH_TERMS: readonly string[] = [...'abcdefghijklmnopqrstuvwxyz0123456789', '_', '-'];
 
 /** The real authentication base URL for an SFMC tenant's subdomain (the "Base endpoint" prefix). */
 export function sfmcAuthBaseUrl(subdomain: string): string {
@@ -55,9 +67,18 @@ export interface SfmcAccess {
 }
 
 export interface ListDataExtensionsOptions {
-  /** Sent as `$search` (matches name, key or description); some tenants reject a list without one. */
+  /** Sent as `$search` (matches name, key or description); without it every data extension is listed. */
   search?: string;
   pageSize?: number;
+}
+
+/** A 400 that names `$search`: the tenant will not list data extensions without one. */
+export function isSearchRequiredError(error: unknown): boolean {
+  return (
+    error instanceof RemoteApiError &&
+    error.status === 400 &&
+    (error.remoteCode === SEARCH_REQUIRED_CODE || /\$search/i.test(error.remoteMessage ?? ''))
+  );
 }
 
 interface TokenSession {
@@ -97,8 +118,8 @@ function restHint({ status, body }: { status: number; body: RemoteErrorBody }): 
   if (status === 401) {
     return 'SFMC refused a freshly issued access token; check that the API Integration has access to this business unit (account ID)';
   }
-  if (status === 400 && body.code === SEARCH_REQUIRED_CODE) {
-    return 'This SFMC tenant only lists data extensions matching a search term: pass the name to look for as `search`';
+  if (status === 400 && (body.code === SEARCH_REQUIRED_CODE || /\$search/i.test(body.message ?? ''))) {
+    return 'This SFMC tenant only lists data extensions matching a search term; every list request must carry `$search`';
   }
   return undefined;
 }
@@ -149,27 +170,68 @@ export class SfmcClient {
     return access;
   }
 
-  /** Every data extension (matching `search` when given), page by page. */
+  /**
+   * The data extensions matching `search`, or every one when it is absent;
+   * each request carries `$search`, so tenants that require it list too.
+   */
   async *listDataExtensions(
     options: ListDataExtensionsOptions = {},
   ): AsyncGenerator<SfmcDataExtensionSummary> {
-    const requestedPageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
+    const pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
+    if (options.search !== undefined) {
+      yield* this.searchDataExtensions(options.search, pageSize);
+      return;
+    }
+    const seen = new Set<string>();
+    for (const term of LIST_ALL_SEARCH_TERMS) {
+      for await (const item of this.searchDataExtensions(term, pageSize)) {
+        const id = item.id.toLowerCase();
+        if (seen.has(id)) continue;
+        seen.add(id);
+        yield item;
+      }
+    }
+  }
+
+  /**
+   * Whether this tenant refuses to list data extensions without `$search`:
+   * one GET without it (a 400 naming `$search` means yes). Reads only.
+   */
+  async searchRequired(): Promise<boolean> {
+    const spec: RequestSpec = {
+      method: 'GET',
+      path: DATA_EXTENSIONS_PATH,
+      query: { $page: 1, $pageSize: 1 },
+    };
+    try {
+      await (await this.rest()).request(spec, sfmcDataExtensionPageSchema);
+      return false;
+    } catch (error) {
+      if (isSearchRequiredError(error)) return true;
+      throw error;
+    }
+  }
+
+  private async *searchDataExtensions(
+    search: string,
+    pageSize: number,
+  ): AsyncGenerator<SfmcDataExtensionSummary> {
     for (let page = 1; ; page += 1) {
       const spec: RequestSpec = {
         method: 'GET',
-        path: '/data/v1/customobjects',
-        query: { $search: options.search, $page: page, $pageSize: requestedPageSize },
+        path: DATA_EXTENSIONS_PATH,
+        query: { $search: search, $page: page, $pageSize: pageSize },
       };
       const { body } = await (await this.rest()).request(spec, sfmcDataExtensionPageSchema);
       yield* body.items;
-      // The server may cap the page size, so the end is computed from what it answered.
+      // Tenants cap the page size (at 25 live), so the end is computed from what it answered.
       if (body.items.length === 0 || page * body.pageSize >= body.count) return;
     }
   }
 
   /** One data extension by its ObjectID (GUID), with its fields. */
   async getDataExtension(id: string): Promise<SfmcDataExtension> {
-    const spec: RequestSpec = { method: 'GET', path: `/data/v1/customobjects/${encodeURIComponent(id)}` };
+    const spec: RequestSpec = { method: 'GET', path: `${DATA_EXTENSIONS_PATH}/${encodeURIComponent(id)}` };
     return (await (await this.rest()).request(spec, sfmcDataExtensionSchema)).body;
   }
 
@@ -177,7 +239,7 @@ export class SfmcClient {
   async getDataExtensionFields(id: string): Promise<SfmcDataExtensionField[]> {
     const spec: RequestSpec = {
       method: 'GET',
-      path: `/data/v1/customobjects/${encodeURIComponent(id)}/fields`,
+      path: `${DATA_EXTENSIONS_PATH}/${encodeURIComponent(id)}/fields`,
     };
     const { fields } = (await (await this.rest()).request(spec, sfmcDataExtensionFieldsSchema)).body;
     return [...fields].sort((a, b) => (a.ordinal ?? 0) - (b.ordinal ?? 0));

@@ -2,11 +2,11 @@ import type { SimResponse } from '../core/router';
 
 /*
  * SFMC's error bodies. Confirmed: the auth server's invalid_client body and
- * the REST 429 body. Assumed (reported by third-party clients or live
- * write-ups, not the official reference): the REST 401 "Not Authorized" body,
- * the 403 body (a live capture shows only `message`), the 400 "$search is a
- * required parameter" (errorcode 10005), and the 500 body. The errorcode
- * 10000 on other 400/404 answers is an invention of this simulator.
+ * the REST 429 body. From live write-ups, not the official reference: the
+ * REST 401 "Not Authorized" body, the 403 body (only `message`), and the 400
+ * message "$search is a required parameter" (dawidmachon/mcecli
+ * docs/dev/endpoint-notes.md). Ours: that 400's errorcode 10005, the 500
+ * body, and errorcode 10000 on other 400/404 answers.
  */
 
 const ERROR_URI = 'https://developer.salesforce.com/docs';

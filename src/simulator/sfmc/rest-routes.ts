@@ -11,11 +11,12 @@ import {
 } from './state';
 
 /*
- * Assumed (no official source could be read): the default page size of 50,
- * the cap of 200 on `$pageSize`, ordering by name, and the `links` object.
+ * A live tenant pages this list at 25 whatever `$pageSize` asks for
+ * (dawidmachon/mcecli docs/dev/endpoint-notes.md). Assumed: that a smaller
+ * `$pageSize` is honoured, ordering by name, and the `links` object.
  */
-const DEFAULT_PAGE_SIZE = 50;
-const MAX_PAGE_SIZE = 200;
+const MAX_PAGE_SIZE = 25;
+const DEFAULT_PAGE_SIZE = MAX_PAGE_SIZE;
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const CUSTOM_OBJECTS = '/sfmc/:subdomain/rest/data/v1/customobjects';
 

@@ -41,7 +41,10 @@ export interface SfmcTenant {
   accountId: string;
   clients: Record<string, SfmcInstalledPackageClient>;
   dataExtensions: SfmcDataExtensionRecord[];
-  /** Answer a list without `$search` with HTTP 400, as some live tenants reportedly do. */
+  /**
+   * Answer a list without `$search` with HTTP 400, as live tenants do
+   * (dawidmachon/mcecli docs/dev/endpoint-notes.md); on unless a test turns it off.
+   */
   requireSearch: boolean;
 }
 
@@ -134,7 +137,7 @@ function demoTenant(extraDataExtensions: number): SfmcTenant {
     dataExtensions: definitions.map((definition, index) =>
       toRecord(subdomain, definition, new Date(Date.UTC(2024, 2, 1 + index, 9)).toISOString()),
     ),
-    requireSearch: false,
+    requireSearch: true,
   };
 }
 
@@ -150,5 +153,5 @@ export function seedSfmcState(state: SfmcSimulatorState, { profile }: SeedOption
 }
 
 export function emptyTenant(subdomain: string): SfmcTenant {
-  return { subdomain, accountId: '', clients: {}, dataExtensions: [], requireSearch: false };
+  return { subdomain, accountId: '', clients: {}, dataExtensions: [], requireSearch: true };
 }

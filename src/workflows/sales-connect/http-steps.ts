@@ -51,7 +51,12 @@ export function httpSteps(input: SalesConnectProvisioningInput): SalesConnectSte
         : undefined;
     },
 
-    team: () => reads.readSalesConnectTeam({ ...instance, emails: input.users.map((user) => user.email) }),
+    team: () =>
+      reads.readSalesConnectTeam({
+        ...instance,
+        emails: input.users.map((user) => user.email),
+        otherInstanceIds: input.otherInstanceIds ?? [],
+      }),
 
     async connectMarketo() {
       await connect.connectSalesConnectToMarketo(instance);

@@ -8,8 +8,8 @@ export const manualInstructions = {
     `In Marketo, open Admin > Sales Connect and copy the Munchkin ID (${munchkinId}), Client ID and Client Secret. In Sales Connect, open Settings > Admin Settings > Marketo, paste them without added spaces, and click Connect.`,
   invite: (users: InvitationTarget[]) =>
     [
-      "In Sales Connect, open Settings > Team Access, select these users, choose each one's workspace (it cannot be changed later without disconnecting the user), and click Connect:",
+      "In Sales Connect, open Settings > Admin Settings > Marketo and its Team Access tab, select these users, choose each one's workspace (it cannot be changed later without disconnecting the user), and click Connect:",
       ...users.map((user) => `- ${user.email}: ${user.workspace ?? 'default workspace'}`),
-      'Report users Team Access shows as already connected with --already-connected EMAIL, and users Sales Connect refuses with --rejected EMAIL=REASON (e.g. the e-mail is used on another instance).',
+      'Report users the Team Access tab shows as already connected with --already-connected EMAIL, and users Sales Connect refuses with --rejected EMAIL=REASON (e.g. the e-mail is used on another instance).',
     ].join('\n'),
 };

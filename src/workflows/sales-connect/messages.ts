@@ -20,6 +20,8 @@ export interface SalesConnectProvisioningInput {
   provisioningDelay: string;
   batchSize: number;
   users: RequestedUser[];
+  /** The org's other Sales Connect instances, read before inviting: an e-mail holds an account on one only. */
+  otherInstanceIds?: string[];
   /** The Munchkin ID Sales Connect must be connected with (not a secret). */
   munchkinId: string;
   /** What the config says about Marketo's and Measure's Salesforce instances. */
@@ -58,7 +60,7 @@ export interface StepConfirmation {
   isProduction?: boolean;
   /** For `marketo-connected`: the Munchkin ID Sales Connect shows under Admin Settings > Marketo. */
   munchkinId?: string;
-  /** For `invitations-N`: users Team Access showed as already connected (not invited again). */
+  /** For `invitations-N`: users the Team Access tab showed as already connected (not invited again). */
   alreadyConnected?: string[];
   /** For `invitations-N`: users Sales Connect refused, with what it said (e.g. e-mail used on another instance). */
   rejected?: Array<{ email: string; reason: string }>;

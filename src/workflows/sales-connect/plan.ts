@@ -1,4 +1,9 @@
-import { planInvitations, type KnownMember, type UserPlan } from '../../domain/sales-connect/invitations';
+import {
+  checkEmailsOnOneInstance,
+  planInvitations,
+  type SalesConnectTeamFacts,
+  type UserPlan,
+} from '../../domain/sales-connect/invitations';
 import {
   checkSalesforcePreflight,
   describeFinding,
@@ -8,11 +13,7 @@ import { describeFailure } from '../shared/failures';
 import { manualInstructions } from './instructions';
 import type { SalesConnectProvisioningInput } from './messages';
 
-export interface SalesConnectTeam {
-  members: KnownMember[];
-  workspaces: string[];
-  defaultWorkspace: string;
-}
+export type SalesConnectTeam = SalesConnectTeamFacts;
 
 /** What the plan reads of Sales Connect; each gateway answers it its own way. */
 export interface ProvisioningReads {
@@ -21,7 +22,11 @@ export interface ProvisioningReads {
   salesforce(): Promise<{ instanceUrl: string; isProduction: boolean } | undefined>;
   /** The Marketo connection Sales Connect already has, if any. */
   marketoConnection(): Promise<{ munchkinId: string; connectedAt: string } | undefined>;
-  /** What Sales Connect knows of the run's users, or undefined where it cannot be read (a person invites). */
+  /**
+   * What Sales Connect knows of the run's users on this instance and the
+   * accounts they hold on the other instances named in the config, or
+   * undefined where it cannot be read (a person invites).
+   */
   team(): Promise<SalesConnectTeam | undefined>;
 }
 
@@ -64,9 +69,11 @@ export async function planProvisioning(
     blockers.push(
       `Sales Connect instance ${input.instanceId} is connected to Marketo ${marketo.munchkinId}, not ${input.munchkinId}; disconnect it in Settings > Admin Settings > Marketo first, or check marketo.munchkinId.`,
     );
+  const users = planInvitations(input.users, await reads.team());
+  findings.push(...checkEmailsOnOneInstance(input.instanceId, users));
   return {
     findings,
-    users: planInvitations(input.users, await reads.team()),
+    users,
     blockers,
     ...(marketo ? { marketoConnected: marketo } : {}),
   };

@@ -127,6 +127,7 @@ describe('checkSalesforcePreflight', () => {
   const facts = (overrides: Partial<SalesforceFacts>): SalesforceFacts => ({
     salesConnect: { instanceUrl: PROD, isProduction: true },
     marketo: { instance: PROD },
+    subscription: { apiEnabled: true, apexClassesEnabled: true },
     ...overrides,
   });
 
@@ -158,7 +159,11 @@ describe('checkSalesforcePreflight', () => {
   });
 
   it('warns while Measure is tested on a sandbox, and says what to do when testing is done', () => {
-    expect(checkSalesforcePreflight(facts({ measure: { instance: SANDBOX, isProduction: false } }))).toEqual([
+    expect(
+      checkSalesforcePreflight(
+        facts({ measure: { instance: SANDBOX, isProduction: false, sandboxMirrorsProduction: true } }),
+      ),
+    ).toEqual([
       {
         rule: 'measure-one-instance',
         severity: 'warning',

@@ -24,6 +24,7 @@ const facts = (overrides: Partial<SalesforceFacts> = {}): SalesforceFacts => ({
   salesConnect: { instanceUrl: PROD, isProduction: true },
   marketo: { instance: PROD },
   measure: { instance: PROD, isProduction: true, dailyApiLimit: 100_000 },
+  subscription: { apiEnabled: true, apexClassesEnabled: true },
   ...overrides,
 });
 
@@ -66,7 +67,14 @@ describe('Salesforce-instance preflight', () => {
 
   it('allows testing Measure on a sandbox first, as a warning', () => {
     const findings = checkSalesforcePreflight(
-      facts({ measure: { instance: SANDBOX, isProduction: false, dailyApiLimit: 150_000 } }),
+      facts({
+        measure: {
+          instance: SANDBOX,
+          isProduction: false,
+          dailyApiLimit: 150_000,
+          sandboxMirrorsProduction: true,
+        },
+      }),
     );
     expect(findings).toEqual([
       expect.objectContaining({
@@ -134,7 +142,7 @@ describe('planInvitations', () => {
         reason: 'workspace-change-requires-disconnect',
         workspace: 'EMEA',
         detail:
-          'already in workspace "EMEA"; Sales Connect assigns a workspace once, so moving to "Default" means disconnecting the user first (Team Access)',
+          'already in workspace "EMEA"; Sales Connect assigns a workspace once, so moving to "Default" means disconnecting the user first (Settings > Admin Settings > Marketo, Team Access tab)',
       },
       { email: 'ivy@x.example', action: 'skip', reason: 'already-invited', workspace: 'EMEA' },
       {
