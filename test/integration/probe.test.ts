@@ -72,6 +72,14 @@ describe('cutover probe', () => {
       'ea1c2a08-b722-11eb-8529-0242ac130003 (documented)',
     );
     expect(findings.find((finding) => finding.check.startsWith('spec sfmcV2'))?.detail).toMatch(/\(label\)$/);
+    expect(findings.find((finding) => finding.check === 'SFMC data extensions: $search')).toMatchObject({
+      result: 'ok',
+      detail: 'required by this tenant; discovery lists data extensions through searches',
+    });
+    // The test config leaves the Salesforce subscription facts out: the seed rules say so, without blocking.
+    expect(
+      findings.filter((finding) => finding.check.startsWith('Sales Connect preflight:')).map((f) => f.result),
+    ).toEqual(expect.arrayContaining(['warning']));
     expect(writes()).toEqual([]);
   });
 

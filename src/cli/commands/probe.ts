@@ -1,8 +1,7 @@
 import { z } from 'zod';
-import { createProbeActivities } from '../../activities/probe';
 import { loadConfigFile } from '../../config/load';
 import { isBlocked, type ProbeFinding } from '../../domain/probe';
-import { planningClients } from '../../runs/clients';
+import { probeRun } from '../../runs/probe';
 import { configFlag, configPathFrom, parseCommandArgs } from '../args';
 import { EXIT } from '../errors';
 import { formatTable } from '../table';
@@ -33,10 +32,7 @@ export async function probeCommand(argv: string[]): Promise<number> {
     z.object({ config: z.string().optional(), json: z.boolean().optional() }),
   );
   const config = loadConfigFile(configPathFrom(args.config));
-  const findings = await createProbeActivities({
-    clients: planningClients(config),
-    config,
-  }).probeOrganisation();
+  const findings = await probeRun.execute(config);
   if (args.json) console.log(JSON.stringify({ findings, blocked: isBlocked(findings) }, null, 2));
   else {
     console.log(formatFindings(findings));
