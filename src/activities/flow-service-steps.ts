@@ -12,6 +12,7 @@ import {
 } from './flow-service-lookup';
 import { mapBounded } from './bounded';
 import { checkpoint, heartbeat } from './heartbeat';
+import { RemoteApiError } from '../integrations/http/errors';
 import type { RemoteClients } from './remote-clients';
 import { withRemoteFailures } from './remote-failure';
 
@@ -52,6 +53,20 @@ async function resumableInPhases<T, R>(phases: T[][], each: (item: T) => Promise
     offset += items.length;
   }
   return results;
+}
+
+/**
+ * Runs a delete that Adobe may refuse because the object is still in use
+ * (400 1418/1447, which the client reports as `conflict`); such an object is
+ * kept, anything else fails as usual.
+ */
+async function deleteUnlessInUse(remove: () => Promise<unknown>): Promise<boolean> {
+  try {
+    return (await remove()) !== false;
+  } catch (error) {
+    if (error instanceof RemoteApiError && error.kind === 'conflict') return false;
+    throw error;
+  }
 }
 
 export type V2Check = { ok: true } | { ok: false; reason: string };
@@ -175,8 +190,11 @@ export function createFlowServiceActivities({ clients }: { clients: RemoteClient
                 )
               ).length > 0;
         if (used) return { id: connection.id, deleted: false };
-        await flowService[connection.collection].delete(connection.id);
-        return { id: connection.id, deleted: true };
+        // Lists lag behind writes, so a user they did not show yet can still make Adobe refuse.
+        const deleted = await deleteUnlessInUse(() =>
+          flowService[connection.collection].delete(connection.id),
+        );
+        return { id: connection.id, deleted };
       });
       return {
         deleted: outcomes.filter((outcome) => outcome.deleted).map((outcome) => outcome.id),
@@ -208,7 +226,10 @@ export function createFlowServiceActivities({ clients }: { clients: RemoteClient
             )),
           ];
           if (users.length) continue;
-          if ((await flowService.connections.delete(twin.id)) === 'deleted') removed.push(twin.id);
+          if (
+            await deleteUnlessInUse(async () => (await flowService.connections.delete(twin.id)) === 'deleted')
+          )
+            removed.push(twin.id);
         }
       }
       return removed;

@@ -1,6 +1,7 @@
 import { ApplicationFailure, type Duration } from '@temporalio/common';
 import { msToNumber } from '@temporalio/common/lib/time';
 import { SecretResolutionError, processRedactor } from '../config/secrets';
+import { namedPermission } from '../integrations/adobe-platform/errors';
 import { RemoteApiError } from '../integrations/http/errors';
 import { activityInfo } from './heartbeat';
 import { wrapEach, type AsyncFunction } from './wrap-each';
@@ -43,6 +44,11 @@ export function toActivityFailure(error: unknown): unknown {
           kind: error.kind,
           status: error.status,
           remoteCode: error.remoteCode,
+          // A refusal naming its permission (Flow Service 2118/2121) lets an operator grant exactly that.
+          permission:
+            error.kind === 'forbidden'
+              ? namedPermission(error.remoteCode, error.remoteMessage)?.permission
+              : undefined,
         },
       ],
     });

@@ -2,6 +2,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { ApplicationFailure } from '@temporalio/common';
+import { createFlowServiceActivities } from '../../src/activities/flow-service-steps';
+import type { RemoteClients } from '../../src/activities/remote-clients';
 import { RemoteApiError } from '../../src/integrations/http/errors';
 import { AdobeImsTokenProvider } from '../../src/integrations/adobe-ims/ims-client';
 import { CONNECTION_SPECS, FLOW_SPECS } from '../../src/integrations/flow-service/catalog';
@@ -19,6 +22,7 @@ interface RecordedResponse {
   path: string;
   status: number;
   body: unknown;
+  requestHeaders: Record<string, string>;
 }
 
 const recorded: RecordedResponse[] = [];
@@ -33,8 +37,40 @@ const recordingFetch: typeof fetch = async (input, init) => {
     path: `${url.pathname.replace(/^\/platform/, '')}${url.search}`,
     status: response.status,
     body: text ? (JSON.parse(text) as unknown) : undefined,
+    requestHeaders: Object.fromEntries(new Headers(init?.headers).entries()),
   });
   return response;
+};
+
+const platformPath = (path: string) => `${simulator().baseUrl}/platform/data/foundation/flowservice${path}`;
+
+async function platformHeaders(): Promise<Record<string, string>> {
+  return {
+    authorization: `Bearer ${await clients().tokens.token()}`,
+    'x-api-key': DEMO_IMS_CLIENT_ID,
+    'x-gw-ims-org-id': DEMO_ORG_ID,
+    'x-sandbox-name': 'prod',
+  };
+}
+
+function jwtPayload(token: string): Record<string, unknown> {
+  const parts = token.split('.');
+  expect(parts).toHaveLength(3);
+  for (const part of parts) expect(part).toMatch(/^[A-Za-z0-9_-]+$/);
+  return JSON.parse(Buffer.from(parts[1]!, 'base64url').toString('utf8')) as Record<string, unknown>;
+}
+
+const imsToken = (version: 'v2' | 'v3', init: { query?: string; body?: RequestInit['body'] }) =>
+  fetch(`${simulator().baseUrl}/ims/ims/token/${version}${init.query ? `?${init.query}` : ''}`, {
+    method: 'POST',
+    body: init.body,
+  });
+
+const credentials = {
+  grant_type: 'client_credentials',
+  client_id: DEMO_IMS_CLIENT_ID,
+  client_secret: 'any-secret',
+  scope: 'openid,AdobeID',
 };
 
 const simulator = useSimulator();
@@ -57,6 +93,50 @@ describe('Adobe IMS', () => {
     const first = await tokens.token();
     expect(first).toMatch(/^eyJ/);
     expect(await tokens.token()).toBe(first);
+  });
+
+  it('issues JWT-shaped v3 tokens: created_at and expires_in claims as strings of milliseconds', async () => {
+    const response = await imsToken('v3', { body: new URLSearchParams(credentials) });
+    const body = (await response.json()) as { access_token: string; token_type: string; expires_in: number };
+    expect(response.status).toBe(200);
+    expect(body).toMatchObject({ token_type: 'bearer', expires_in: 86_399 });
+    const claims = jwtPayload(body.access_token);
+    expect(claims).toMatchObject({
+      type: 'access_token',
+      client_id: DEMO_IMS_CLIENT_ID,
+      scope: 'openid,AdobeID',
+      expires_in: '86399000',
+    });
+    expect(claims.created_at).toMatch(/^\d{13}$/);
+    expect(Math.abs(Number(claims.created_at) - simulator().clock.now())).toBeLessThan(60_000);
+    // The client takes the lifetime from the answer, and the simulator accepts the token it issued.
+    const { tokens, flowService } = clients();
+    jwtPayload(await tokens.token());
+    expect(await flowService.getFlowSpec(FLOW_SPECS.crmToAep.id)).toBeDefined();
+  });
+
+  it('serves /ims/token/v2 with credentials as a query string, a form or a multipart body', async () => {
+    const multipart = new FormData();
+    for (const [name, value] of Object.entries(credentials)) multipart.append(name, value);
+    const answers = [
+      await imsToken('v2', { body: multipart }),
+      await imsToken('v2', { query: new URLSearchParams(credentials).toString() }),
+      await imsToken('v2', { body: new URLSearchParams(credentials) }),
+    ];
+    for (const answer of answers) {
+      expect(answer.status).toBe(200);
+      const { access_token: token } = (await answer.json()) as { access_token: string };
+      expect(jwtPayload(token)).toMatchObject({ type: 'access_token', client_id: DEMO_IMS_CLIENT_ID });
+      const listed = await fetch(platformPath('/flowSpecs'), {
+        headers: { ...(await platformHeaders()), authorization: `Bearer ${token}` },
+      });
+      expect(listed.status).toBe(200);
+    }
+    const wrong = new FormData();
+    wrong.append('grant_type', 'client_credentials');
+    wrong.append('client_id', 'no-such-client');
+    wrong.append('client_secret', 'x');
+    expect((await imsToken('v2', { body: wrong })).status).toBe(400);
   });
 
   it('rejects a wrong secret without retrying and without echoing it', async () => {
@@ -272,6 +352,13 @@ describe('Flow Service contract', () => {
       },
     });
     expect(((await listed.json()) as { data: unknown[] }).data.length).toBeGreaterThan(0);
+    const firstPage = await fetch(
+      `${simulator().baseUrl}/platform/data/foundation/conversion/mappingSets?limit=1&start=0`,
+      { headers: await platformHeaders() },
+    );
+    expect(((await firstPage.json()) as { _links: unknown })._links).toEqual({
+      next: { href: '/mappingSets?start=1&limit=1' },
+    });
     // `name` filters the list (documented); DELETE is our assumption, switchable off in the simulator.
     const named = await dataPrep.createMappingSet({
       name: 'cutover:test:named',
@@ -322,7 +409,25 @@ describe('Flow Service contract', () => {
     const stale = await expectRemoteError(
       flowService.flows.update(flow.id, '"stale"', [{ op: 'replace', path: '/name', value: 'x' }]),
     );
-    expect(stale).toMatchObject({ kind: 'precondition-failed', status: 412, retryable: false });
+    expect(stale).toMatchObject({
+      kind: 'precondition-failed',
+      status: 412,
+      retryable: false,
+      remoteCode: 'FLOW-1404-412',
+    });
+    expect(stale.message).toContain('Version not matching');
+    const withoutIfMatch = await fetch(platformPath(`/flows/${flow.id}`), {
+      method: 'PATCH',
+      headers: { ...(await platformHeaders()), 'content-type': 'application/json' },
+      body: JSON.stringify([{ op: 'replace', path: '/name', value: 'x' }]),
+    });
+    expect(withoutIfMatch.status).toBe(400);
+    expect(await withoutIfMatch.json()).toMatchObject({
+      type: 'https://ns.adobe.com/aep/errors/FLOW-1403-400',
+      title: 'Header is missing',
+      status: 400,
+      report: { 'detailed-message': expect.stringContaining("'If-Match'") as unknown },
+    });
     await flowService.flows.update(flow.id, stored.etag!, [
       { op: 'replace', path: '/scheduleParams/frequency', value: 'day' },
     ]);
@@ -332,7 +437,15 @@ describe('Flow Service contract', () => {
     await flowService.enableFlow(flow.id);
 
     const inUse = await expectRemoteError(flowService.sourceConnections.delete(source.id));
-    expect(inUse).toMatchObject({ kind: 'conflict', status: 409 });
+    expect(inUse).toMatchObject({
+      kind: 'conflict',
+      status: 400,
+      remoteCode: 'FLOW-1447-400',
+      retryable: false,
+    });
+    expect(inUse.message).toContain('Found active flows');
+    const baseInUse = await expectRemoteError(flowService.connections.delete(base.id));
+    expect(baseInUse).toMatchObject({ kind: 'conflict', status: 400, remoteCode: 'FLOW-1418-400' });
     expect(await flowService.flows.delete(flow.id)).toBe('deleted');
     expect(await flowService.flows.delete(flow.id)).toBe('absent');
     expect(await flowService.flows.get(flow.id)).toBeUndefined();
@@ -383,9 +496,33 @@ describe('Flow Service contract', () => {
     expect(scheduled.length).toBeGreaterThanOrEqual(6);
   });
 
+  it('answers every list with _links: next.href while more pages follow, {} on the last', () => {
+    const lists = recorded.filter(
+      (response) =>
+        response.method === 'GET' &&
+        response.status === 200 &&
+        (/\/flowservice\/[A-Za-z]+(\?|$)/.test(response.path) ||
+          /\/conversion\/mappingSets(\?|$)/.test(response.path)) &&
+        !/count=true/.test(response.path),
+    );
+    expect(lists.length).toBeGreaterThan(10);
+    for (const { path, body } of lists) {
+      const links = (body as { _links?: { next?: { href?: unknown } } })._links;
+      expect(links, path).toBeTypeOf('object');
+      if (links?.next !== undefined) expect(links.next.href, path).toMatch(/continuationToken=|start=/);
+    }
+    expect(lists.some(({ body }) => JSON.stringify((body as { _links: unknown })._links) === '{}')).toBe(
+      true,
+    );
+    expect(lists.some(({ body }) => (body as { _links: { next?: unknown } })._links.next !== undefined)).toBe(
+      true,
+    );
+  });
+
   it('answers every success with the shape Adobe’s OpenAPI specs declare', () => {
     const flowSpec = OpenApiResponseValidator.load('flow-service.yaml');
     const dataPrepSpec = OpenApiResponseValidator.load('data-prep.yaml');
+    const destinationsSpec = OpenApiResponseValidator.load('destinations.yaml');
     // Adobe's specs declare no error bodies, so only successes are checked. The explore of one table answers
     // `{format, schema}` in Adobe's tutorials while the spec declares an array; the simulator follows the tutorials.
     // Deleting a mapping set is our assumption (docs/simulator.md): the spec has no operation to check it against.
@@ -400,9 +537,127 @@ describe('Flow Service contract', () => {
     const problems = successes.flatMap((response) => {
       const validator = response.path.startsWith('/data/foundation/conversion') ? dataPrepSpec : flowSpec;
       const relative = response.path.replace(/^\/data\/foundation\/(flowservice|conversion)/, '');
-      return validator.validate(response.method, relative, response.status, response.body).errors;
+      return [
+        ...validator.validate(response.method, relative, response.status, response.body).errors,
+        ...validator.validateRequestHeaders(response.method, relative, response.requestHeaders).errors,
+      ];
     });
     expect([...new Set(problems)]).toEqual([]);
+
+    // Destination dataflows are validated once more, as destinations.yaml's streaming branch (every destination
+    // cutover writes is a streaming one). That spec declares inheritedAttributes' connections as objects where its
+    // own examples and flow-service.yaml have arrays, so those two lines are the spec's contradiction, not ours.
+    const contradiction = /\/inheritedAttributes\/(source|target)Connections must be object$/;
+    const destinationFlows = successes.flatMap((response) => {
+      const relative = response.path.replace(/^\/data\/foundation\/flowservice/, '');
+      if (response.method !== 'GET' || !/^\/flows(\/[^/?]+)?(\?|$)/.test(relative)) return [];
+      const items = (response.body as { items?: Array<{ flowSpec?: { id?: string } }> }).items ?? [];
+      return items
+        .filter((item) => item.flowSpec?.id === FLOW_SPECS.profileToDestination.id)
+        .map((item) => ({ relative, item, requestHeaders: response.requestHeaders }));
+    });
+    expect(destinationFlows.length).toBeGreaterThan(0);
+    const destinationProblems = destinationFlows.flatMap(({ relative, item, requestHeaders }) => [
+      ...destinationsSpec
+        .validate('GET', relative, 200, { items: [item] }, { oneOfBranch: 'Streaming_Flow' })
+        .errors.filter((error) => !contradiction.test(error)),
+      ...destinationsSpec.validateRequestHeaders('GET', relative, requestHeaders).errors,
+    ]);
+    expect([...new Set(destinationProblems)]).toEqual([]);
+  });
+
+  it('names the permission a 403 names (2118, 2121), and says what a bare 2120 call needed', async () => {
+    const { flowService } = clients();
+    const [destination] = await collect(
+      flowService.flows.list([where('flowSpec.id', '==', FLOW_SPECS.profileToDestination.id)]),
+    );
+    const deny = (answer: 'generic' | 'missing' | 'denied') =>
+      adminPut(simulator(), '/__admin/flow-service/permissions', {
+        orgId: DEMO_ORG_ID,
+        denied: ['Manage Destinations'],
+        answer,
+      });
+    const createTarget = () =>
+      flowService.targetConnections.create({
+        name: 'refused destination target',
+        connectionSpec: { id: CONNECTION_SPECS.marketoV2.id, version: '1.0' },
+        params: {},
+      });
+    try {
+      await deny('missing');
+      const missing = await expectRemoteError(createTarget());
+      expect(missing).toMatchObject({ kind: 'forbidden', retryable: false, remoteCode: 'FLOW-2118-403' });
+      expect(missing.message).toContain('The permission write is missing');
+      expect(missing.message).toContain('lacks the permission "write"');
+      expect(missing.message).toContain('Adobe Admin Console');
+      const activities = createFlowServiceActivities({
+        clients: { flowService: () => flowService } as unknown as RemoteClients,
+      });
+      const refused = (await activities
+        .setFlowEnabled({
+          sandbox: 'prod',
+          flowId: destination!.id,
+          enabled: destination!.state !== 'enabled',
+        })
+        .then(
+          () => undefined,
+          (error: unknown) => error,
+        )) as ApplicationFailure;
+      expect(refused).toBeInstanceOf(ApplicationFailure);
+      expect(refused).toMatchObject({ nonRetryable: true });
+      expect(refused.details?.[0]).toMatchObject({ remoteCode: 'FLOW-2118-403', permission: 'manage' });
+
+      await deny('denied');
+      const denied = await expectRemoteError(
+        flowService.flows.update(destination!.id, destination!.etag!, [
+          { op: 'replace', path: '/name', value: 'renamed while refused' },
+        ]),
+      );
+      expect(denied).toMatchObject({ kind: 'forbidden', retryable: false, remoteCode: 'FLOW-2121-403' });
+      expect(denied.message).toContain(`lacks the permission "manage" on flows/${destination!.id}`);
+
+      await deny('generic');
+      const generic = await expectRemoteError(createTarget());
+      expect(generic).toMatchObject({ kind: 'forbidden', retryable: false, remoteCode: 'FLOW-2120-403' });
+      expect(generic.message).toContain('POST /targetConnections needs Manage Sources');
+      expect(generic.message).toContain('Manage Destinations');
+    } finally {
+      await adminPut(simulator(), '/__admin/flow-service/permissions', { orgId: DEMO_ORG_ID, denied: [] });
+    }
+  });
+
+  it('keeps a connection Adobe refuses to delete as still in use (400 1447), even when lists lag', async () => {
+    const { flowService } = clients();
+    const activities = createFlowServiceActivities({
+      clients: { flowService: () => flowService } as unknown as RemoteClients,
+    });
+    const [flow] = await collect(flowService.flows.list([where('name', '==', 'SFMC Subscriber to AEP')]));
+    const existing = (await flowService.sourceConnections.get(flow!.sourceConnectionIds[0]!))!;
+    const { id: sourceId } = await flowService.sourceConnections.create({
+      name: 'used by a flow the lists do not show yet',
+      baseConnectionId: existing.baseConnectionId,
+      connectionSpec: { id: existing.connectionSpec.id, version: '1.0' },
+      data: { format: 'tabular' },
+      params: existing.params,
+    });
+    // The flow below is new, so the lagging list does not show it, and only Adobe's refusal tells.
+    simulator().faults.configure({ listVisibilityDelayMs: 60_000 });
+    const user = await flowService.flows.create({
+      name: 'lagging user',
+      flowSpec: flow!.flowSpec as { id: string; version: string },
+      sourceConnectionIds: [sourceId],
+      targetConnectionIds: flow!.targetConnectionIds,
+      transformations: flow!.transformations,
+    });
+    const kept = await activities.deleteConnectionsIfUnused({
+      sandbox: 'prod',
+      sourceOrTargetConnections: [{ collection: 'sourceConnections', id: sourceId }],
+      baseConnectionIds: [],
+    });
+    expect(kept).toEqual({ deleted: [], kept: [sourceId] });
+    expect(await flowService.sourceConnections.get(sourceId)).toBeDefined();
+    expect(await flowService.flows.delete(user.id)).toBe('deleted');
+    expect(await flowService.sourceConnections.delete(sourceId)).toBe('deleted');
   });
 
   it('exercised every IMS, Flow Service and Data Prep route', () => {

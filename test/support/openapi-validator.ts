@@ -9,6 +9,16 @@ import { projectRoot } from '../../src/project-root';
 
 export type OpenApiSpecFile = 'flow-service.yaml' | 'data-prep.yaml' | 'destinations.yaml';
 
+export interface ValidateOptions {
+  contentType?: string;
+  /**
+   * Where the response schema is a `oneOf`, the name of the branch the body
+   * belongs to (e.g. `Streaming_Flow`): `oneOf` alone fails a body that fits
+   * two branches and cannot say which one a body was meant to fit.
+   */
+  oneOfBranch?: string;
+}
+
 export interface OpenApiValidationResult {
   /** The matched operation as `METHOD /template`, or the request itself when nothing matched. */
   operation: string;
@@ -349,14 +359,45 @@ export class OpenApiResponseValidator {
     requestPath: string,
     status: number,
     body: unknown,
-    contentType?: string,
+    options: string | ValidateOptions = {},
+  ): OpenApiValidationResult {
+    const { contentType, oneOfBranch } = typeof options === 'string' ? { contentType: options } : options;
+    const verb = method.toUpperCase();
+    const lookup = this.findOperation(verb, requestPath);
+    if ('error' in lookup)
+      return { operation: `${verb} ${withoutQuery(requestPath)}`, errors: [lookup.error] };
+    const { operation } = lookup;
+    return {
+      operation: operation.label,
+      errors: this.checkResponse(operation, status, body, contentType, oneOfBranch),
+    };
+  }
+
+  /**
+   * The header parameters the spec marks required (path- and operation-level,
+   * `$ref`s to shared parameters followed) that the request lacks; names
+   * compare case-insensitively, as HTTP's do.
+   */
+  validateRequestHeaders(
+    method: string,
+    requestPath: string,
+    headers: Record<string, string>,
   ): OpenApiValidationResult {
     const verb = method.toUpperCase();
     const lookup = this.findOperation(verb, requestPath);
     if ('error' in lookup)
       return { operation: `${verb} ${withoutQuery(requestPath)}`, errors: [lookup.error] };
     const { operation } = lookup;
-    return { operation: operation.label, errors: this.checkResponse(operation, status, body, contentType) };
+    const sent = new Set(
+      Object.entries(headers)
+        .filter(([, value]) => value !== '')
+        .map(([name]) => name.toLowerCase()),
+    );
+    const missing = this.requiredHeadersOf(operation).filter((name) => !sent.has(name.toLowerCase()));
+    return {
+      operation: operation.label,
+      errors: missing.map((name) => `${operation.label}: the request lacks the required header ${name}`),
+    };
   }
 
   assertValid(
@@ -364,9 +405,9 @@ export class OpenApiResponseValidator {
     requestPath: string,
     status: number,
     body: unknown,
-    contentType?: string,
+    options: string | ValidateOptions = {},
   ): void {
-    const { operation, errors } = this.validate(method, requestPath, status, body, contentType);
+    const { operation, errors } = this.validate(method, requestPath, status, body, options);
     if (errors.length === 0) return;
     throw new Error(
       `${operation} ${status} response does not match ${this.specFile}:\n  ${errors.join('\n  ')}`,
@@ -409,7 +450,35 @@ export class OpenApiResponseValidator {
     return { response: isObject(response) ? response : {}, pointer };
   }
 
-  private checkResponse(operation: Operation, status: number, body: unknown, contentType?: string): string[] {
+  private requiredHeadersOf(operation: Operation): string[] {
+    const pathItem = resolveLocalPointer(this.document, `#${toUriFragment(operation.pointer.slice(0, 2))}`);
+    const own = resolveLocalPointer(this.document, `#${toUriFragment(operation.pointer)}`);
+    const listed = [pathItem, own].flatMap((node) =>
+      isObject(node) && Array.isArray(node.parameters) ? (node.parameters as unknown[]) : [],
+    );
+    const resolved = listed.map((parameter) =>
+      isObject(parameter) && typeof parameter.$ref === 'string'
+        ? resolveLocalPointer(this.document, parameter.$ref)
+        : parameter,
+    );
+    const names = resolved.flatMap((parameter) =>
+      isObject(parameter) &&
+      parameter.in === 'header' &&
+      parameter.required === true &&
+      typeof parameter.name === 'string'
+        ? [parameter.name]
+        : [],
+    );
+    return [...new Set(names)];
+  }
+
+  private checkResponse(
+    operation: Operation,
+    status: number,
+    body: unknown,
+    contentType?: string,
+    oneOfBranch?: string,
+  ): string[] {
     const where = `${operation.label} ${status}`;
     const selected = this.selectResponse(operation, status);
     if (selected === undefined) {
@@ -430,7 +499,24 @@ export class OpenApiResponseValidator {
     if (!isObject(media) || !isObject(media.schema)) return [];
     if (body === undefined || body === '')
       return [`${where}: the spec declares a ${mediaType} body, but there is none`];
-    const validateBody = this.compiled([...selected.pointer, 'content', mediaType, 'schema'], where);
+    const schemaPointer = [...selected.pointer, 'content', mediaType, 'schema'];
+    if (oneOfBranch !== undefined) {
+      const branches = Array.isArray(media.schema.oneOf) ? (media.schema.oneOf as unknown[]) : [];
+      const refs = branches.map((branch) =>
+        isObject(branch) && typeof branch.$ref === 'string' ? branch.$ref : '',
+      );
+      const index = refs.findIndex((ref) => ref.split('/').pop() === oneOfBranch);
+      if (index < 0) {
+        const named = refs.map((ref) => ref.split('/').pop()).filter(Boolean);
+        return [
+          named.length
+            ? `${where}: the response schema has no oneOf branch ${oneOfBranch}; it lists ${named.join(', ')}`
+            : `${where}: the response schema is not a oneOf, so there is no branch ${oneOfBranch} to pick`,
+        ];
+      }
+      schemaPointer.push('oneOf', String(index));
+    }
+    const validateBody = this.compiled(schemaPointer, where);
     if (validateBody(body)) return [];
     return (validateBody.errors ?? []).map((error) => `${where}: ${formatAjvError(error)}`);
   }

@@ -244,6 +244,93 @@ describe('OpenApiResponseValidator', () => {
     });
   });
 
+  describe('oneOf branches (destinations.yaml)', () => {
+    const destinations = OpenApiResponseValidator.load('destinations.yaml');
+    const streamingFlow = () => {
+      const { runs: _runs, lastOperation: _lastOperation, ...flow } = flowListBody().items[0]!;
+      return { items: [{ ...flow, description: 'Marketo audiences' }] };
+    };
+
+    // destinations.yaml declares inheritedAttributes.sourceConnections/targetConnections as objects while its own
+    // examples, flow-service.yaml and the live API carry arrays; the validator reports the contradiction faithfully.
+    const SPEC_CONTRADICTIONS = [
+      'GET /flows/{id} 200: /items/0/inheritedAttributes/sourceConnections must be object',
+      'GET /flows/{id} 200: /items/0/inheritedAttributes/targetConnections must be object',
+    ];
+
+    it('validates a destination flow against the branch it names', () => {
+      expect(
+        destinations.validate('GET', `/flows/${FLOW_ID}`, 200, streamingFlow(), {
+          oneOfBranch: 'Streaming_Flow',
+        }).errors,
+      ).toEqual(SPEC_CONTRADICTIONS);
+    });
+
+    it('reports what the named branch requires, which the bare oneOf would not say', () => {
+      const { description: _description, ...withoutDescription } = streamingFlow().items[0]!;
+      const body = { items: [withoutDescription] };
+      expect(
+        destinations.validate('GET', `/flows/${FLOW_ID}`, 200, body, { oneOfBranch: 'Streaming_Flow' })
+          .errors,
+      ).toEqual([
+        "GET /flows/{id} 200: /items/0 must have required property 'description'",
+        ...SPEC_CONTRADICTIONS,
+      ]);
+      expect(destinations.validate('GET', `/flows/${FLOW_ID}`, 200, body).errors).toContain(
+        'GET /flows/{id} 200: (root) must match exactly one schema in oneOf',
+      );
+    });
+
+    it('names the branches when asked for one that is not there', () => {
+      expect(
+        destinations.validate('GET', `/flows/${FLOW_ID}`, 200, streamingFlow(), { oneOfBranch: 'Other_Flow' })
+          .errors,
+      ).toEqual([
+        'GET /flows/{id} 200: the response schema has no oneOf branch Other_Flow; it lists Batch_Flow, Streaming_Flow',
+      ]);
+      expect(
+        flowService.validate('GET', `/flows/${FLOW_ID}`, 200, flowListBody(), {
+          oneOfBranch: 'Streaming_Flow',
+        }).errors,
+      ).toEqual([
+        'GET /flows/{FLOW_ID} 200: the response schema is not a oneOf, so there is no branch Streaming_Flow to pick',
+      ]);
+    });
+  });
+
+  describe('request headers', () => {
+    const platformHeaders = {
+      Authorization: 'Bearer x',
+      'x-api-key': 'key',
+      'x-gw-ims-org-id': 'ORG@AdobeOrg',
+    };
+
+    it('accepts a request carrying every required header, whatever their case', () => {
+      const lower = Object.fromEntries(
+        Object.entries(platformHeaders).map(([name, value]) => [name.toLowerCase(), value]),
+      );
+      expect(flowService.validateRequestHeaders('GET', '/connections?limit=2', lower)).toEqual({
+        operation: 'GET /connections',
+        errors: [],
+      });
+    });
+
+    it('names each missing required header, If-Match on a PATCH included', () => {
+      const { 'x-api-key': _key, ...withoutKey } = platformHeaders;
+      expect(flowService.validateRequestHeaders('PATCH', `/flows/${FLOW_ID}`, withoutKey).errors).toEqual([
+        'PATCH /flows/{FLOW_ID}: the request lacks the required header x-api-key',
+        'PATCH /flows/{FLOW_ID}: the request lacks the required header if-match',
+      ]);
+    });
+
+    it('follows $refs to shared parameters', () => {
+      const destinations = OpenApiResponseValidator.load('destinations.yaml');
+      const errors = destinations.validateRequestHeaders('GET', `/flows/${FLOW_ID}`, {}).errors;
+      expect(errors).toContain('GET /flows/{id}: the request lacks the required header Authorization');
+      expect(errors.length).toBeGreaterThanOrEqual(3);
+    });
+  });
+
   describe('assertValid', () => {
     it('passes silently on a valid response', () => {
       expect(() => flowService.assertValid('GET', `/flows/${FLOW_ID}`, 200, flowListBody())).not.toThrow();

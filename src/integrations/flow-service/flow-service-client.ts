@@ -4,7 +4,8 @@ import {
   type PlatformIdentity,
   type PlatformTokenSource,
 } from '../adobe-platform/authorizer';
-import { platformForbiddenHint, readPlatformError } from '../adobe-platform/errors';
+import { isInUseCode, platformForbiddenHint, readPlatformError } from '../adobe-platform/errors';
+import { RemoteApiError } from '../http/errors';
 import { JsonHttpClient } from '../http/json-http-client';
 import { renderPropertyFilter, where, type PropertyFilter } from './property-filter';
 import {
@@ -33,6 +34,27 @@ function relativeToService(href: string): string {
   return `${servicePath}${url.search}`;
 }
 
+/**
+ * Adobe refuses to delete an object in use with a 400 (1418, or 1447 when
+ * dataflows use it), where HTTP would say 409: callers see the `conflict` it
+ * means, so "still in use" reads the same whichever status a server picks.
+ */
+function inUseAsConflict(error: unknown): unknown {
+  if (!(error instanceof RemoteApiError) || !isInUseCode(error.status, error.remoteCode)) return error;
+  return new RemoteApiError(
+    {
+      api: error.api,
+      endpoint: error.endpoint,
+      kind: 'conflict',
+      status: error.status,
+      remoteCode: error.remoteCode,
+      remoteMessage: error.remoteMessage,
+      hint: 'It is still in use: delete what uses it first',
+    },
+    { cause: error },
+  );
+}
+
 export interface JsonPatchOperation {
   op: 'add' | 'replace' | 'remove';
   path: string;
@@ -56,7 +78,10 @@ export interface FlowServiceResource<T, Body> {
   /** Every object matching the filters, following `_links.next` to the end. */
   list(filters?: PropertyFilter[]): AsyncGenerator<T, void, undefined>;
   update(id: string, etag: string, operations: JsonPatchOperation[]): Promise<Created>;
-  /** Deleting something already gone is success: a retried delete must not fail a migration. */
+  /**
+   * Deleting something already gone is success: a retried delete must not fail a migration.
+   * An object still in use (Adobe's 400 1418/1447) throws a `conflict` RemoteApiError.
+   */
   delete(id: string): Promise<'deleted' | 'absent'>;
 }
 
@@ -111,7 +136,11 @@ export class FlowServiceClient {
       timeoutMs: options.timeoutMs,
       auth: platformAuthorizer(options.tokens, options.identity),
       readErrorBody: readPlatformError,
-      hintFor: ({ status, body }) => platformForbiddenHint(status, body.code, options.identity.sandbox),
+      hintFor: ({ status, endpoint, body }) =>
+        platformForbiddenHint(status, body.code, options.identity.sandbox, {
+          endpoint,
+          message: body.message,
+        }),
     });
   }
 
@@ -267,8 +296,9 @@ export class FlowServiceClient {
       );
       first = false;
       for (const item of body.items) yield item as z.output<S>;
+      // The last page's `_links` is `{}`; some servers omit it or send a `next` without an href.
       const href = body._links?.next?.href;
-      const following = href === undefined ? undefined : relativeToService(href);
+      const following = href ? relativeToService(href) : undefined;
       // A server handing back the same page link would otherwise loop forever.
       next = following !== undefined && following !== next ? following : undefined;
     }
@@ -306,11 +336,15 @@ export class FlowServiceClient {
   }
 
   private async remove(collection: Collection, id: string): Promise<'deleted' | 'absent'> {
-    const response = await this.http.send({
-      method: 'DELETE',
-      path: `/${collection}/${encodeURIComponent(id)}`,
-      acceptStatuses: [404],
-    });
-    return response.status === 404 ? 'absent' : 'deleted';
+    try {
+      const response = await this.http.send({
+        method: 'DELETE',
+        path: `/${collection}/${encodeURIComponent(id)}`,
+        acceptStatuses: [404],
+      });
+      return response.status === 404 ? 'absent' : 'deleted';
+    } catch (error) {
+      throw inUseAsConflict(error);
+    }
   }
 }

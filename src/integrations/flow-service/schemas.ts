@@ -157,7 +157,8 @@ export type Run = z.output<typeof runSchema>;
 export function listEnvelope<T extends z.ZodType>(item: T) {
   return z.looseObject({
     items: z.array(item),
-    _links: z.looseObject({ next: z.looseObject({ href: z.string() }).optional() }).optional(),
+    // `{}` on the last page; a malformed `_links` fails the list rather than cutting it short.
+    _links: z.looseObject({ next: z.looseObject({ href: z.string().optional() }).nullish() }).nullish(),
   });
 }
 

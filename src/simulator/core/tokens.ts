@@ -6,6 +6,31 @@ export interface TokenGrant<S> {
   expiresAt: number;
 }
 
+/** Builds the token text from what was granted; the registry remembers whatever it returns. */
+export type TokenFormat = (issued: { issuedAt: number; lifetimeSeconds: number; nonce: string }) => string;
+
+const base64urlJson = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+
+/**
+ * Adobe IMS access tokens are JWTs whose `created_at` and `expires_in`
+ * claims are strings of milliseconds. The signature is random: the simulator
+ * recognises its tokens by remembering them, never by verifying one.
+ */
+export function jwtFormat(claims: Record<string, unknown>): TokenFormat {
+  return ({ issuedAt, lifetimeSeconds, nonce }) =>
+    [
+      base64urlJson({ alg: 'RS256', x5u: 'ims_na1-key-at-1.cer', kid: 'ims_na1-key-at-1', itt: 'at' }),
+      base64urlJson({
+        id: nonce,
+        type: 'access_token',
+        ...claims,
+        created_at: String(issuedAt),
+        expires_in: String(lifetimeSeconds * 1000),
+      }),
+      randomBytes(32).toString('base64url'),
+    ].join('.');
+}
+
 /**
  * Bearer tokens issued by the simulated identity services. Tokens live in
  * memory: after a simulator restart clients see a 401 and renew, as they
@@ -20,8 +45,17 @@ export class TokenRegistry {
     private readonly lifetimeOverrideSeconds: () => number | undefined,
   ) {}
 
-  issue<S>(subject: S, lifetimeSeconds: number, prefix = ''): { token: string; expiresIn: number } {
-    const token = `${prefix}${randomBytes(24).toString('base64url')}`;
+  /** `format` is a prefix for opaque tokens, or a TokenFormat such as `jwtFormat`. */
+  issue<S>(
+    subject: S,
+    lifetimeSeconds: number,
+    format: string | TokenFormat = '',
+  ): { token: string; expiresIn: number } {
+    const nonce = randomBytes(24).toString('base64url');
+    const token =
+      typeof format === 'string'
+        ? `${format}${nonce}`
+        : format({ issuedAt: this.clock.now(), lifetimeSeconds, nonce });
     const effective = this.lifetimeOverrideSeconds() ?? lifetimeSeconds;
     this.grants.set(token, { subject, expiresAt: this.clock.now() + effective * 1000 });
     // The client is told the nominal lifetime; an early expiry is the server's surprise.

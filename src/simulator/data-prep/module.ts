@@ -3,7 +3,7 @@ import { authenticatePlatformCall, platformFaultResponse, platformTenant } from 
 import { seededSandboxes } from '../adobe-platform/orgs';
 import type { SimulatorModule } from '../core/module';
 import { plannedSfmcV1Flows } from '../flow-service/seed';
-import { flowError } from '../flow-service/errors';
+import { badRequest, notFound } from '../flow-service/errors';
 
 const BASE = '/platform/data/foundation/conversion';
 
@@ -115,10 +115,7 @@ export const dataPrepSimulatorModule: SimulatorModule<DataPrepSimulatorState> = 
       if ('response' in auth) return auth.response;
       const input = mappingSetInputSchema.safeParse(request.body);
       if (!input.success) {
-        return flowError(
-          400,
-          '1100',
-          'Bad Request',
+        return badRequest(
           input.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; '),
           'mappingSets',
         );
@@ -144,15 +141,7 @@ export const dataPrepSimulatorModule: SimulatorModule<DataPrepSimulatorState> = 
       if ('response' in auth) return auth.response;
       const set =
         state().orgs[auth.caller.orgId]!.sandboxes[auth.caller.sandbox]!.mappingSets[request.params.id!];
-      return set
-        ? { status: 200, body: set }
-        : flowError(
-            404,
-            '1439',
-            'Resource not found',
-            `No mapping set found with id ${request.params.id}`,
-            'mappingSets',
-          );
+      return set ? { status: 200, body: set } : notFound('mappingSets', request.params.id!);
     });
     router.delete(`${BASE}/mappingSets/:id`, (request) => {
       const auth = authenticatePlatformCall(request, context.tokens, sandboxExists);
@@ -160,14 +149,7 @@ export const dataPrepSimulatorModule: SimulatorModule<DataPrepSimulatorState> = 
       if (state().deleteSupported === false)
         return { status: 405, headers: { allow: 'GET, PUT' }, body: { error: 'method_not_allowed' } };
       const sets = state().orgs[auth.caller.orgId]!.sandboxes[auth.caller.sandbox]!.mappingSets;
-      if (!Object.hasOwn(sets, request.params.id!))
-        return flowError(
-          404,
-          '1439',
-          'Resource not found',
-          `No mapping set found with id ${request.params.id}`,
-          'mappingSets',
-        );
+      if (!Object.hasOwn(sets, request.params.id!)) return notFound('mappingSets', request.params.id!);
       delete sets[request.params.id!];
       context.changed();
       return { status: 204 };
@@ -183,9 +165,15 @@ export const dataPrepSimulatorModule: SimulatorModule<DataPrepSimulatorState> = 
       ).filter((set) => Date.parse(set.createdDate) <= visibleUntil && (name === null || set.name === name));
       const limit = Number(request.query.get('limit') ?? 50);
       const start = Number(request.query.get('start') ?? 0);
+      if (!Number.isInteger(limit) || limit < 1 || !Number.isInteger(start) || start < 0)
+        return badRequest('limit must be a positive integer and start a non-negative one', 'mappingSets');
+      const following = new URLSearchParams({ start: String(start + limit), limit: String(limit) });
+      if (name !== null) following.set('name', name);
+      // As in the Flow Service: `_links` is `{}` on the last page and holds `next` otherwise.
+      const _links = start + limit < sets.length ? { next: { href: `/mappingSets?${following}` } } : {};
       return {
         status: 200,
-        body: { data: sets.slice(start, start + limit), _page: { count: sets.length, limit }, _links: {} },
+        body: { data: sets.slice(start, start + limit), _page: { count: sets.length, limit }, _links },
       };
     });
   },

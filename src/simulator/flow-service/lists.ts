@@ -45,7 +45,8 @@ function orderBy(items: Record<string, unknown>[], field: string | undefined): R
 /**
  * A Flow Service list answer: `property` filters (ANDed), `orderby`, `count`,
  * `limit` and a `continuationToken` carried in a relative `_links.next.href`,
- * the token alone standing for the rest of the query.
+ * the token alone standing for the rest of the query; `_links` is `{}` on
+ * the last page.
  */
 export function listAnswer(
   collection: string,
@@ -75,11 +76,14 @@ export function listAnswer(
 
   const page = matching.slice(cursor.offset, cursor.offset + cursor.limit);
   const nextOffset = cursor.offset + cursor.limit;
-  const body: Record<string, unknown> = { items: page };
-  if (nextOffset < matching.length) {
-    body._links = {
-      next: { href: `/${collection}?continuationToken=${encodeCursor({ ...cursor, offset: nextOffset })}` },
-    };
-  }
-  return { status: 200, body };
+  // The last page carries an empty `_links`, as Adobe's do: clients must not expect `next` there.
+  const _links =
+    nextOffset < matching.length
+      ? {
+          next: {
+            href: `/${collection}?continuationToken=${encodeCursor({ ...cursor, offset: nextOffset })}`,
+          },
+        }
+      : {};
+  return { status: 200, body: { items: page, _links } };
 }

@@ -7,7 +7,7 @@ import {
 } from '../adobe-platform/gateway';
 import type { SimulatorContext, SimulatorModule } from '../core/module';
 import type { Router, SimRequest, SimResponse } from '../core/router';
-import { badRequest, flowError, notFound } from './errors';
+import { badRequest, forbidden, missingHeader, notFound, stillInUse, versionNotMatching } from './errors';
 import { applyJsonPatch, type PatchOperation } from './json-patch';
 import { listAnswer } from './lists';
 import { permissionsFor } from './permissions';
@@ -188,15 +188,23 @@ export const flowServiceSimulatorModule: SimulatorModule<FlowServiceState> = {
     });
     router.put('/__admin/flow-service/permissions', (request) => {
       const body = z
-        .object({ orgId: z.string().min(1), denied: z.array(z.string().min(1)) })
+        .object({
+          orgId: z.string().min(1),
+          denied: z.array(z.string().min(1)),
+          answer: z.enum(['generic', 'missing', 'denied']).default('generic'),
+        })
         .strict()
         .safeParse(request.body);
       if (!body.success)
         return {
           status: 400,
-          body: { error: 'expected {"orgId": "...", "denied": ["Activate Destinations", ...]}' },
+          body: {
+            error:
+              'expected {"orgId": "...", "denied": ["Activate Destinations", ...], "answer"?: "generic"|"missing"|"denied"}',
+          },
         };
       (state().deniedPermissions ??= {})[body.data.orgId] = body.data.denied;
+      (state().permissionAnswers ??= {})[body.data.orgId] = body.data.answer;
       context.changed();
       return { status: 200, body: body.data };
     });
@@ -265,12 +273,14 @@ function registerFlowServiceRoutes(
       const sandbox = sandboxOf(auth.caller)!;
       const denied = state().deniedPermissions?.[auth.caller.orgId] ?? [];
       if (denied.length && permissionsFor(request, sandbox).some((name) => denied.includes(name))) {
-        return flowError(
-          403,
-          '2120',
-          'Forbidden',
-          `Client ${auth.caller.clientId} is not allowed to ${request.method} this resource`,
-          request.path.split('/')[5] ?? 'flows',
+        const [collection, id] = request.path.slice(BASE.length + 1).split('/');
+        // Adobe's messages name its access-control verbs, not the Admin Console labels: a create
+        // needs write, a change to an existing object needs manage on it.
+        return forbidden(
+          state().permissionAnswers?.[auth.caller.orgId] ?? 'generic',
+          id ? 'manage' : 'write',
+          id ? `${collection}/${id}` : undefined,
+          collection ?? 'flows',
         );
       }
       return handler(auth.caller, sandbox, request);
@@ -411,16 +421,8 @@ function registerFlowServiceRoutes(
         const record = ownRecord(sandbox[collection], request.params.id!);
         if (!record) return notFound(COLLECTION_LABEL[collection], request.params.id!);
         const ifMatch = request.headers['if-match'];
-        if (!ifMatch) return badRequest('The If-Match header with the current etag is required', collection);
-        if (ifMatch !== record.etag) {
-          return flowError(
-            412,
-            '1412',
-            'Precondition Failed',
-            `The etag ${String(ifMatch)} is not the current version of ${record.id}`,
-            collection,
-          );
-        }
+        if (!ifMatch) return missingHeader('If-Match', collection);
+        if (ifMatch !== record.etag) return versionNotMatching(String(ifMatch), record.etag, collection);
         const operations = patchSchema.safeParse(request.body);
         if (!operations.success)
           return badRequest(`Expected a JSON-patch array (${describeZod(operations.error)})`, collection);
@@ -448,15 +450,7 @@ function registerFlowServiceRoutes(
         const id = request.params.id!;
         if (!ownRecord(sandbox[collection], id)) return notFound(COLLECTION_LABEL[collection], id);
         const user = userOf(collection, id, sandbox);
-        if (user) {
-          return flowError(
-            409,
-            '1501',
-            'Conflict',
-            `The ${COLLECTION_LABEL[collection]} ${id} is still used by ${user}; delete that first`,
-            collection,
-          );
-        }
+        if (user) return stillInUse(COLLECTION_LABEL[collection], id, user, collection);
         delete sandbox[collection][id];
         context.changed();
         return { status: 204 };
@@ -652,20 +646,24 @@ function startActivationRunsWhenAudiencesAppear(flow: StoredRecord, now: number)
 }
 
 /** Which object still refers to a record, as the reason a delete is refused. */
-function userOf(collection: Collection, id: string, sandbox: SandboxData): string | undefined {
+function userOf(
+  collection: Collection,
+  id: string,
+  sandbox: SandboxData,
+): { kind: 'flow' | 'connection'; id: string } | undefined {
   if (collection === 'connections') {
     const dependant = [
       ...Object.values(sandbox.sourceConnections),
       ...Object.values(sandbox.targetConnections),
     ].find((record) => record.baseConnectionId === id);
-    return dependant ? `source/target connection ${dependant.id}` : undefined;
+    return dependant ? { kind: 'connection', id: dependant.id } : undefined;
   }
   if (collection === 'sourceConnections' || collection === 'targetConnections') {
     const field = collection === 'sourceConnections' ? 'sourceConnectionIds' : 'targetConnectionIds';
     const flow = Object.values(sandbox.flows).find((candidate) =>
       (candidate[field] as string[]).includes(id),
     );
-    return flow ? `flow ${flow.id}` : undefined;
+    return flow ? { kind: 'flow', id: flow.id } : undefined;
   }
   return undefined;
 }

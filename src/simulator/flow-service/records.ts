@@ -51,6 +51,8 @@ export interface FlowServiceState {
   emptyRunsOfNewFlows?: boolean;
   /** Access-control permissions withheld from each org's API credential (e.g. "Activate Destinations"). */
   deniedPermissions?: Record<string, string[]>;
+  /** How each org's refusals read: 2120 naming nothing (the default), 2118 or 2121 naming the permission. */
+  permissionAnswers?: Record<string, 'generic' | 'missing' | 'denied'>;
 }
 
 export function emptySandbox(sandboxId: string): SandboxData {
