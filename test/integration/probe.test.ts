@@ -10,7 +10,8 @@ import YAML from 'yaml';
 import type { ProbeFinding } from '../../src/domain/probe';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/server';
 import { runCli } from '../support/cli';
-import { TEST_SECRETS, rawSalesConnectConfig } from '../support/cutover-config';
+import { DEMO_ORG_ID } from '../../src/simulator/seeds/demo-catalog';
+import { TEST_SECRETS, adminPut, rawSalesConnectConfig } from '../support/cutover-config';
 
 let simulator: RunningSimulator;
 beforeEach(async () => {
@@ -97,6 +98,28 @@ describe('cutover probe', () => {
         fix: 'Set adobe.specIds.marketoV2 (needed by marketo.target).',
       },
     ]);
+    expect(writes()).toEqual([]);
+  });
+
+  it('names a read permission the credential lacks, per collection and sandbox, and exits 1', async () => {
+    await adminPut(simulator, '/__admin/flow-service/permissions', {
+      orgId: DEMO_ORG_ID,
+      denied: ['View Sources'],
+      answer: 'missing',
+    });
+    const { code, findings } = await probe(writeConfig());
+    expect(code).toBe(1);
+    const blocked = findings.filter((finding) => finding.result === 'blocker');
+    expect(blocked.map((finding) => finding.check).sort()).toEqual(
+      ['prod', 'dev']
+        .flatMap((sandbox) =>
+          ['base connections', 'source connections', 'target connections', 'dataflows'].map(
+            (what) => `read ${what} in ${sandbox}`,
+          ),
+        )
+        .sort(),
+    );
+    for (const finding of blocked) expect(finding.detail).toContain('lacks the permission "read"');
     expect(writes()).toEqual([]);
   });
 

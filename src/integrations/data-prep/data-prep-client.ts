@@ -64,7 +64,11 @@ export class DataPrepClient {
       fetch: options.fetch,
       auth: platformAuthorizer(options.tokens, options.identity),
       readErrorBody: readPlatformError,
-      hintFor: ({ status, body }) => platformForbiddenHint(status, body.code, options.identity.sandbox),
+      hintFor: ({ status, endpoint, body }) =>
+        platformForbiddenHint(status, body.code, options.identity.sandbox, {
+          endpoint,
+          message: body.message,
+        }),
     });
   }
 

@@ -274,11 +274,11 @@ function registerFlowServiceRoutes(
       const denied = state().deniedPermissions?.[auth.caller.orgId] ?? [];
       if (denied.length && permissionsFor(request, sandbox).some((name) => denied.includes(name))) {
         const [collection, id] = request.path.slice(BASE.length + 1).split('/');
-        // Adobe's messages name its access-control verbs, not the Admin Console labels: a create
-        // needs write, a change to an existing object needs manage on it.
+        // Adobe's messages name its access-control verbs, not the Admin Console labels: a read
+        // needs read, a create write, a change to an existing object manage on it.
         return forbidden(
           state().permissionAnswers?.[auth.caller.orgId] ?? 'generic',
-          id ? 'manage' : 'write',
+          request.method === 'GET' ? 'read' : id ? 'manage' : 'write',
           id ? `${collection}/${id}` : undefined,
           collection ?? 'flows',
         );

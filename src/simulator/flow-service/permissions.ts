@@ -13,10 +13,36 @@ function specIdOf(value: unknown): string | undefined {
 
 /**
  * The access-control permissions a Flow Service write on a destination needs.
- * Reads and source-side calls are not modelled: the simulator's organisations
- * are granted every source permission.
+ * Source-side writes are not modelled: the simulator's organisations are
+ * granted every source write permission.
  */
+/** The stored collections a read permission guards; the catalogue (specs) is readable by every credential. */
+const STORED = new Set(['connections', 'sourceConnections', 'targetConnections', 'flows', 'runs']);
+
+/**
+ * Reads need View Sources, or View Destinations for what a destination owns
+ * (a filter on destination attributes, or a destination object by id). Ours:
+ * Adobe's access-control page lists the permissions, not which call checks which.
+ */
+function readPermissionsFor(request: SimRequest, sandbox: SandboxData | undefined): string[] {
+  const [collection, id] = request.path.slice(BASE.length + 1).split('/');
+  if (!collection || !STORED.has(collection)) return [];
+  const query = [...request.query.values()].join('&');
+  const record =
+    id && sandbox && collection !== 'runs'
+      ? (sandbox[collection as 'flows'] as Record<string, { flowSpec?: unknown; connectionSpec?: unknown }>)[
+          id
+        ]
+      : undefined;
+  const destination =
+    /isDestinationFlow|targetConnections\[\]\.connectionSpec/.test(query) ||
+    specIdOf(record?.flowSpec) === FLOW_SPECS.profileToDestination.id ||
+    isDestinationConnectionSpec(specIdOf(record?.connectionSpec));
+  return [destination ? 'View Destinations' : 'View Sources'];
+}
+
 export function permissionsFor(request: SimRequest, sandbox: SandboxData | undefined): string[] {
+  if (request.method === 'GET') return readPermissionsFor(request, sandbox);
   const [collection, id, action] = request.path.slice(BASE.length + 1).split('/');
   const body = request.body as Record<string, unknown> | undefined;
   if (request.method === 'POST' && !id) {
