@@ -12,6 +12,7 @@ const ENTRY_USERS = ['cli', 'temporal'];
 /** What those files may import. */
 const ENTRY_IMPORTS = [
   'activities',
+  'codec',
   'integrations',
   'config',
   'domain',
@@ -24,9 +25,10 @@ const LAYERS = [
   { type: 'domain', pattern: 'src/domain', allow: [] },
   { type: 'visibility', pattern: 'src/visibility', allow: [] },
   { type: 'config', pattern: 'src/config', allow: ['domain'] },
+  { type: 'codec', pattern: 'src/codec', allow: ['config'] },
   { type: 'integrations', pattern: 'src/integrations', allow: ['config', 'domain'] },
   { type: 'observability', pattern: 'src/observability', allow: ['config'] },
-  { type: 'temporal', pattern: 'src/temporal', allow: ['visibility', 'config'] },
+  { type: 'temporal', pattern: 'src/temporal', allow: ['visibility', 'config', 'codec'] },
   {
     type: 'activities',
     pattern: 'src/activities',
@@ -47,7 +49,7 @@ const LAYERS = [
   {
     type: 'cli',
     pattern: 'src/cli',
-    allow: ['runs', 'workflows', 'activities', 'integrations', 'config', 'domain'].concat([
+    allow: ['runs', 'workflows', 'activities', 'integrations', 'config', 'domain', 'codec'].concat([
       'observability',
       'visibility',
       'temporal',

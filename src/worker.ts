@@ -6,6 +6,7 @@ import {
   type Logger,
 } from '@temporalio/worker';
 import { createActivities, type ActivityDependencies } from './activities';
+import { dataConverterFor } from './codec/data-converter';
 import { loadConfigFile, secretResolverFor } from './config/load';
 import type { CutoverConfig, WorkerConfig } from './config/schema';
 import type { SecretSource } from './config/secrets';
@@ -55,7 +56,7 @@ export interface CutoverWorkerOptions {
   workflowBundle?: { code: string };
 }
 
-export function createCutoverWorker({
+export async function createCutoverWorker({
   config,
   connection,
   namespace,
@@ -65,9 +66,11 @@ export function createCutoverWorker({
 }: CutoverWorkerOptions) {
   const deps: ActivityDependencies = { config, secrets: secrets ?? secretResolverFor(config, 'worker') };
   const { worker: tuning, temporal } = config;
+  const dataConverter = await dataConverterFor(config, deps.secrets);
   return Worker.create({
     connection,
     namespace,
+    ...(dataConverter ? { dataConverter } : {}),
     taskQueue: temporal.taskQueue,
     ...(workflowBundle ? { workflowBundle } : workflowSource()),
     activities: activities ?? createActivities(deps),
@@ -101,6 +104,9 @@ export async function runWorker(config: CutoverConfig): Promise<void> {
       namespace: settings.namespace,
       taskQueue: config.temporal.taskQueue,
       metrics: config.worker.metricsAddress ?? 'off',
+      payloads: config.codec
+        ? `encrypted (key ${config.codec.currentKeyId ?? config.codec.keys[0]?.id})`
+        : 'plain JSON',
     });
     await worker.run();
     logger.info('cutover worker drained and stopped');

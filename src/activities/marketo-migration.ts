@@ -143,11 +143,10 @@ export function createMarketoMigrationActivities({ clients }: { clients: RemoteC
   const marketoSpec = (flowService: FlowServiceClient, target: MarketoTargetCard) =>
     clients.specs.id(flowService, target);
 
-  /** What `get` gives, or a non-retryable failure naming the config field that is wrong or missing. */
-  async function fromMarketoConfig<T>(get: () => Promise<T | undefined>): Promise<T> {
-    let value: T | undefined;
+  /** What `get` gives (undefined without Marketo REST credentials), or a non-retryable failure naming the config field that is wrong. */
+  async function fromMarketoConfig<T>(get: () => Promise<T | undefined>): Promise<T | undefined> {
     try {
-      value = await get();
+      return await get();
     } catch (error) {
       if (error instanceof MarketoCredentialError) {
         throw ApplicationFailure.nonRetryable(
@@ -157,25 +156,38 @@ export function createMarketoMigrationActivities({ clients }: { clients: RemoteC
       }
       throw error;
     }
-    if (!value)
-      throw ApplicationFailure.nonRetryable('The config has no marketo section', 'MarketoCredentialsMissing');
-    return value;
+  }
+  async function required<T>(value: Promise<T | undefined>): Promise<T> {
+    const present = await value;
+    if (!present)
+      throw ApplicationFailure.nonRetryable(
+        'The config has no marketo section with clientId and clientSecret',
+        'MarketoCredentialsMissing',
+      );
+    return present;
   }
   const marketoClient = () => fromMarketoConfig(() => clients.marketo());
-  const marketoCredentials = () => fromMarketoConfig(() => clients.marketoCredentials());
+  const marketoCredentials = () => required(fromMarketoConfig(() => clients.marketoCredentials()));
 
   return withRemoteFailures({
-    /** Proves the Marketo credentials (trimmed, no inner spaces, valid Munchkin ID) by requesting a token. */
-    async verifyMarketoCredentials(): Promise<{ verified: true }> {
+    /**
+     * Proves the Marketo credentials (trimmed, no inner spaces, valid Munchkin ID) by requesting a token;
+     * `verified: false` when there are none, which only the Marketo Engage card allows.
+     */
+    async verifyMarketoCredentials(): Promise<{ verified: boolean }> {
+      const client = await marketoClient();
       // The API user's e-mail is personal data no step needs: it stays out of history.
-      await (await marketoClient()).verifyCredentials();
-      return { verified: true };
+      await client?.verifyCredentials();
+      return { verified: Boolean(client) };
     },
 
-    /** Marketo V1 destination dataflows of a sandbox, the lead fields V2 can map to, and the destination count. */
+    /**
+     * Marketo V1 destination dataflows of a sandbox, the lead fields V2 can map to (none read
+     * without Marketo REST credentials), and the destination count.
+     */
     async discoverMarketoSandbox(input: { sandbox: string }): Promise<{
       flows: DiscoveredMarketoV1Flow[];
-      fields: MarketoField[];
+      fields?: MarketoField[];
       existingDestinationsInSandbox: number;
     }> {
       const flowService = clients.flowService(input.sandbox);
@@ -216,7 +228,9 @@ export function createMarketoMigrationActivities({ clients }: { clients: RemoteC
           existingDestinationsInSandbox += 1;
         }
       });
-      const fields = (await (await marketoClient()).describeLeadFields()).flatMap((field) =>
+      const marketo = await marketoClient();
+      if (!marketo) return { flows, existingDestinationsInSandbox };
+      const fields = (await marketo.describeLeadFields()).flatMap((field) =>
         field.rest
           ? [
               {
@@ -231,7 +245,10 @@ export function createMarketoMigrationActivities({ clients }: { clients: RemoteC
       return { flows, fields, existingDestinationsInSandbox };
     },
 
-    /** One V2 base connection per V1 one, authenticated with the configured Marketo credentials. */
+    /**
+     * One V2 base connection per V1 one: with the configured Marketo credentials for V2, with none for the
+     * Marketo Engage card (it reaches Marketo through the Adobe organisation).
+     */
     async ensureMarketoBaseConnection(input: {
       sandbox: string;
       target: MarketoTargetCard;
@@ -249,11 +266,14 @@ export function createMarketoMigrationActivities({ clients }: { clients: RemoteC
           'connections',
           name,
           async () => {
-            const credentials = await marketoCredentials();
+            const card = TARGET_CARDS[input.target];
             return flowService.connections.create({
               name,
               description: `Replaces V1 connection ${input.v1BaseConnection.id} [${cutoverTag('marketo-base', input.v1BaseConnection.id)}]`,
-              auth: { specName: 'OAuth2 Client Credential', params: credentials },
+              auth: {
+                specName: card.authSpecName,
+                params: card.needsMarketoSecret ? await marketoCredentials() : {},
+              },
               connectionSpec: { id: await marketoSpec(flowService, input.target), version: '1.0' },
             });
           },
@@ -273,19 +293,15 @@ export function createMarketoMigrationActivities({ clients }: { clients: RemoteC
           flowService,
           'targetConnections',
           name,
-          async () => {
-            const credentials = await marketoCredentials();
-            return flowService.targetConnections.create({
+          async () =>
+            flowService.targetConnections.create({
               name,
               description: `[${cutoverTag('marketo', input.v1.flowId)}]`,
               baseConnectionId: input.baseConnectionId,
               connectionSpec: { id: await marketoSpec(flowService, input.v2.target), version: '1.0' },
               data: { format: 'json' },
-              params: TARGET_CARDS[input.v2.target].targetParams(input.v2, {
-                munchkinId: credentials.munchkinId,
-              }),
-            });
-          },
+              params: TARGET_CARDS[input.v2.target].targetParams(input.v2),
+            }),
           clients.consistency,
         ),
       );

@@ -26,7 +26,10 @@ export interface RemoteClients {
   /** Undefined when the config has no SFMC section. */
   sfmc(): Promise<SfmcClient | undefined>;
   sfmcCredentials(): Promise<{ prefix: string; clientId: string; clientSecret: string } | undefined>;
-  /** Undefined when the config has no Marketo section; credentials are normalised (a bad one throws). */
+  /**
+   * Undefined when the config has no Marketo section, or no REST credentials
+   * (the Marketo Engage card needs none); credentials are normalised (a bad one throws).
+   */
   marketo(): Promise<MarketoClient | undefined>;
   marketoCredentials(): Promise<{ munchkinId: string; clientId: string; clientSecret: string } | undefined>;
   /** The HTTP Sales Connect gateway; undefined without a salesConnect section or with the manual adapter. */
@@ -68,7 +71,7 @@ export function createRemoteClients(
   let marketo: Promise<MarketoClient | undefined> | undefined;
   let salesConnect: Promise<SalesConnectGateway | undefined> | undefined;
   const marketoCredentials = async () =>
-    config.marketo
+    config.marketo?.clientId && config.marketo.clientSecret
       ? normaliseMarketoCredentials({
           munchkinId: config.marketo.munchkinId,
           clientId: config.marketo.clientId,

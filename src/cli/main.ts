@@ -1,5 +1,6 @@
 import { MIGRATION_RUNS } from '../runs';
 import { EXIT, explainError } from './errors';
+import { codecServerCommand } from './commands/codec-server';
 import { demoCommand } from './commands/demo';
 import { doctorCommand } from './commands/doctor';
 import { ingestionCommand } from './commands/ingestion';
@@ -47,6 +48,10 @@ export const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>
   worker: {
     run: workerCommand,
     help: 'worker [--config FILE]                         run a cutover worker until SIGINT/SIGTERM',
+  },
+  'codec-server': {
+    run: codecServerCommand,
+    help: 'codec-server [--config FILE]                   decode/encode payloads for the Temporal UI and CLI (codec keys of the config)',
   },
   probe: {
     run: probeCommand,

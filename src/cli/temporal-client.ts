@@ -1,5 +1,6 @@
 import { secretResolverFor } from '../config/load';
 import { Client, Connection } from '@temporalio/client';
+import { dataConverterFor } from '../codec/data-converter';
 import type { CutoverConfig } from '../config/schema';
 import { TemporalUnreachableError, resolveTemporalConnection } from '../temporal/connection-options';
 
@@ -12,7 +13,9 @@ export interface CliTemporal {
 }
 
 export async function connectClient(config: CutoverConfig): Promise<CliTemporal> {
-  const settings = await resolveTemporalConnection(config.temporal, secretResolverFor(config, 'cli'));
+  const secrets = secretResolverFor(config, 'cli');
+  const settings = await resolveTemporalConnection(config.temporal, secrets);
+  const dataConverter = await dataConverterFor(config, secrets);
   const connection = await Connection.connect({
     address: settings.address,
     connectTimeout: 10_000,
@@ -22,7 +25,11 @@ export async function connectClient(config: CutoverConfig): Promise<CliTemporal>
     throw new TemporalUnreachableError(settings.address, (error as Error).message);
   });
 
-  const client = new Client({ connection, namespace: settings.namespace });
+  const client = new Client({
+    connection,
+    namespace: settings.namespace,
+    ...(dataConverter ? { dataConverter } : {}),
+  });
   return {
     client,
     connection,

@@ -2,6 +2,7 @@ import type { Duration } from '@temporalio/common';
 import { msToNumber } from '@temporalio/common/lib/time';
 import { z } from 'zod';
 import { SPEC_KEYS, type SpecKey } from '../domain/specs';
+import { codecConfigSchema } from './codec';
 import {
   ADOBE_PROVISIONING_DELAY,
   ADOBE_PROVISIONING_DELAY_MS,
@@ -185,11 +186,32 @@ export const sfmcConfigSchema = z
   })
   .strict();
 
+/** The new Marketo Engage card's destination details (Adobe's "Marketo Engage connection" page). */
+const marketoEngageSchema = z
+  .object({
+    /** The Marketo workspace the card exports to (Admin > Workspaces & Partitions; 1 is Default). */
+    workspaceId: z.union([z.number().int().positive(), z.string().trim().regex(/^\d+$/)]).transform(String),
+    /** The lead partition new persons are created in; Marketo's Default partition when absent. */
+    partition: z
+      .union([z.number().int().positive(), z.string().trim().regex(/^\d+$/)])
+      .transform(String)
+      .optional(),
+    /** The searchable Marketo field persons are matched on (REST name); not Lead ID or ECID. */
+    dedupeField: z.string().trim().min(1).default('email'),
+  })
+  .strict();
+
 export const marketoConfigSchema = z
   .object({
     munchkinId: z.string().min(1),
-    clientId: z.string().min(1),
-    clientSecret: secretRefSchema,
+    /**
+     * A LaunchPoint API user: V2's connection authenticates with it, and
+     * cutover reads Describe Lead with it. The Marketo Engage card needs no
+     * secret, so there they are optional and, without them, mapped fields go
+     * unchecked (the plan warns).
+     */
+    clientId: z.string().min(1).optional(),
+    clientSecret: secretRefSchema.optional(),
     /** Override for the REST/identity host; defaults to https://{munchkinId}.mktorest.com. */
     baseUrl: httpUrlSchema.optional(),
     /** The destination card that replaces V1: V2 (itself legacy since March 2026) or the new Marketo Engage card. */
@@ -204,8 +226,31 @@ export const marketoConfigSchema = z
     concurrency: z.number().int().min(1).max(50).default(MARKETO_CONCURRENCY),
     /** How long a new V2 dataflow may take to report its first activation before the item is rolled back. */
     firstActivationTimeout: durationSchema.default(FIRST_RUN_TIMEOUT),
+    /** Required when target is marketoEngage. */
+    engage: marketoEngageSchema.optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((marketo, context) => {
+    const engage = marketo.target === 'marketoEngage';
+    for (const field of ['clientId', 'clientSecret'] as const) {
+      const other = field === 'clientId' ? 'clientSecret' : 'clientId';
+      if (marketo[field] === undefined && (!engage || marketo[other] !== undefined))
+        context.addIssue({
+          code: 'custom',
+          path: [field],
+          message: engage
+            ? `set both clientId and clientSecret (to check mapped fields against Describe Lead) or neither`
+            : `required for marketo.target ${marketo.target}: the V2 card's connection authenticates with the LaunchPoint API user (Marketo Admin > LaunchPoint)`,
+        });
+    }
+    if (engage && !marketo.engage)
+      context.addIssue({
+        code: 'custom',
+        path: ['engage'],
+        message:
+          'required for marketo.target marketoEngage: set engage.workspaceId (and optionally partition, and dedupeField, email by default)',
+      });
+  });
 
 const salesConnectUserSchema = z
   .object({
@@ -444,6 +489,8 @@ export const cutoverConfigSchema = z
     salesConnect: salesConnectConfigSchema.optional(),
     salesforce: salesforceConfigSchema.optional(),
     ingestion: ingestionConfigSchema.optional(),
+    /** Encrypts every payload Temporal stores; off until a key is configured. */
+    codec: codecConfigSchema.optional(),
   })
   .strict();
 

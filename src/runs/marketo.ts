@@ -44,6 +44,7 @@ function marketoRunFromConfig(
         target: marketo?.target ?? MARKETO_TARGET,
         personCreation: marketo?.personCreation ?? MARKETO_PERSON_CREATION,
         ...(marketo ? munchkinOf(marketo.munchkinId, problems) : {}),
+        ...(marketo?.target === 'marketoEngage' && marketo.engage ? { engage: marketo.engage } : {}),
         ...(marketo?.additionalAttributes.length
           ? { additionalAttributes: marketo.additionalAttributes }
           : {}),
@@ -74,7 +75,13 @@ export const marketoRun: MigrationRunKind<MarketoMigrationInput, MarketoMigratio
       ? [
           TARGET_CARDS[item.v2.target].label,
           String(item.v2.audiences.length),
-          item.v2.identities.map((identity) => identity.namespace).join('+'),
+          item.v2.identities
+            .map((identity) =>
+              identity.namespace === 'DedupeField'
+                ? `DedupeField (${item.v2.engage?.dedupeField})`
+                : identity.namespace,
+            )
+            .join('+'),
           item.v2.attributes.map((attribute) => attribute.destination).join(', '),
         ]
       : ['', String(item.v1.audiences.length), '', ''],

@@ -23,7 +23,7 @@ describe('Marketo V1 destination discovery', () => {
       sandbox: 'prod',
     });
     expect(existingDestinationsInSandbox).toBe(3);
-    expect(fields.map((field) => field.restName)).toEqual(
+    expect(fields?.map((field) => field.restName)).toEqual(
       expect.arrayContaining(['email', 'firstName', 'lastName', 'company']),
     );
     const newsletter = flows.find((flow) => flow.name === 'Marketo V1 - Newsletter audiences');

@@ -201,7 +201,7 @@ describe('Marketo destination V1 -> V2 migration on the dev server', () => {
     expect(failed).toHaveLength(2);
     for (const item of failed) {
       expect(item.reason).toContain(
-        'needs the permissions "Activate Destinations", "View Profiles", "View Segments"',
+        'needs the permissions "Manage Destinations", "Activate Destinations", "View Profiles", "View Segments"',
       );
     }
     expect(await v2Leftovers('prod')).toEqual({ flows: 0, targets: 0, bases: 0 });
@@ -244,41 +244,73 @@ describe('Marketo destination V1 -> V2 migration on the dev server', () => {
     expect(await v2Leftovers('prod')).toEqual({ flows: 2, targets: 2, bases: 1 });
   });
 
-  it('targets the newer Marketo Engage card with its own connection and parameters when the config asks', async () => {
+  it('targets the newer Marketo Engage card on its own contract: no secret, its destination details, the dedupe identity, ECID-only V1 refused', async () => {
     const taskQueue = uniqueTaskQueue('marketo-engage');
     const raw = rawSimulatorConfig(simulator(), taskQueue);
-    // Creating people on the new card needs first name, last name and e-mail mapped: e-mail is added.
+    // The card connects within the Adobe organisation: no Marketo LaunchPoint credentials at all.
+    delete (raw.marketo as { clientId?: string }).clientId;
+    delete (raw.marketo as { clientSecret?: string }).clientSecret;
     Object.assign(raw.marketo, {
       target: 'marketoEngage',
-      additionalAttributes: [{ source: 'personalEmail.address', destination: 'email' }],
+      engage: { workspaceId: 1, partition: '2' },
       personCreation: 'create-missing',
     });
     const result = await migrate(taskQueue, ['prod'], parseConfig(raw, 'test.yaml'));
     expect(result.items.map((item) => [item.name, item.status])).toEqual([
       ['Marketo V1 - Newsletter audiences', 'v1-removed'],
-      ['Marketo V1 - Web visitors', 'v1-removed'],
+      ['Marketo V1 - Web visitors', 'skipped'],
       ['Marketo V1 - Legacy import (no identity)', 'skipped'],
     ]);
+    expect(result.items[1]!.reason).toMatch(
+      /^identity-unsupported-by-card: the Marketo Engage card matches persons on its dedupe field \(marketo\.engage\.dedupeField: email\) and supports neither ECID nor Lead ID as one, but this dataflow's only identity is ECID; map an Email identity/,
+    );
+    expect(result.items[0]!.warnings?.join()).toMatch(/not checked against Marketo's Describe Lead/);
+    expect(simulator().requests.list({ pathContains: '/marketo/' })).toEqual([]);
+
     const { flowService } = demoAdobeClients(simulator(), 'prod');
+    const [base, ...otherBases] = (await collect(flowService.connections.list())).filter(
+      (connection) => connection.connectionSpec.id === CONNECTION_SPECS.marketoEngage.id,
+    );
+    expect(otherBases).toEqual([]);
+    expect(base?.auth).toEqual({ specName: 'Same Organization', params: {} });
     const targets = (await collect(flowService.targetConnections.list())).filter((target) =>
       target.name.includes('(Marketo Engage) [cutover '),
     );
-    expect(targets).toHaveLength(2);
-    for (const target of targets) {
-      expect(target.connectionSpec.id).toBe(CONNECTION_SPECS.marketoEngage.id);
-      expect(target.params).toMatchObject({
-        munchkinId: DEMO_MARKETO.munchkinId,
-        syncType: 'Audience and profile',
-        personAction: 'Update existing and create new persons',
-      });
-    }
+    expect(targets).toHaveLength(1);
+    expect(targets[0]!.connectionSpec.id).toBe(CONNECTION_SPECS.marketoEngage.id);
+    expect(targets[0]!.params).toEqual({
+      munchkinId: DEMO_MARKETO.munchkinId,
+      workspaceId: '1',
+      syncType: 'Audience and profile',
+      partition: '2',
+      dedupeField: 'email',
+      personAction: 'Update existing and create new persons',
+    });
     const v2 = (await destinations('prod')).v2ByV1.get(result.items[0]!.v1FlowId)![0]!;
-    const mapped = (
+    const selectors = (
       v2.transformations[0]!.params as {
-        profileSelectors: { selectors: Array<{ value: { mapping: { destination: string } } }> };
+        profileSelectors: {
+          selectors: Array<{
+            value: { identity?: { namespace: string }; mapping: { source: string; destination: string } };
+          }>;
+        };
       }
-    ).profileSelectors.selectors.map((selector) => selector.value.mapping.destination);
-    expect(mapped).toEqual(['identityMap.Email', 'firstName', 'lastName', 'company', 'email']);
+    ).profileSelectors.selectors;
+    expect(selectors.map((selector) => selector.value.mapping.destination)).toEqual([
+      'identityMap.DedupeField',
+      'firstName',
+      'lastName',
+      'company',
+    ]);
+    expect(selectors[0]!.value).toMatchObject({
+      identity: { namespace: 'DedupeField' },
+      mapping: { source: 'personalEmail.address' },
+    });
+    // The refused ECID-only flow keeps exporting on V1.
+    const webVisitors = (await destinations('prod')).flows.find(
+      (flow) => flow.id === result.items[1]!.v1FlowId,
+    );
+    expect(webVisitors?.state).toBe('enabled');
   });
 
   it('stops before creating anything when the sandbox would exceed 100 destinations', async () => {

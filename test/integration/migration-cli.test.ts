@@ -102,7 +102,9 @@ describe('cutover marketo plan', () => {
 
   it('plans for the newer Marketo Engage card when the config names it', async () => {
     for (const [name, value] of Object.entries(TEST_SECRETS)) vi.stubEnv(name, value);
-    const file = writeConfig((config) => Object.assign(config.marketo, { target: 'marketoEngage' }));
+    const file = writeConfig((config) =>
+      Object.assign(config.marketo, { target: 'marketoEngage', engage: { workspaceId: 1 } }),
+    );
     const { code, out } = await runCli(['marketo', 'plan', '--config', file, '--json']);
     expect(code).toBe(0);
     const parsed = JSON.parse(out) as { plans: Array<{ items: Array<{ v2?: { target: string } }> }> };

@@ -1,10 +1,14 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { z } from 'zod';
-import { loadConfigFile } from '../../config/load';
+import { startCodecServer } from '../../codec/codec-server';
+import { dataConverterFor } from '../../codec/data-converter';
+import { codecConfigSchema } from '../../config/codec';
+import { loadConfigFile, secretResolverFor } from '../../config/load';
 import type { CutoverConfig } from '../../config/schema';
 import { projectRoot } from '../../project-root';
 import { startSimulator } from '../../simulator/server';
@@ -31,6 +35,15 @@ const PLACEHOLDER_SECRETS = [
   'CUTOVER_MARKETO_CLIENT_SECRET',
   'CUTOVER_SALES_CONNECT_API_KEY',
 ];
+
+/** The demo's codec key: made once per checkout, kept with the demo's other state. */
+const DEMO_CODEC_KEY_ENV = 'CUTOVER_DEMO_CODEC_KEY';
+function demoCodecKey(): string {
+  const file = path.join(DEMO_DIR, 'codec.key');
+  if (!fs.existsSync(file))
+    fs.writeFileSync(file, crypto.randomBytes(32).toString('base64'), { mode: 0o600 });
+  return fs.readFileSync(file, 'utf8').trim();
+}
 
 /** Long enough to watch the durable wait in the UI, short enough for a demo. */
 const DEMO_PROVISIONING_DELAY = '15 seconds';
@@ -74,6 +87,7 @@ export async function demoCommand(argv: string[]): Promise<number> {
   installRuntime({ logLevel: 'INFO', metricsAddress: undefined }, (line) => workerLog.write(`${line}\n`));
 
   for (const name of PLACEHOLDER_SECRETS) process.env[name] ??= 'simulator-placeholder-secret';
+  process.env[DEMO_CODEC_KEY_ENV] ??= demoCodecKey();
   // Every demo starts from the demo seed, as its dev server starts empty; the file stays for inspection afterwards.
   const simulatorState = path.join(DEMO_DIR, 'simulator.json');
   fs.rmSync(simulatorState, { force: true });
@@ -96,6 +110,9 @@ export async function demoCommand(argv: string[]): Promise<number> {
     ...(loaded.salesConnect
       ? { salesConnect: { ...loaded.salesConnect, provisioningDelay: DEMO_PROVISIONING_DELAY } }
       : {}),
+    // Every payload the demo stores is encrypted; the UI reads it through the codec server below.
+    codec:
+      loaded.codec ?? codecConfigSchema.parse({ keys: [{ id: 'demo-1', key: `env:${DEMO_CODEC_KEY_ENV}` }] }),
   };
   await fetch(`${simulator.baseUrl}/__admin/sales-connect/${config.salesConnect?.instanceId}/settings`, {
     method: 'PUT',
@@ -108,10 +125,20 @@ export async function demoCommand(argv: string[]): Promise<number> {
   const cleanups: Array<() => Promise<unknown> | unknown> = [() => simulator.close(), () => workerLog.end()];
   try {
     const startedAt = Date.now();
+    const uiPort = await preferredOrFreePort(args['ui-port']);
+    const secrets = secretResolverFor(config, 'cli');
+    const dataConverter = await dataConverterFor(config, secrets);
+    const codecServer = await startCodecServer({
+      codec: dataConverter!.payloadCodecs![0]!,
+      port: 0,
+      corsOrigins: [`http://127.0.0.1:${uiPort}`, `http://localhost:${uiPort}`],
+    });
+    cleanups.unshift(() => codecServer.close());
     const server = await startDevServer({
       ui: true,
       port: await preferredOrFreePort(args.port),
-      uiPort: await preferredOrFreePort(args['ui-port']),
+      uiPort,
+      codecEndpoint: codecServer.url,
       logFile: path.join(DEMO_DIR, 'temporal.log'),
     });
     cleanups.unshift(() => server.stop());
@@ -121,7 +148,8 @@ export async function demoCommand(argv: string[]): Promise<number> {
     cleanups.unshift(() => nativeConnection.close());
     const connection = await Connection.connect({ address: server.address });
     cleanups.unshift(() => connection.close());
-    const client = new Client({ connection, namespace: server.namespace });
+    const client = new Client({ connection, namespace: server.namespace, dataConverter });
+    console.log(`Payloads encrypted (AES-256-GCM); the UI decodes them through ${codecServer.url}`);
 
     const worker = await createCutoverWorker({
       config,

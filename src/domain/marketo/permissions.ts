@@ -2,7 +2,8 @@
 export const PERMISSIONS_FOR_STEP = {
   discover: ['View Destinations'],
   connect: ['Manage Destinations'],
-  activate: ['Activate Destinations', 'View Profiles', 'View Segments'],
+  // A credential with only the three activation permissions is refused: activating edits the dataflow (seed 004).
+  activate: ['Manage Destinations', 'Activate Destinations', 'View Profiles', 'View Segments'],
   'remove-v1': ['Manage Destinations'],
 } as const satisfies Record<string, readonly string[]>;
 

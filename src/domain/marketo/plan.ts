@@ -25,36 +25,144 @@ const V1_FIELD_TO_MARKETO: Record<string, string> = {
 
 const SUPPORTED_IDENTITIES = ['Email', 'ECID'] as const;
 
+/** Adobe: the Marketo Engage card supports neither Marketo's Lead ID nor ECIDs as its dedupe field. */
+export const UNSUPPORTED_DEDUPE_FIELDS = ['id', 'leadId', 'ecid'] as const;
+
+/** V1 identity namespaces that are a Marketo Lead ID, however an organisation spelled the namespace. */
+const LEAD_ID_NAMESPACE = /^(marketo)?[\s_-]?lead[\s_-]?id$/i;
+
+type Attribute = { source: string; destination: string };
+type PlannedIdentity = PlannedMarketoFlow['identities'][number];
+
+/** The target identities a card matches persons on, or why this dataflow offers none it supports. */
+export type IdentityChoice =
+  | { identities: PlannedIdentity[]; attributes: Attribute[] }
+  | { reason: 'no-identity' | 'identity-unsupported-by-card'; detail: string };
+
 /**
- * What differs between destination cards is kept here, so another card (the
- * newer "Marketo Engage") is one more entry, not a change to the workflow.
+ * What differs between destination cards is kept here, so another card is one
+ * more entry, not a change to the workflow. Sources: Adobe's "(Legacy) (V2)
+ * Marketo Engage" and "Marketo Engage connection" pages (docs/simulator.md).
  */
 export interface TargetCardRules {
   label: string;
+  /** Whether its base connection authenticates with the Marketo LaunchPoint client id and secret. */
+  needsMarketoSecret: boolean;
+  /** The auth spec its base connection is created with (assumed: the card's API is undocumented). */
+  authSpecName: string;
   /** Marketo fields that must be mapped when missing people are created. */
   fieldsForPersonCreation: string[];
+  identities(
+    flow: DiscoveredMarketoV1Flow,
+    attributes: Attribute[],
+    options: MarketoPlanOptions,
+  ): IdentityChoice;
   /** The card's target-connection params for a planned dataflow (names assumed: the card's API is undocumented). */
-  targetParams(flow: PlannedMarketoFlow, account: { munchkinId: string }): Record<string, unknown>;
+  targetParams(flow: PlannedMarketoFlow): Record<string, unknown>;
 }
+
+/** V2 matches on Email and ECID; Email is primary wherever V1 maps it, as it matches best. */
+function emailOrEcid(flow: DiscoveredMarketoV1Flow, attributes: Attribute[]): IdentityChoice {
+  const supported = flow.identities.filter((identity): identity is PlannedIdentity =>
+    (SUPPORTED_IDENTITIES as readonly string[]).includes(identity.namespace),
+  );
+  if (supported.length === 0) {
+    return {
+      reason: 'no-identity',
+      detail:
+        'it maps neither an Email nor an ECID identity, and the Marketo destination needs one (Email matches best)',
+    };
+  }
+  const email = supported.findIndex((identity) => identity.namespace === 'Email');
+  const primary =
+    email >= 0
+      ? email
+      : Math.max(
+          supported.findIndex((identity) => identity.primary),
+          0,
+        );
+  return {
+    identities: supported.map((identity, index) => ({ ...identity, primary: index === primary })),
+    attributes,
+  };
+}
+
+/**
+ * The Marketo Engage card matches on one `DedupeField`: the XDM path V1
+ * exports as Email when the dedupe field is `email` (Email matches best), else
+ * the path mapped to the dedupe field. ECID and Lead ID cannot stand in for it.
+ */
+function dedupeFieldIdentity(
+  flow: DiscoveredMarketoV1Flow,
+  attributes: Attribute[],
+  options: MarketoPlanOptions,
+): IdentityChoice {
+  const field = options.engage?.dedupeField ?? 'email';
+  const source =
+    (field === 'email'
+      ? flow.identities.find((identity) => identity.namespace === 'Email')?.source
+      : undefined) ?? attributes.find((attribute) => attribute.destination === field)?.source;
+  if (source) {
+    return {
+      identities: [{ namespace: 'DedupeField', source, primary: true }],
+      // The dedupe identity already writes that field from that path.
+      attributes: attributes.filter(
+        (attribute) => !(attribute.destination === field && attribute.source === source),
+      ),
+    };
+  }
+  const fix = `map ${field === 'email' ? 'an Email identity' : `an XDM field to ${field}`} on V1 or in marketo.additionalAttributes, set marketo.engage.dedupeField to a field this dataflow maps, or keep it on the V2 card (marketo.target: marketoV2)`;
+  const unsupported = [
+    ...new Set(
+      flow.identities
+        .filter((identity) => identity.namespace === 'ECID' || LEAD_ID_NAMESPACE.test(identity.namespace))
+        .map((identity) => identity.namespace),
+    ),
+  ];
+  if (unsupported.length) {
+    return {
+      reason: 'identity-unsupported-by-card',
+      detail: `the Marketo Engage card matches persons on its dedupe field (marketo.engage.dedupeField: ${field}) and supports neither ECID nor Lead ID as one, but this dataflow's only identity is ${unsupported.join(' and ')}; ${fix}`,
+    };
+  }
+  return {
+    reason: 'no-identity',
+    detail: `it maps no identity, and the Marketo Engage card needs its dedupe field (marketo.engage.dedupeField: ${field}) mapped; ${fix}`,
+  };
+}
+
+const V2_PERSON_CREATION = { 'create-missing': 'MATCH_AND_CREATE', 'match-only': 'MATCH_ONLY' } as const;
+
+/** The Marketo Engage card's choices as its UI words them: Adobe documents no API values. */
+const ENGAGE_PERSON_ACTION = {
+  'create-missing': 'Update existing and create new persons',
+  'match-only': 'Update existing persons only',
+} as const;
 
 export const TARGET_CARDS: Record<MarketoTargetCard, TargetCardRules> = {
   marketoV2: {
     label: '(Legacy) (V2) Marketo Engage',
+    needsMarketoSecret: true,
+    authSpecName: 'OAuth2 Client Credential',
     fieldsForPersonCreation: ['firstName', 'lastName'],
-    targetParams: (flow) => ({
-      personCreation: flow.personCreation === 'create-missing' ? 'MATCH_AND_CREATE' : 'MATCH_ONLY',
-    }),
+    identities: emailOrEcid,
+    targetParams: (flow) => ({ personCreation: V2_PERSON_CREATION[flow.personCreation] }),
   },
   marketoEngage: {
     label: 'Marketo Engage',
+    // Adobe: the card connects to a Marketo instance of the same Adobe organisation, with no credentials.
+    needsMarketoSecret: false,
+    authSpecName: 'Same Organization',
     fieldsForPersonCreation: ['firstName', 'lastName', 'email'],
-    targetParams: (flow, account) => ({
-      munchkinId: account.munchkinId,
+    identities: dedupeFieldIdentity,
+    targetParams: (flow) => ({
+      munchkinId: flow.engage?.munchkinId,
+      workspaceId: flow.engage?.workspaceId,
+      // V1 exported audiences with their attributes; only this sync type keeps both.
       syncType: 'Audience and profile',
-      personAction:
-        flow.personCreation === 'create-missing'
-          ? 'Update existing and create new persons'
-          : 'Update existing persons only',
+      ...(flow.engage?.partition ? { partition: flow.engage.partition } : {}),
+      dedupeField: flow.engage?.dedupeField,
+      personAction: ENGAGE_PERSON_ACTION[flow.personCreation],
     }),
   },
 };
@@ -69,7 +177,7 @@ function skip(
 
 function planFlow(
   flow: DiscoveredMarketoV1Flow,
-  fields: MarketoField[],
+  fields: MarketoField[] | undefined,
   options: MarketoPlanOptions,
 ): MarketoPlanItem {
   const target = options.target ?? 'marketoV2';
@@ -95,42 +203,52 @@ function planFlow(
       'it exports no audience, so a V2 replacement could never prove a first activation; add audiences to V1 or delete it',
     );
   }
-  const identities = flow.identities.filter(
-    (identity): identity is PlannedMarketoFlow['identities'][number] =>
-      (SUPPORTED_IDENTITIES as readonly string[]).includes(identity.namespace),
-  );
-  if (identities.length === 0) {
-    return skip(
-      flow,
-      'no-identity',
-      'it maps neither an Email nor an ECID identity, and the Marketo destination needs one (Email matches best)',
-    );
-  }
-  if (!identities.some((identity) => identity.primary)) identities[0] = { ...identities[0]!, primary: true };
-
-  const attributes = [
+  const translated = [
     ...flow.attributes.map((attribute) => ({
       source: attribute.source,
       destination: V1_FIELD_TO_MARKETO[attribute.destination] ?? attribute.destination,
     })),
     ...(options.additionalAttributes ?? []),
   ];
-  const known = new Set(fields.map((field) => field.restName));
-  const unknown = attributes.filter((attribute) => !known.has(attribute.destination));
-  if (unknown.length) {
-    return skip(
-      flow,
-      'unknown-marketo-field',
-      `Marketo has no lead field ${unknown.map((attribute) => `"${attribute.destination}"`).join(', ')} (mapped from ${unknown.map((attribute) => attribute.source).join(', ')}); check the field's REST name in Describe Lead`,
+  const choice = rules.identities(flow, translated, options);
+  if ('reason' in choice) return skip(flow, choice.reason, choice.detail);
+  const { identities, attributes } = choice;
+  const engage =
+    target === 'marketoEngage' && options.engage
+      ? { ...options.engage, munchkinId: options.munchkinId ?? '' }
+      : undefined;
+  // The Marketo field each identity writes: its namespace on V2, the dedupe field on the Engage card.
+  const identityFields = identities.map((identity) => ({
+    source: identity.source,
+    destination:
+      identity.namespace === 'DedupeField'
+        ? (options.engage?.dedupeField ?? 'email')
+        : identity.namespace.toLowerCase(),
+    dedupe: identity.namespace === 'DedupeField',
+  }));
+
+  const warnings: string[] = [];
+  if (fields) {
+    const known = new Set(fields.map((field) => field.restName));
+    const unknown = [...attributes, ...identityFields.filter((identity) => identity.dedupe)].filter(
+      (attribute) => !known.has(attribute.destination),
+    );
+    if (unknown.length) {
+      return skip(
+        flow,
+        'unknown-marketo-field',
+        `Marketo has no lead field ${unknown.map((attribute) => `"${attribute.destination}"`).join(', ')} (mapped from ${unknown.map((attribute) => attribute.source).join(', ')}); check the field's REST name in Describe Lead`,
+      );
+    }
+  } else {
+    warnings.push(
+      "the mapped Marketo fields were not checked against Marketo's Describe Lead: add marketo.clientId and clientSecret (a LaunchPoint API user) to have them checked before anything is created",
     );
   }
 
   const personCreation = options.personCreation ?? 'match-only';
   if (personCreation === 'create-missing') {
-    const mapped = new Set([
-      ...attributes.map((attribute) => attribute.destination),
-      ...identities.map((identity) => identity.namespace.toLowerCase()),
-    ]);
+    const mapped = new Set([...attributes, ...identityFields].map((attribute) => attribute.destination));
     const missing = rules.fieldsForPersonCreation.filter((field) => !mapped.has(field));
     if (missing.length) {
       return skip(
@@ -141,7 +259,6 @@ function planFlow(
     }
   }
 
-  const warnings: string[] = [];
   if (flow.audiences.length > GUARDRAILS.audiencesPerDataflow) {
     warnings.push(
       `${flow.audiences.length} audiences exceed the recommended ${GUARDRAILS.audiencesPerDataflow} per dataflow`,
@@ -166,6 +283,7 @@ function planFlow(
       identities,
       attributes,
       personCreation,
+      ...(engage ? { engage } : {}),
     },
     warnings,
   };
@@ -185,11 +303,30 @@ function subscriptionBlockers(items: MarketoPlanItem[], munchkinId: string | und
     );
 }
 
-/** Pure: the replacement of every Marketo V1 destination dataflow of a sandbox, or why there is none. */
+/** Destination details the Marketo Engage card cannot work with: nothing it exports could match a person. */
+function engageBlockers(options: MarketoPlanOptions): string[] {
+  if (options.target !== 'marketoEngage') return [];
+  if (!options.engage)
+    return [
+      'The Marketo Engage card needs its destination details: set marketo.engage.workspaceId (and optionally partition, and dedupeField, email by default).',
+    ];
+  const field = options.engage.dedupeField;
+  return UNSUPPORTED_DEDUPE_FIELDS.some((unsupported) => unsupported.toLowerCase() === field.toLowerCase())
+    ? [
+        `marketo.engage.dedupeField is ${field}, but the Marketo Engage card supports neither Lead ID nor ECID for deduplication; choose a searchable Marketo field such as email.`,
+      ]
+    : [];
+}
+
+/**
+ * Pure: the replacement of every Marketo V1 destination dataflow of a sandbox,
+ * or why there is none. `fields` is Describe Lead's answer, undefined when
+ * cutover has no Marketo REST credentials to read it with.
+ */
 export function planMarketoMigration(
   sandbox: string,
   flows: DiscoveredMarketoV1Flow[],
-  fields: MarketoField[],
+  fields: MarketoField[] | undefined,
   options: MarketoPlanOptions,
 ): MarketoMigrationPlan {
   const items = flows.map((flow) => planFlow(flow, fields, options));
@@ -202,6 +339,7 @@ export function planMarketoMigration(
         ]
       : []),
     ...subscriptionBlockers(items, options.munchkinId),
+    ...engageBlockers(options),
   ];
   return { sandbox, items, blockers };
 }

@@ -31,10 +31,24 @@ export type PersonCreation = 'create-missing' | 'match-only';
 
 export type MarketoTargetCard = 'marketoV2' | 'marketoEngage';
 
+/**
+ * What a person chooses for the new Marketo Engage card's destination details
+ * (Adobe's "Marketo Engage connection" page); the Munchkin ID is the config's.
+ */
+export interface MarketoEngageSettings {
+  workspaceId: string;
+  /** New persons land in Marketo's Default partition when absent. */
+  partition?: string;
+  /** The Marketo field the card matches persons on (its `DedupeField` target identity). */
+  dedupeField: string;
+}
+
 export interface MarketoPlanOptions {
   /** Which destination card replaces V1; V2 by default (itself legacy since March 2026). */
   target?: MarketoTargetCard;
   personCreation?: PersonCreation;
+  /** The Marketo Engage card's destination details; required for that card, unused by V2. */
+  engage?: MarketoEngageSettings;
   /** Extra attributes to export, beyond what V1 mapped: XDM path -> Marketo REST field name. */
   additionalAttributes?: Array<{ source: string; destination: string }>;
   /** Destination dataflows the sandbox already has, for the 100-per-sandbox limit. */
@@ -45,6 +59,7 @@ export interface MarketoPlanOptions {
 
 export type MarketoSkipReason =
   | 'no-identity'
+  | 'identity-unsupported-by-card'
   | 'unknown-marketo-field'
   | 'person-creation-needs-names'
   | 'no-audiences'
@@ -54,9 +69,12 @@ export type MarketoSkipReason =
 export interface PlannedMarketoFlow {
   target: MarketoTargetCard;
   audiences: Array<{ id: string; name: string }>;
-  identities: Array<{ namespace: 'Email' | 'ECID'; source: string; primary: boolean }>;
+  /** Target identities: Email/ECID on V2, the single `DedupeField` on the Marketo Engage card. */
+  identities: Array<{ namespace: 'Email' | 'ECID' | 'DedupeField'; source: string; primary: boolean }>;
   attributes: Array<{ source: string; destination: string }>;
   personCreation: PersonCreation;
+  /** The Marketo Engage card's destination details, with the Munchkin ID they apply to. */
+  engage?: MarketoEngageSettings & { munchkinId: string };
 }
 
 export type MarketoPlanItem =

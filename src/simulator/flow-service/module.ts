@@ -10,6 +10,7 @@ import type { Router, SimRequest, SimResponse } from '../core/router';
 import { badRequest, forbidden, missingHeader, notFound, stillInUse, versionNotMatching } from './errors';
 import { applyJsonPatch, type PatchOperation } from './json-patch';
 import { listAnswer } from './lists';
+import { refuseMarketoEngageTargetParams } from './marketo-engage';
 import { permissionsFor } from './permissions';
 import {
   newEtag,
@@ -518,6 +519,8 @@ function registerFlowServiceRoutes(
         if ((key === 'sfmcV1' || key === 'sfmcV2') && !body.data.params?.path) {
           return badRequest('params.path (the object or data extension to read) is required', collection);
         }
+        const refused = refuseMarketoEngageTargetParams(key, body.data.params, collection);
+        if (refused) return refused;
         return store(sandbox, collection, { ...body.data, state: 'enabled', ...ownership(caller, sandbox) });
       }),
     );

@@ -93,6 +93,9 @@ interface AuthSpecDefinition {
 /**
  * Auth specs per connection spec. SFMC V1's two are documented; the V2 and
  * Marketo ones are our assumption (remote-apis.md B2, C), shaped like them.
+ * The Marketo Engage card takes no credentials at all (Adobe's "Marketo
+ * Engage connection" page: the instance must be in the same organisation), so
+ * its one auth spec has no fields; its name is ours.
  */
 const AUTH_SPECS: Partial<Record<ConnectionSpecKey, AuthSpecDefinition[]>> = {
   sfmcV1: [
@@ -102,7 +105,31 @@ const AUTH_SPECS: Partial<Record<ConnectionSpecKey, AuthSpecDefinition[]>> = {
   sfmcV2: [{ name: 'OAuth2 Client Credential', required: ['baseEndpoint', 'clientId', 'clientSecret'] }],
   marketoV1: [{ name: 'OAuth2 Client Credential', required: ['munchkinId', 'clientId', 'clientSecret'] }],
   marketoV2: [{ name: 'OAuth2 Client Credential', required: ['munchkinId', 'clientId', 'clientSecret'] }],
-  marketoEngage: [{ name: 'OAuth2 Client Credential', required: ['munchkinId', 'clientId', 'clientSecret'] }],
+  marketoEngage: [{ name: 'Same Organization', required: [] }],
+};
+
+/** A destination card's target-connection params: which exist, which are required, and their allowed values. */
+export interface TargetParamSpec {
+  required: readonly string[];
+  optional: readonly string[];
+  values: Readonly<Record<string, readonly string[]>>;
+}
+
+/**
+ * Target-connection params per destination card, where the simulator checks
+ * them. The Marketo Engage card's fields and values are the destination
+ * details on Adobe's "Marketo Engage connection" page; their API names are
+ * ours (Adobe documents the UI only).
+ */
+export const TARGET_PARAM_SPECS: Partial<Record<ConnectionSpecKey, TargetParamSpec>> = {
+  marketoEngage: {
+    required: ['munchkinId', 'workspaceId', 'syncType', 'dedupeField'],
+    optional: ['partition', 'personAction'],
+    values: {
+      syncType: ['Audience and profile', 'Profile only', 'Audience only'],
+      personAction: ['Update existing and create new persons', 'Update existing persons only'],
+    },
+  },
 };
 
 const CATEGORY: Record<ConnectionSpecKey, { category: string; isSource: boolean; isDestination: boolean }> = {
@@ -131,6 +158,24 @@ export function connectionSpecKey(id: string): ConnectionSpecKey | undefined {
   );
 }
 
+function targetParamsJsonSchema(spec: TargetParamSpec | undefined) {
+  if (!spec) return {};
+  const properties = Object.fromEntries(
+    [...spec.required, ...spec.optional].map((field) => [
+      field,
+      spec.values[field] ? { type: 'string', enum: spec.values[field] } : { type: 'string' },
+    ]),
+  );
+  return {
+    spec: {
+      $schema: 'http://json-schema.org/draft-07/schema#',
+      type: 'object',
+      properties,
+      required: spec.required,
+    },
+  };
+}
+
 export const connectionSpecItems = (Object.keys(CONNECTION_SPECS) as ConnectionSpecKey[]).map((key) => ({
   id: CONNECTION_SPECS[key].id,
   name: CONNECTION_SPECS[key].name,
@@ -151,12 +196,15 @@ export const connectionSpecItems = (Object.keys(CONNECTION_SPECS) as ConnectionS
     ? {
         targetSpec: {
           attributes: { uiAttributes: { isDestination: true, label: CONNECTION_SPECS[key].label } },
+          ...targetParamsJsonSchema(TARGET_PARAM_SPECS[key]),
         },
       }
     : {
         sourceSpec: {
-          // Adobe's example carries only a translation key here; the readable label is connectorName.
-          attributes: { uiAttributes: { isSource: CATEGORY[key].isSource, label: { key: `${key}Label` } } },
+          // flow-service.yaml declares the label a string here (one of its examples sends a translation key).
+          attributes: {
+            uiAttributes: { isSource: CATEGORY[key].isSource, label: CONNECTION_SPECS[key].label },
+          },
         },
       }),
 }));

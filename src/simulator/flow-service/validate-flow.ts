@@ -1,3 +1,4 @@
+import { refuseMarketoEngageIdentities } from './marketo-engage';
 import type { SimResponse } from '../core/router';
 import { badRequest } from './errors';
 import type { SandboxData, StoredRecord } from './records';
@@ -50,6 +51,8 @@ export function validateFlow(
     );
   }
 
+  const engageRefusal = refuseMarketoEngageIdentities(flow, sandbox);
+  if (engageRefusal) return engageRefusal;
   const schedule = flow.scheduleParams as { frequency?: string; interval?: string | number } | undefined;
   if (schedule) {
     if (!schedule.frequency || !FREQUENCIES.includes(schedule.frequency)) {

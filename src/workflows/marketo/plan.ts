@@ -16,7 +16,8 @@ export interface MarketoPlanning extends SpecPlanning {
   verifyMarketoCredentials(): Promise<unknown>;
   discoverMarketoSandbox(input: { sandbox: string }): Promise<{
     flows: DiscoveredMarketoV1Flow[];
-    fields: MarketoField[];
+    /** Absent without Marketo REST credentials: the plan then cannot check mapped fields. */
+    fields?: MarketoField[];
     existingDestinationsInSandbox: number;
   }>;
 }

@@ -81,17 +81,19 @@ describe('activationOperations', () => {
 
 describe('target cards', () => {
   it('translate person creation into each card’s own target parameters', () => {
-    expect(TARGET_CARDS.marketoV2.targetParams(planned, { munchkinId: '123-ABC-456' })).toEqual({
-      personCreation: 'MATCH_ONLY',
-    });
+    expect(TARGET_CARDS.marketoV2.targetParams(planned)).toEqual({ personCreation: 'MATCH_ONLY' });
     expect(
-      TARGET_CARDS.marketoEngage.targetParams(
-        { ...planned, personCreation: 'create-missing' },
-        { munchkinId: '123-ABC-456' },
-      ),
+      TARGET_CARDS.marketoEngage.targetParams({
+        ...planned,
+        target: 'marketoEngage',
+        personCreation: 'create-missing',
+        engage: { munchkinId: '123-ABC-456', workspaceId: '1', dedupeField: 'email' },
+      }),
     ).toEqual({
       munchkinId: '123-ABC-456',
+      workspaceId: '1',
       syncType: 'Audience and profile',
+      dedupeField: 'email',
       personAction: 'Update existing and create new persons',
     });
   });
@@ -101,7 +103,7 @@ describe('missingPermissionMessage', () => {
   it('names the permissions a refused step needs and where to grant them', () => {
     expect(missingPermissionMessage('activate', 'PATCH /flows/f-1')).toBe(
       'Experience Platform refused to activate audiences on the V2 dataflow (PATCH /flows/f-1, HTTP 403): ' +
-        'the API credential\'s product profile needs the permissions "Activate Destinations", "View Profiles", "View Segments". ' +
+        'the API credential\'s product profile needs the permissions "Manage Destinations", "Activate Destinations", "View Profiles", "View Segments". ' +
         'Add them to a role in Adobe Admin Console (Experience Platform > Permissions) that covers this sandbox, then run again.',
     );
     expect(missingPermissionMessage('connect', 'POST /connections')).toContain(

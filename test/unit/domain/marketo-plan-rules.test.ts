@@ -43,7 +43,7 @@ const audiences = (count: number) =>
   Array.from({ length: count }, (_, index) => ({ id: `aud-${index}`, name: `Audience ${index}` }));
 
 describe('identities', () => {
-  it('keeps the primary identity V1 chose, and drops namespaces Marketo cannot match on', () => {
+  it('makes Email primary where V1 maps it next to ECID, and drops namespaces Marketo cannot match on', () => {
     const item = planOne(
       v1({
         identities: [
@@ -57,8 +57,27 @@ describe('identities', () => {
       action: 'migrate',
       v2: {
         identities: [
-          { namespace: 'Email', source: 'personalEmail.address', primary: false },
-          { namespace: 'ECID', source: 'identityMap.ECID', primary: true },
+          { namespace: 'Email', source: 'personalEmail.address', primary: true },
+          { namespace: 'ECID', source: 'identityMap.ECID', primary: false },
+        ],
+      },
+    });
+  });
+
+  it('keeps the primary identity V1 chose when it maps no Email', () => {
+    const item = planOne(
+      v1({
+        identities: [
+          { namespace: 'ECID', source: 'identityMap.ECID', primary: false },
+          { namespace: 'ECID', source: 'identityMap.ECID2', primary: true },
+        ],
+      }),
+    );
+    expect(item).toMatchObject({
+      v2: {
+        identities: [
+          { namespace: 'ECID', source: 'identityMap.ECID', primary: false },
+          { namespace: 'ECID', source: 'identityMap.ECID2', primary: true },
         ],
       },
     });
@@ -104,13 +123,14 @@ describe('person creation', () => {
   });
 
   it('counts the Email identity as the e-mail field the Marketo Engage card needs', () => {
-    const item = planOne(v1(), { target: 'marketoEngage', personCreation: 'create-missing' });
+    const engage = { workspaceId: '1', dedupeField: 'email' };
+    const item = planOne(v1(), { target: 'marketoEngage', engage, personCreation: 'create-missing' });
     expect(item).toMatchObject({
       action: 'migrate',
       v2: { target: 'marketoEngage', personCreation: 'create-missing' },
     });
     expect(
-      planOne(v1({ attributes: [] }), { target: 'marketoEngage', personCreation: 'create-missing' }),
+      planOne(v1({ attributes: [] }), { target: 'marketoEngage', engage, personCreation: 'create-missing' }),
     ).toMatchObject({
       action: 'skip',
       detail:
@@ -136,7 +156,9 @@ describe('guardrail warnings', () => {
         'the V1 mapping IDs (Marketo static lists 1001) are dropped: (Legacy) (V2) Marketo Engage does not use them',
       ],
     });
-    expect(planOne(flow, { target: 'marketoEngage' })).toMatchObject({
+    expect(
+      planOne(flow, { target: 'marketoEngage', engage: { workspaceId: '1', dedupeField: 'email' } }),
+    ).toMatchObject({
       warnings: [
         'the V1 mapping IDs (Marketo static lists 1001) are dropped: Marketo Engage does not use them',
       ],
@@ -166,29 +188,13 @@ describe('target cards', () => {
     attributes: [],
     personCreation: 'create-missing',
   };
-  const account = { munchkinId: '123-ABC-456' };
-
   it('map person creation onto the V2 card’s match modes', () => {
-    expect(TARGET_CARDS.marketoV2.targetParams(planned, account)).toEqual({
+    expect(TARGET_CARDS.marketoV2.targetParams(planned)).toEqual({
       personCreation: 'MATCH_AND_CREATE',
     });
-    expect(
-      TARGET_CARDS.marketoV2.targetParams({ ...planned, personCreation: 'match-only' }, account),
-    ).toEqual({
+    expect(TARGET_CARDS.marketoV2.targetParams({ ...planned, personCreation: 'match-only' })).toEqual({
       personCreation: 'MATCH_ONLY',
     });
-  });
-
-  it('map person creation onto the Marketo Engage card’s person actions, with the Munchkin ID', () => {
-    expect(
-      TARGET_CARDS.marketoEngage.targetParams({ ...planned, personCreation: 'match-only' }, account),
-    ).toEqual({
-      munchkinId: '123-ABC-456',
-      syncType: 'Audience and profile',
-      personAction: 'Update existing persons only',
-    });
-    expect(TARGET_CARDS.marketoEngage.label).toBe('Marketo Engage');
-    expect(TARGET_CARDS.marketoEngage.fieldsForPersonCreation).toEqual(['firstName', 'lastName', 'email']);
   });
 });
 

@@ -132,10 +132,14 @@ describe('planMarketoMigration', () => {
   });
 
   it('applies the newer Marketo Engage card’s own rule (e-mail needed to create people)', () => {
-    const ecidOnly = v1({ identities: [{ namespace: 'ECID', source: 'identityMap.ECID', primary: true }] });
-    const plan = planMarketoMigration('prod', [ecidOnly], fields, {
+    const byLoyaltyTier = v1({
+      identities: [{ namespace: 'ECID', source: 'identityMap.ECID', primary: true }],
+      attributes: [...v1().attributes, { source: '_tenant.tier', destination: 'loyaltyTier' }],
+    });
+    const plan = planMarketoMigration('prod', [byLoyaltyTier], fields, {
       ...options,
       target: 'marketoEngage',
+      engage: { workspaceId: '1', dedupeField: 'loyaltyTier' },
       personCreation: 'create-missing',
     });
     expect(plan.items[0]).toMatchObject({

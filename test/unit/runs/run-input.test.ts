@@ -105,6 +105,7 @@ describe('marketoRunFromConfig', () => {
         marketo: {
           ...marketo,
           target: 'marketoEngage',
+          engage: { workspaceId: 12 },
           personCreation: 'create-missing',
           additionalAttributes: [{ source: '_tenant.tier', destination: 'loyaltyTier' }],
           concurrency: 2,
@@ -124,6 +125,7 @@ describe('marketoRunFromConfig', () => {
           target: 'marketoEngage',
           personCreation: 'create-missing',
           munchkinId: '123-ABC-456',
+          engage: { workspaceId: '12', dedupeField: 'email' },
           additionalAttributes: [{ source: '_tenant.tier', destination: 'loyaltyTier' }],
         },
         concurrency: 2,
@@ -142,6 +144,26 @@ describe('marketoRunFromConfig', () => {
       concurrency: 5,
       firstActivationTimeout: '2 hours',
     });
+  });
+
+  it('needs no Marketo client secret for the Marketo Engage card, but its destination details; V2 needs the secret', () => {
+    const munchkinId = marketo.munchkinId;
+    expect(
+      marketoRunFromConfig(
+        config({ marketo: { munchkinId, target: 'marketoEngage', engage: { workspaceId: '1' } } }),
+      ).problems,
+    ).toEqual([]);
+    expect(() => config({ marketo: { munchkinId, target: 'marketoEngage' } })).toThrow(
+      /marketo\.engage: required for marketo\.target marketoEngage: set engage\.workspaceId/,
+    );
+    expect(() => config({ marketo: { munchkinId } })).toThrow(
+      /marketo\.clientId: required for marketo\.target marketoV2/,
+    );
+    expect(() =>
+      config({
+        marketo: { munchkinId, clientId: 'mkto-client', target: 'marketoEngage', engage: { workspaceId: 1 } },
+      }),
+    ).toThrow(/marketo\.clientSecret: set both clientId and clientSecret/);
   });
 
   it('says what to add when the marketo section is missing, after the sandbox problems', () => {
