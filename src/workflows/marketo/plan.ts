@@ -7,7 +7,13 @@ import type {
   MarketoPlanItem,
 } from '../../domain/marketo/types';
 import type { ItemProgress } from '../migration/messages';
-import { asMigrationPlan, planEverySandbox, type RunPlan, type SpecPlanning } from '../migration/plan';
+import {
+  asMigrationPlan,
+  planEverySandbox,
+  specCheck,
+  type RunPlan,
+  type SpecPlanning,
+} from '../migration/plan';
 import type { MigrationPlan } from '../migration/steps';
 import type { MarketoMigrateItem, MarketoMigrationInput } from './messages';
 
@@ -38,19 +44,12 @@ export function planMarketoRun(
   return planEverySandbox(
     input.sandboxes,
     [
-      {
-        name: 'Experience Platform specs',
-        verify: () =>
-          planning.resolveSpecs({
-            sandbox: input.sandboxes[0] ?? '',
-            keys: [
-              'marketoV1',
-              input.options.target ?? MARKETO_TARGET,
-              'profileSource',
-              'profileToDestination',
-            ],
-          }),
-      },
+      specCheck(planning, input.sandboxes, [
+        'marketoV1',
+        input.options.target ?? MARKETO_TARGET,
+        'profileSource',
+        'profileToDestination',
+      ]),
       { name: 'Marketo credentials', verify: () => planning.verifyMarketoCredentials() },
     ],
     async (sandbox) => {

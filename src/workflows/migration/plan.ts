@@ -21,6 +21,14 @@ export interface SpecPlanning {
   resolveSpecs(input: { sandbox: string; keys: SpecKey[] }): Promise<unknown>;
 }
 
+/** The check that every spec a run needs is in the catalogue, looked up through the run's first sandbox. */
+export function specCheck(planning: SpecPlanning, sandboxes: string[], keys: SpecKey[]): PreflightCheck {
+  return {
+    name: 'Experience Platform specs',
+    verify: () => planning.resolveSpecs({ sandbox: sandboxes[0] ?? '', keys }),
+  };
+}
+
 /** What a kind proves before planning (credentials, specs): without it every sandbox would plan against nothing. */
 export interface PreflightCheck {
   /** What the blocker names, e.g. "Marketo credentials". */

@@ -6,7 +6,13 @@ import type {
   SfmcMigrationPlan,
 } from '../../domain/sfmc/types';
 import type { ItemProgress } from '../migration/messages';
-import { asMigrationPlan, planEverySandbox, type RunPlan, type SpecPlanning } from '../migration/plan';
+import {
+  asMigrationPlan,
+  planEverySandbox,
+  specCheck,
+  type RunPlan,
+  type SpecPlanning,
+} from '../migration/plan';
 import type { MigrationPlan } from '../migration/steps';
 import type { SfmcMigrationInput } from './messages';
 
@@ -33,14 +39,7 @@ export function planSfmcRun(
   return planEverySandbox(
     input.sandboxes,
     [
-      {
-        name: 'Experience Platform specs',
-        verify: () =>
-          planning.resolveSpecs({
-            sandbox: input.sandboxes[0] ?? '',
-            keys: ['sfmcV1', 'sfmcV2', 'dataLake', 'crmToAep'],
-          }),
-      },
+      specCheck(planning, input.sandboxes, ['sfmcV1', 'sfmcV2', 'dataLake', 'crmToAep']),
       ...(input.options.v2BaseEndpoint
         ? [{ name: 'SFMC V2 credentials', verify: () => planning.verifySfmcV2Access() }]
         : []),
