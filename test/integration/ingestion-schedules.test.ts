@@ -282,5 +282,6 @@ describe('scheduled ingestion on the dev server', () => {
     const missing = await runCli(['ingestion', 'schedule', 'describe', '--config', file, '--name', name]);
     expect(missing).toMatchObject({ code: 2 });
     expect(missing.err).toContain(`no schedule ingestion/${name}; run \`cutover ingestion sync\``);
-  });
+    // Nine CLI round trips plus the wait above: more than the default on two loaded cores.
+  }, 150_000);
 });
