@@ -16,7 +16,7 @@ import { cutoverTag, marketoCardLabel, marketoV2Names, v2Name } from '../domain/
 import type { FlowServiceClient } from '../integrations/flow-service/flow-service-client';
 import { where } from '../integrations/flow-service/property-filter';
 import type { Flow } from '../integrations/flow-service/schemas';
-import { UNKNOWN_SANDBOX_CODE } from '../integrations/adobe-platform/errors';
+import { namedPermission, UNKNOWN_SANDBOX_CODE } from '../integrations/adobe-platform/errors';
 import { RemoteApiError } from '../integrations/http/errors';
 import { MarketoCredentialError } from '../integrations/marketo';
 import {
@@ -118,10 +118,12 @@ async function naming403<T>(step: DestinationStep, run: () => Promise<T>): Promi
       error.api === 'flow-service' &&
       error.remoteCode !== UNKNOWN_SANDBOX_CODE
     ) {
+      // Where Adobe's answer names the refused permission, say it too: it is more exact than the step's list.
+      const named = namedPermission(error.remoteCode, error.remoteMessage);
       throw ApplicationFailure.nonRetryable(
-        missingPermissionMessage(step, error.endpoint),
+        `${missingPermissionMessage(step, error.endpoint)}${named ? ` Experience Platform named the refused permission: "${named.permission}"${named.resource ? ` on ${named.resource}` : ''}.` : ''}`,
         'PermissionMissing',
-        { step, permissions: PERMISSIONS_FOR_STEP[step] },
+        { step, permissions: PERMISSIONS_FOR_STEP[step], ...(named ? { named: named.permission } : {}) },
       );
     }
     throw error;
