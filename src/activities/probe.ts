@@ -1,18 +1,22 @@
 import type { CutoverConfig } from '../config/schema';
-import { blocker, ok, warning, type ProbeFinding } from '../domain/probe';
-import { SPEC_CATALOGUE, SPEC_KEYS, specConfigKey, type SpecKey } from '../domain/specs';
+import { blocker, messageOf, ok, warning, type ProbeFinding } from '../domain/probe';
+import {
+  marketoRunSpecs,
+  SFMC_RUN_SPECS,
+  SPEC_CATALOGUE,
+  SPEC_KEYS,
+  specConfigKey,
+  type SpecKey,
+} from '../domain/specs';
 import { createMarketoMigrationActivities } from './marketo-migration';
 import type { RemoteClients } from './remote-clients';
 import { createSfmcMigrationActivities } from './sfmc-migration';
 
-const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
-
 /** Which config section needs a spec: a spec no configured run uses is only worth a warning. */
 function neededBy(config: CutoverConfig, key: SpecKey): string | undefined {
-  if (['sfmcV1', 'sfmcV2', 'dataLake', 'crmToAep'].includes(key)) return config.sfmc ? 'sfmc' : undefined;
-  if (['marketoV1', 'profileSource', 'profileToDestination'].includes(key))
-    return config.marketo ? 'marketo' : undefined;
-  return config.marketo && (config.marketo.target ?? 'marketoV2') === key ? 'marketo.target' : undefined;
+  if (config.sfmc && SFMC_RUN_SPECS.includes(key)) return 'sfmc';
+  if (!config.marketo || !marketoRunSpecs(config.marketo.target).includes(key)) return undefined;
+  return key === config.marketo.target ? 'marketo.target' : 'marketo';
 }
 
 /** A read that proves a permission; one answer is enough. */
@@ -106,7 +110,10 @@ export function createProbeActivities({
     if (!config.sfmc) return [];
     try {
       const { scopes } = await createSfmcMigrationActivities({ clients }).verifySfmcV2Access();
-      return [ok('SFMC V2 token and Data Extensions: Read', `scopes: ${scopes.join(' ')}`)];
+      return [
+        ok('SFMC V2 token and Data Extensions: Read', `scopes: ${scopes.join(' ')}`),
+        await sfmcSearch(),
+      ];
     } catch (error) {
       return [
         blocker(
@@ -115,6 +122,26 @@ export function createProbeActivities({
           'Fix sfmc.clientId / sfmc.clientSecret / sfmc.baseEndpoint, or add Data Extensions: Read to the Installed Package.',
         ),
       ];
+    }
+  }
+
+  /** Whether the tenant wants `$search` on data-extension lists: informs, never blocks (discovery always sends it). */
+  async function sfmcSearch(): Promise<ProbeFinding> {
+    const check = 'SFMC data extensions: $search';
+    try {
+      const required = await (await clients.sfmc())!.searchRequired();
+      return ok(
+        check,
+        required
+          ? 'required by this tenant; discovery lists data extensions through searches'
+          : 'not required; discovery sends it anyway',
+      );
+    } catch (error) {
+      return blocker(
+        check,
+        messageOf(error),
+        'Check the SFMC credentials and the Data Extensions: Read scope.',
+      );
     }
   }
 

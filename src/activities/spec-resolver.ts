@@ -55,42 +55,71 @@ export function candidateOf(spec: ConnectionSpec | FlowSpec, kind: CatalogueSpec
 }
 
 export function createSpecResolver(overrides: Partial<Record<SpecKey, string>> = {}): SpecResolver {
-  const known = new Map<SpecKey, string>();
+  // Specs are the same in every sandbox and change with Adobe's releases, not
+  // during a run: one answer per key (and one catalogue list per kind) serves
+  // the worker. A failed lookup is forgotten, so the next attempt asks again.
+  const matches = new Map<SpecKey, Promise<SpecMatch>>();
+  const catalogues = new Map<CatalogueSpec['kind'], Promise<SpecCandidate[]>>();
 
-  async function resolve(flowService: FlowServiceClient, key: SpecKey): Promise<SpecMatch> {
+  const remembered = <K, V>(
+    cache: Map<K, Promise<V>>,
+    key: K,
+    load: () => Promise<V>,
+    keep: (value: V) => boolean,
+  ) => {
+    const cached = cache.get(key);
+    if (cached) return cached;
+    const loading = load();
+    cache.set(key, loading);
+    loading.then(
+      (value) => keep(value) || cache.delete(key),
+      () => cache.delete(key),
+    );
+    return loading;
+  };
+
+  const catalogue = (flowService: FlowServiceClient, kind: CatalogueSpec['kind']) =>
+    remembered(
+      catalogues,
+      kind,
+      async () =>
+        (kind === 'connection'
+          ? await collect(flowService.listConnectionSpecs())
+          : await collect(flowService.listFlowSpecs())
+        ).map((item) => candidateOf(item, kind)),
+      () => true,
+    );
+
+  async function lookUp(flowService: FlowServiceClient, key: SpecKey): Promise<SpecMatch> {
     const spec: CatalogueSpec = SPEC_CATALOGUE[key];
     const pinned = overrides[key] ?? spec.documented?.id;
-    if (pinned) {
-      const found =
-        spec.kind === 'connection'
-          ? await flowService.getConnectionSpec(pinned)
-          : await flowService.getFlowSpec(pinned);
-      if (found) return { ok: true, id: found.id, how: overrides[key] ? 'config' : 'documented' };
-      const whose = overrides[key] ? `set in ${specConfigKey(key)}` : 'Adobe documents';
-      return {
-        ok: false,
-        problem: `the ${spec.title} id ${whose} (${pinned}) is not in this organisation's ${spec.kind} catalogue; set ${specConfigKey(key)} to the id the catalogue shows.`,
-        candidates: [],
-      };
-    }
-    const listed =
+    if (!pinned) return matchSpecByLabel(key, await catalogue(flowService, spec.kind));
+    const found =
       spec.kind === 'connection'
-        ? await collect(flowService.listConnectionSpecs())
-        : await collect(flowService.listFlowSpecs());
-    return matchSpecByLabel(
-      key,
-      listed.map((item) => candidateOf(item, spec.kind)),
-    );
+        ? await flowService.getConnectionSpec(pinned)
+        : await flowService.getFlowSpec(pinned);
+    if (found) return { ok: true, id: found.id, how: overrides[key] ? 'config' : 'documented' };
+    const whose = overrides[key] ? `set in ${specConfigKey(key)}` : 'Adobe documents';
+    return {
+      ok: false,
+      problem: `the ${spec.title} id ${whose} (${pinned}) is not in this organisation's ${spec.kind} catalogue; set ${specConfigKey(key)} to the id the catalogue shows.`,
+      candidates: [],
+    };
   }
+
+  const resolve = (flowService: FlowServiceClient, key: SpecKey) =>
+    remembered(
+      matches,
+      key,
+      () => lookUp(flowService, key),
+      (match) => match.ok,
+    );
 
   return {
     resolve,
     async id(flowService, key) {
-      const cached = known.get(key);
-      if (cached) return cached;
       const match = await resolve(flowService, key);
       if (!match.ok) throw ApplicationFailure.nonRetryable(match.problem, 'SpecNotResolved');
-      known.set(key, match.id);
       return match.id;
     },
   };

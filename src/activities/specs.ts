@@ -6,21 +6,18 @@ import type { RemoteClients } from './remote-clients';
 export function createSpecActivities({ clients }: { clients: RemoteClients }) {
   return {
     /**
-     * The ids of the specs a run needs, found in the catalogue (documented id,
-     * config pin or label). Any that does not resolve fails the preflight with
-     * every problem at once, so a person fixes the config in one go.
+     * Finds the specs a run needs in the catalogue (documented id, config pin
+     * or label), so later steps get their ids from the worker's cache. Any
+     * that does not resolve fails the preflight with every problem at once,
+     * so a person fixes the config in one go.
      */
-    async resolveSpecs(input: {
-      sandbox: string;
-      keys: SpecKey[];
-    }): Promise<Partial<Record<SpecKey, string>>> {
+    async resolveSpecs(input: { sandbox: string; keys: SpecKey[] }): Promise<void> {
       const flowService = clients.flowService(input.sandbox);
       const matches = await Promise.all(
         input.keys.map(async (key) => ({ key, match: await clients.specs.resolve(flowService, key) })),
       );
       const problems = matches.flatMap(({ key, match }) => (match.ok ? [] : [`${key}: ${match.problem}`]));
       if (problems.length) throw ApplicationFailure.nonRetryable(problems.join(' '), 'SpecNotResolved');
-      return Object.fromEntries(matches.map(({ key, match }) => [key, match.ok ? match.id : '']));
     },
   };
 }

@@ -27,3 +27,6 @@ export const warning = (check: string, detail: string, fix: string): ProbeFindin
 
 export const isBlocked = (findings: ProbeFinding[]) =>
   findings.some((finding) => finding.result === 'blocker');
+
+/** What a finding says of a failed check: the error's own message, which names what was refused. */
+export const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));

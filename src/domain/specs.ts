@@ -91,6 +91,17 @@ export const SPEC_CATALOGUE = {
 export type SpecKey = keyof typeof SPEC_CATALOGUE;
 export const SPEC_KEYS = Object.keys(SPEC_CATALOGUE) as SpecKey[];
 
+/** The specs an SFMC migration reads and writes through. */
+export const SFMC_RUN_SPECS: SpecKey[] = ['sfmcV1', 'sfmcV2', 'dataLake', 'crmToAep'];
+
+/** The specs a Marketo destination migration to this card reads and writes through. */
+export const marketoRunSpecs = (target: 'marketoV2' | 'marketoEngage'): SpecKey[] => [
+  'marketoV1',
+  target,
+  'profileSource',
+  'profileToDestination',
+];
+
 /** A spec as a catalogue list shows it: its id, its name and every label it carries. */
 export interface SpecCandidate {
   id: string;

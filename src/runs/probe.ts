@@ -1,11 +1,12 @@
 import { createProbeActivities } from '../activities/probe';
 import type { CutoverConfig } from '../config/schema';
-import { blocker, ok, warning, type ProbeFinding } from '../domain/probe';
-import type { PreflightFinding } from '../domain/sales-connect/preflight';
+import { blocker, warning, type ProbeFinding } from '../domain/probe';
+import type { RemoteClients } from '../activities/remote-clients';
+import { describeFinding, type PreflightFinding } from '../domain/sales-connect/preflight';
+import { describeFailure } from '../workflows/shared/failures';
+import { planProvisioning } from '../workflows/sales-connect/plan';
 import { planningClients } from './clients';
-import { salesConnectRun } from './sales-connect';
-
-const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+import { readsFromHere, salesConnectRun } from './sales-connect';
 
 function fromPreflight(finding: PreflightFinding): ProbeFinding {
   const check = `Sales Connect preflight: ${finding.rule}`;
@@ -16,45 +17,31 @@ function fromPreflight(finding: PreflightFinding): ProbeFinding {
 
 /**
  * The seed rules a Sales Connect run would check (Salesforce subscription,
- * Marketo Measure, one e-mail per instance), from the run's own plan: the
- * same reads, nothing written.
+ * Marketo Measure, one e-mail per instance), from the run's own plan over the
+ * probe's clients: the same reads, nothing written. The Marketo credentials
+ * have their own line in the probe, so the plan does not prove them again.
  */
-async function salesConnectFindings(config: CutoverConfig): Promise<ProbeFinding[]> {
+async function salesConnectFindings(config: CutoverConfig, clients: RemoteClients): Promise<ProbeFinding[]> {
   if (!config.salesConnect) return [];
   const request = salesConnectRun.fromConfig(config);
   if (request.problems.length)
     return request.problems.map((problem) => blocker('Sales Connect config', problem, 'Fix the config.'));
   try {
-    const plan = await salesConnectRun.plan(config, request.input, messageOf);
+    const reads = {
+      ...readsFromHere(config, request.input, clients),
+      verifyMarketoCredentials: async () => undefined,
+    };
+    const plan = await planProvisioning(reads, request.input, describeFailure);
+    const violations = new Set(
+      plan.findings.filter((finding) => finding.severity === 'violation').map(describeFinding),
+    );
     const blocked = plan.blockers
-      // The Marketo credentials have their own check above; the findings have their own lines.
-      .filter((text) => !text.startsWith('Marketo credentials:'))
-      .filter((text) => !plan.findings.some((finding) => text.includes(finding.message)))
+      .filter((text) => !violations.has(text))
       .map((text) => blocker('Sales Connect plan', text, 'See `cutover sales-connect plan`.'));
     return [...plan.findings.map(fromPreflight), ...blocked];
   } catch (error) {
-    return [blocker('Sales Connect plan', messageOf(error), 'Run `cutover sales-connect plan` for details.')];
-  }
-}
-
-/** Whether the SFMC tenant wants `$search` on data-extension lists: informs, never blocks (the client always sends it). */
-async function sfmcSearchFinding(config: CutoverConfig): Promise<ProbeFinding[]> {
-  if (!config.sfmc) return [];
-  const check = 'SFMC data extensions: $search';
-  try {
-    const sfmc = await planningClients(config).sfmc();
-    if (!sfmc) return [];
     return [
-      ok(
-        check,
-        (await sfmc.searchRequired())
-          ? 'required by this tenant; discovery lists data extensions through searches'
-          : 'not required; discovery sends it anyway',
-      ),
-    ];
-  } catch (error) {
-    return [
-      blocker(check, messageOf(error), 'Check the SFMC credentials and the Data Extensions: Read scope.'),
+      blocker('Sales Connect plan', describeFailure(error), 'Run `cutover sales-connect plan` for details.'),
     ];
   }
 }
@@ -63,11 +50,10 @@ async function sfmcSearchFinding(config: CutoverConfig): Promise<ProbeFinding[]>
 export const probeRun = {
   async execute(config: CutoverConfig): Promise<ProbeFinding[]> {
     const clients = planningClients(config);
-    const [organisation, search, salesConnect] = await Promise.all([
+    const [organisation, salesConnect] = await Promise.all([
       createProbeActivities({ clients, config }).probeOrganisation(),
-      sfmcSearchFinding(config),
-      salesConnectFindings(config),
+      salesConnectFindings(config, clients),
     ]);
-    return [...organisation, ...search, ...salesConnect];
+    return [...organisation, ...salesConnect];
   },
 };

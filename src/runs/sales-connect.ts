@@ -89,8 +89,11 @@ function salesConnectRunFromConfig(config: CutoverConfig): RunRequest<SalesConne
  * Connect itself. With the manual gateway nothing can be read, so the plan
  * assumes Sales Connect will use salesforce.instance and invites every user.
  */
-function readsFromHere(config: CutoverConfig, input: SalesConnectProvisioningInput): ProvisioningReads {
-  const clients = planningClients(config);
+export function readsFromHere(
+  config: CutoverConfig,
+  input: SalesConnectProvisioningInput,
+  clients = planningClients(config),
+): ProvisioningReads {
   const { verifyMarketoCredentials } = createMarketoMigrationActivities({ clients });
   if (input.gateway === 'manual')
     return {

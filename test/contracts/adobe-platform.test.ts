@@ -7,7 +7,7 @@ import { createFlowServiceActivities } from '../../src/activities/flow-service-s
 import type { RemoteClients } from '../../src/activities/remote-clients';
 import { RemoteApiError } from '../../src/integrations/http/errors';
 import { AdobeImsTokenProvider } from '../../src/integrations/adobe-ims/ims-client';
-import { CONNECTION_SPECS, FLOW_SPECS } from '../../src/integrations/flow-service/catalog';
+import { CONNECTION_SPECS, FLOW_SPECS } from '../../src/simulator/flow-service/spec-catalog';
 import { FlowServiceClient } from '../../src/integrations/flow-service/flow-service-client';
 import { where } from '../../src/integrations/flow-service/property-filter';
 import type { Flow } from '../../src/integrations/flow-service/schemas';
@@ -166,9 +166,11 @@ describe('Adobe IMS', () => {
 });
 
 describe('Flow Service contract', () => {
-  it('serves the catalogue, and clients find specs by name', async () => {
+  it('serves the catalogue by id and as lists', async () => {
     const { flowService } = clients();
-    const v1 = await flowService.findConnectionSpecByName(CONNECTION_SPECS.sfmcV1.name);
+    const v1 = (await collect(flowService.listConnectionSpecs())).find(
+      (spec) => spec.id === CONNECTION_SPECS.sfmcV1.id,
+    );
     expect(v1?.id).toBe('ea1c2a08-b722-11eb-8529-0242ac130003');
     expect(v1?.authSpec?.map((auth) => auth.name)).toEqual([
       'Client-Id-Secret Based Authentication',
@@ -176,7 +178,7 @@ describe('Flow Service contract', () => {
     ]);
     expect((await flowService.getConnectionSpec(CONNECTION_SPECS.dataLake.id))?.name).toBe('data-lake');
     expect(await flowService.getConnectionSpec('00000000-0000-0000-0000-000000000000')).toBeUndefined();
-    const crm = await flowService.findFlowSpecByName('CRMToAEP');
+    const crm = (await collect(flowService.listFlowSpecs())).find((spec) => spec.name === 'CRMToAEP');
     expect(crm?.id).toBe(FLOW_SPECS.crmToAep.id);
     expect(
       (await flowService.getFlowSpec(FLOW_SPECS.profileToDestination.id))?.targetConnectionSpecIds,

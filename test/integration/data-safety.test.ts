@@ -9,7 +9,7 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load';
 import type { CutoverConfig } from '../../src/config/schema';
-import { FLOW_SPECS } from '../../src/integrations/flow-service/catalog';
+import { FLOW_SPECS } from '../../src/simulator/flow-service/spec-catalog';
 import { marketoRun, sfmcRun } from '../../src/runs';
 import { startMigrationRequest, type MigrationRunKind } from '../../src/runs/migration';
 import type { MigrationProgress } from '../../src/workflows/migration/messages';

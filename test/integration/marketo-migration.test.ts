@@ -5,7 +5,7 @@ import { startMigrationRequest } from '../../src/runs/migration';
 import type { Flow } from '../../src/integrations/flow-service/schemas';
 import { startSimulator } from '../../src/simulator/server';
 import { DEMO_MARKETO, DEMO_ORG_ID } from '../../src/simulator/seeds/demo-catalog';
-import { CONNECTION_SPECS } from '../../src/integrations/flow-service/catalog';
+import { CONNECTION_SPECS } from '../../src/simulator/flow-service/spec-catalog';
 import { parseConfig } from '../../src/config/load';
 import { CutoverKind } from '../../src/visibility/search-attributes';
 import type { MigrationProgress } from '../../src/workflows/migration/messages';

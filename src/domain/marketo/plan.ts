@@ -1,3 +1,4 @@
+import { MARKETO_TARGET } from '../defaults';
 import { baseConnectionsToMigrate } from '../v1-base-connections';
 import type {
   DiscoveredMarketoV1Flow,
@@ -180,7 +181,7 @@ function planFlow(
   fields: MarketoField[] | undefined,
   options: MarketoPlanOptions,
 ): MarketoPlanItem {
-  const target = options.target ?? 'marketoV2';
+  const target = options.target ?? MARKETO_TARGET;
   const rules = TARGET_CARDS[target];
   if (flow.baseConnection.missing) {
     return skip(

@@ -162,9 +162,6 @@ export class FlowServiceClient {
     return this.getOne('connectionSpecs', id, connectionSpecSchema);
   }
 
-  findConnectionSpecByName(name: string) {
-    return this.first(this.listConnectionSpecs([where('name', '==', `"${name}"`)]));
-  }
 
   listFlowSpecs(filters: PropertyFilter[] = []) {
     return this.list('flowSpecs', flowSpecSchema, filters);
@@ -174,9 +171,6 @@ export class FlowServiceClient {
     return this.getOne('flowSpecs', id, flowSpecSchema);
   }
 
-  findFlowSpecByName(name: string) {
-    return this.first(this.listFlowSpecs([where('name', '==', `"${name}"`)]));
-  }
 
   // Stored objects: one CRUD surface per collection -------------------------------
 
@@ -302,11 +296,6 @@ export class FlowServiceClient {
       // A server handing back the same page link would otherwise loop forever.
       next = following !== undefined && following !== next ? following : undefined;
     }
-  }
-
-  private async first<T>(items: AsyncIterable<T>): Promise<T | undefined> {
-    for await (const item of items) return item;
-    return undefined;
   }
 
   private async patch(

@@ -1,4 +1,5 @@
 import { MARKETO_TARGET } from '../../domain/defaults';
+import { marketoRunSpecs } from '../../domain/specs';
 import { planMarketoMigration } from '../../domain/marketo/plan';
 import type {
   DiscoveredMarketoV1Flow,
@@ -44,12 +45,7 @@ export function planMarketoRun(
   return planEverySandbox(
     input.sandboxes,
     [
-      specCheck(planning, input.sandboxes, [
-        'marketoV1',
-        input.options.target ?? MARKETO_TARGET,
-        'profileSource',
-        'profileToDestination',
-      ]),
+      specCheck(planning, input.sandboxes, marketoRunSpecs(input.options.target ?? MARKETO_TARGET)),
       { name: 'Marketo credentials', verify: () => planning.verifyMarketoCredentials() },
     ],
     async (sandbox) => {
@@ -78,4 +74,4 @@ function progressOf(sandbox: string, item: MarketoPlanItem): ItemProgress {
 
 /** The run's plan as the migration driver reads it: progress entries and the work of each sandbox. */
 export const asMarketoMigrationPlan = (plan: MarketoRunPlan): MigrationPlan<MarketoMigrateItem> =>
-  asMigrationPlan(plan, progressOf, (item): item is MarketoMigrateItem => item.action === 'migrate');
+  asMigrationPlan(plan, progressOf);

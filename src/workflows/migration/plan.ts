@@ -65,12 +65,12 @@ export async function planEverySandbox<P extends SandboxPlanView>(
   };
 }
 
-/** The run's plan as the migration driver reads it: progress entries and the work of each sandbox. */
-export function asMigrationPlan<I extends { action: string }, W extends I>(
+/** The run's plan as the migration driver reads it: progress entries, and the items to migrate as its work. */
+export function asMigrationPlan<I extends { action: string }>(
   plan: RunPlan<SandboxPlanView<I>>,
   progressOf: (sandbox: string, item: I) => ItemProgress,
-  isWork: (item: I) => item is W,
-): MigrationPlan<W> {
+): MigrationPlan<Extract<I, { action: 'migrate' }>> {
+  const isWork = (item: I): item is Extract<I, { action: 'migrate' }> => item.action === 'migrate';
   return {
     sandboxes: plan.plans.map((sandbox) => ({
       sandbox: sandbox.sandbox,

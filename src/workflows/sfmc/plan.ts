@@ -1,4 +1,5 @@
 import { planSfmcMigration } from '../../domain/sfmc/plan';
+import { SFMC_RUN_SPECS } from '../../domain/specs';
 import type {
   DiscoveredDataExtension,
   DiscoveredSandbox,
@@ -39,7 +40,7 @@ export function planSfmcRun(
   return planEverySandbox(
     input.sandboxes,
     [
-      specCheck(planning, input.sandboxes, ['sfmcV1', 'sfmcV2', 'dataLake', 'crmToAep']),
+      specCheck(planning, input.sandboxes, SFMC_RUN_SPECS),
       ...(input.options.v2BaseEndpoint
         ? [{ name: 'SFMC V2 credentials', verify: () => planning.verifySfmcV2Access() }]
         : []),
@@ -73,4 +74,4 @@ function progressOf(sandbox: string, item: PlanItem): ItemProgress {
 
 /** The run's plan as the migration driver reads it: progress entries and the work of each sandbox. */
 export const asSfmcMigrationPlan = (plan: SfmcRunPlan): MigrationPlan<SfmcMigrateItem> =>
-  asMigrationPlan(plan, progressOf, (item): item is SfmcMigrateItem => item.action === 'migrate');
+  asMigrationPlan(plan, progressOf);
