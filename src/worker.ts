@@ -5,8 +5,10 @@ import {
   makeTelemetryFilterString,
   type Logger,
 } from '@temporalio/worker';
+import type { DataConverter } from '@temporalio/common';
 import { createActivities, type ActivityDependencies } from './activities';
 import { dataConverterFor } from './codec/data-converter';
+import { currentKeyIdOf } from './config/codec';
 import { loadConfigFile, secretResolverFor } from './config/load';
 import type { CutoverConfig, WorkerConfig } from './config/schema';
 import type { SecretSource } from './config/secrets';
@@ -54,6 +56,8 @@ export interface CutoverWorkerOptions {
   activities?: object;
   /** A workflow bundle built once and shared, instead of bundling on every start (tests). */
   workflowBundle?: { code: string };
+  /** A data converter already built from the config's codec keys, instead of resolving them again (the demo). */
+  dataConverter?: DataConverter;
 }
 
 export async function createCutoverWorker({
@@ -63,10 +67,11 @@ export async function createCutoverWorker({
   secrets,
   activities,
   workflowBundle,
+  dataConverter: built,
 }: CutoverWorkerOptions) {
   const deps: ActivityDependencies = { config, secrets: secrets ?? secretResolverFor(config, 'worker') };
   const { worker: tuning, temporal } = config;
-  const dataConverter = await dataConverterFor(config, deps.secrets);
+  const dataConverter = built ?? (await dataConverterFor(config, deps.secrets));
   return Worker.create({
     connection,
     namespace,
@@ -104,9 +109,7 @@ export async function runWorker(config: CutoverConfig): Promise<void> {
       namespace: settings.namespace,
       taskQueue: config.temporal.taskQueue,
       metrics: config.worker.metricsAddress ?? 'off',
-      payloads: config.codec
-        ? `encrypted (key ${config.codec.currentKeyId ?? config.codec.keys[0]?.id})`
-        : 'plain JSON',
+      payloads: config.codec ? `encrypted (key ${currentKeyIdOf(config.codec)})` : 'plain JSON',
     });
     await worker.run();
     logger.info('cutover worker drained and stopped');

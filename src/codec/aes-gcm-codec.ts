@@ -1,20 +1,20 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { METADATA_ENCODING_KEY, type Payload, type PayloadCodec } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
-import type { CodecKey, KeyRing } from '../config/codec';
+import { CODEC_KEY_BYTES, type CodecKey, type KeyRing } from '../config/codec';
 
 /** Temporal's name for an encrypted payload's encoding (the UI and the samples use it). */
 export const ENCRYPTED_ENCODING = 'binary/encrypted';
 export const KEY_ID_METADATA_KEY = 'encryption-key-id';
 
 const ALGORITHM = 'aes-256-gcm';
-const KEY_BYTES = 32;
 /** The length NIST SP 800-38D recommends; any other would cost GCM an extra GHASH and interoperability. */
 export const IV_BYTES = 12;
 export const AUTH_TAG_BYTES = 16;
 
 const utf8 = new TextEncoder();
 const fromUtf8 = new TextDecoder();
+const ENCRYPTED_ENCODING_BYTES = utf8.encode(ENCRYPTED_ENCODING);
 
 /** A payload this codec refuses; the message names what to fix and never holds key material. */
 export class CodecError extends Error {
@@ -55,13 +55,14 @@ export class PayloadDecryptionError extends CodecError {
  */
 export class AesGcmCodec implements PayloadCodec {
   private readonly current: CodecKey;
+  private readonly currentIdBytes: Uint8Array;
   private readonly keys = new Map<string, Uint8Array>();
 
   constructor(ring: KeyRing) {
     for (const { id, key } of [ring.current, ...ring.old]) {
-      if (key.length !== KEY_BYTES)
+      if (key.length !== CODEC_KEY_BYTES)
         throw new CodecError(
-          `Codec key "${id}" has ${key.length} bytes; AES-256 needs exactly ${KEY_BYTES}.`,
+          `Codec key "${id}" has ${key.length} bytes; AES-256 needs exactly ${CODEC_KEY_BYTES}.`,
         );
       const known = this.keys.get(id);
       if (known && !Buffer.from(known).equals(Buffer.from(key)))
@@ -71,6 +72,7 @@ export class AesGcmCodec implements PayloadCodec {
       this.keys.set(id, key);
     }
     this.current = ring.current;
+    this.currentIdBytes = utf8.encode(ring.current.id);
   }
 
   async encode(payloads: Payload[]): Promise<Payload[]> {
@@ -88,8 +90,8 @@ export class AesGcmCodec implements PayloadCodec {
     const ciphertext = Buffer.concat([cipher.update(plaintext), cipher.final()]);
     return {
       metadata: {
-        [METADATA_ENCODING_KEY]: utf8.encode(ENCRYPTED_ENCODING),
-        [KEY_ID_METADATA_KEY]: utf8.encode(this.current.id),
+        [METADATA_ENCODING_KEY]: ENCRYPTED_ENCODING_BYTES,
+        [KEY_ID_METADATA_KEY]: this.currentIdBytes,
       },
       data: Buffer.concat([iv, ciphertext, cipher.getAuthTag()]),
     };
@@ -98,7 +100,7 @@ export class AesGcmCodec implements PayloadCodec {
   private decrypt(payload: Payload): Payload {
     const encoding = payload.metadata?.[METADATA_ENCODING_KEY];
     // History written before encryption was turned on must stay readable.
-    if (!encoding || fromUtf8.decode(encoding) !== ENCRYPTED_ENCODING) return payload;
+    if (!encoding || !Buffer.from(encoding).equals(ENCRYPTED_ENCODING_BYTES)) return payload;
     const keyIdBytes = payload.metadata?.[KEY_ID_METADATA_KEY];
     if (!keyIdBytes)
       throw new PayloadDecryptionError(

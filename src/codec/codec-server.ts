@@ -3,10 +3,11 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Payload, PayloadCodec } from '@temporalio/common';
 import { z } from 'zod';
+import { DEFAULT_CODEC_SERVER_HOST, DEFAULT_CODEC_SERVER_PORT } from '../config/codec';
 import { CodecError } from './aes-gcm-codec';
 
 /** The Web UI sends a page of payloads at a time; far more than that is a mistake or abuse. */
-export const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
+const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
 
 const ALLOWED_METHODS = 'POST, OPTIONS';
 const ALLOWED_HEADERS = 'content-type, authorization, x-namespace';
@@ -140,7 +141,13 @@ function send(response: http.ServerResponse, status: number, body?: unknown): vo
  * `{ "payloads": [{ "metadata": { key: base64 }, "data": base64 }] }`.
  */
 export async function startCodecServer(options: CodecServerOptions): Promise<CodecServer> {
-  const { codec, host = '127.0.0.1', port = 8888, token, maxBodyBytes = DEFAULT_MAX_BODY_BYTES } = options;
+  const {
+    codec,
+    host = DEFAULT_CODEC_SERVER_HOST,
+    port = DEFAULT_CODEC_SERVER_PORT,
+    token,
+    maxBodyBytes = DEFAULT_MAX_BODY_BYTES,
+  } = options;
   const origins = new Set(options.corsOrigins ?? []);
 
   async function handle(request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {

@@ -1,8 +1,13 @@
 import type { DataConverter } from '@temporalio/common';
+import { keyRingFrom, type CodecConfig } from '../config/codec';
 import type { CutoverConfig } from '../config/schema';
-import { keyRingFrom } from '../config/codec';
 import type { SecretSource } from '../config/secrets';
 import { AesGcmCodec } from './aes-gcm-codec';
+
+/** The codec of a config's keys: encrypts with the current one, reads with any. */
+export async function payloadCodecFor(section: CodecConfig, secrets: SecretSource): Promise<AesGcmCodec> {
+  return new AesGcmCodec(await keyRingFrom(section, secrets));
+}
 
 /**
  * The data converter every client and worker of this config uses: payloads
@@ -14,5 +19,5 @@ export async function dataConverterFor(
   secrets: SecretSource,
 ): Promise<DataConverter | undefined> {
   if (!config.codec) return undefined;
-  return { payloadCodecs: [new AesGcmCodec(await keyRingFrom(config.codec, secrets))] };
+  return { payloadCodecs: [await payloadCodecFor(config.codec, secrets)] };
 }

@@ -8,10 +8,7 @@ export const CODEC_KEY_BYTES = 32;
 export const DEFAULT_CODEC_SERVER_HOST = '127.0.0.1';
 export const DEFAULT_CODEC_SERVER_PORT = 8888;
 /** Where `temporal server start-dev` serves the Web UI, under both names a browser may use. */
-export const DEFAULT_CODEC_CORS_ORIGINS: readonly string[] = [
-  'http://127.0.0.1:8233',
-  'http://localhost:8233',
-];
+const DEFAULT_CODEC_CORS_ORIGINS: readonly string[] = ['http://127.0.0.1:8233', 'http://localhost:8233'];
 
 const GENERATE_HINT = 'generate one with: openssl rand -base64 32';
 
@@ -39,7 +36,7 @@ const originSchema = z
 
 const codecKeySchema = z.object({ id: keyIdSchema, key: secretRefSchema }).strict();
 
-export const codecServerConfigSchema = z
+const codecServerConfigSchema = z
   .object({
     host: z.string().trim().min(1).default(DEFAULT_CODEC_SERVER_HOST),
     port: z.number().int().min(1).max(65535).default(DEFAULT_CODEC_SERVER_PORT),
@@ -84,7 +81,9 @@ export const codecConfigSchema = z
   });
 
 export type CodecConfig = z.output<typeof codecConfigSchema>;
-export type CodecServerConfig = z.output<typeof codecServerConfigSchema>;
+
+/** The key new payloads are encrypted with; the schema has made sure it is one of the keys. */
+export const currentKeyIdOf = (section: CodecConfig): string => section.currentKeyId ?? section.keys[0]!.id;
 
 export interface CodecKey {
   readonly id: string;
@@ -132,12 +131,7 @@ export async function keyRingFrom(section: CodecConfig, secrets: SecretSource): 
   const keys = await Promise.all(
     section.keys.map(async ({ id, key }) => ({ id, key: decodeKey(id, key, await secrets.resolve(key)) })),
   );
-  const currentId = section.currentKeyId ?? keys[0]?.id;
-  const current = keys.find(({ id }) => id === currentId);
-  if (!current)
-    throw new CodecKeyError(
-      `codec.currentKeyId "${currentId ?? ''}" names no key in codec.keys; add the key or name one that is listed.`,
-    );
+  const current = keys.find(({ id }) => id === currentKeyIdOf(section))!;
   return { current, old: keys.filter((key) => key !== current) };
 }
 

@@ -1,8 +1,8 @@
 import { once } from 'node:events';
 import { z } from 'zod';
-import { AesGcmCodec } from '../../codec/aes-gcm-codec';
 import { startCodecServer } from '../../codec/codec-server';
-import { codecServerSettingsFrom, keyRingFrom } from '../../config/codec';
+import { payloadCodecFor } from '../../codec/data-converter';
+import { codecServerSettingsFrom, currentKeyIdOf } from '../../config/codec';
 import { loadConfigFile, secretResolverFor } from '../../config/load';
 import { configFlag, configPathFrom, parseCommandArgs } from '../args';
 import { CliFailure, EXIT } from '../errors';
@@ -27,13 +27,12 @@ export async function codecServerCommand(argv: string[]): Promise<number> {
       EXIT.fixInput,
     );
   const secrets = secretResolverFor(config, 'cli');
-  const ring = await keyRingFrom(config.codec, secrets);
   const server = await startCodecServer({
-    codec: new AesGcmCodec(ring),
+    codec: await payloadCodecFor(config.codec, secrets),
     ...(await codecServerSettingsFrom(config.codec, secrets)),
   });
   console.log(
-    `codec server at ${server.url} (keys ${[ring.current, ...ring.old].map((key) => key.id).join(', ')}; encrypting with ${ring.current.id}); origins ${config.codec.server.corsOrigins.join(', ')}`,
+    `codec server at ${server.url} (keys ${config.codec.keys.map((key) => key.id).join(', ')}; encrypting with ${currentKeyIdOf(config.codec)}); origins ${config.codec.server.corsOrigins.join(', ')}`,
   );
   await Promise.race([once(process, 'SIGINT'), once(process, 'SIGTERM')]);
   await server.close();

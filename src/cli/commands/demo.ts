@@ -6,7 +6,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { z } from 'zod';
 import { startCodecServer } from '../../codec/codec-server';
-import { dataConverterFor } from '../../codec/data-converter';
+import { payloadCodecFor } from '../../codec/data-converter';
 import { codecConfigSchema } from '../../config/codec';
 import { loadConfigFile, secretResolverFor } from '../../config/load';
 import type { CutoverConfig } from '../../config/schema';
@@ -36,13 +36,11 @@ const PLACEHOLDER_SECRETS = [
   'CUTOVER_SALES_CONNECT_API_KEY',
 ];
 
-/** The demo's codec key: made once per checkout, kept with the demo's other state. */
-const DEMO_CODEC_KEY_ENV = 'CUTOVER_DEMO_CODEC_KEY';
-function demoCodecKey(): string {
-  const file = path.join(DEMO_DIR, 'codec.key');
-  if (!fs.existsSync(file))
-    fs.writeFileSync(file, crypto.randomBytes(32).toString('base64'), { mode: 0o600 });
-  return fs.readFileSync(file, 'utf8').trim();
+/** The demo's codec key, made once per checkout beside the demo's other state; read as a file, so no child process inherits it. */
+const DEMO_CODEC_KEY_FILE = path.join(DEMO_DIR, 'codec.key');
+function ensureDemoCodecKey(): void {
+  if (!fs.existsSync(DEMO_CODEC_KEY_FILE))
+    fs.writeFileSync(DEMO_CODEC_KEY_FILE, crypto.randomBytes(32).toString('base64'), { mode: 0o600 });
 }
 
 /** Long enough to watch the durable wait in the UI, short enough for a demo. */
@@ -87,7 +85,7 @@ export async function demoCommand(argv: string[]): Promise<number> {
   installRuntime({ logLevel: 'INFO', metricsAddress: undefined }, (line) => workerLog.write(`${line}\n`));
 
   for (const name of PLACEHOLDER_SECRETS) process.env[name] ??= 'simulator-placeholder-secret';
-  process.env[DEMO_CODEC_KEY_ENV] ??= demoCodecKey();
+  ensureDemoCodecKey();
   // Every demo starts from the demo seed, as its dev server starts empty; the file stays for inspection afterwards.
   const simulatorState = path.join(DEMO_DIR, 'simulator.json');
   fs.rmSync(simulatorState, { force: true });
@@ -112,7 +110,9 @@ export async function demoCommand(argv: string[]): Promise<number> {
       : {}),
     // Every payload the demo stores is encrypted; the UI reads it through the codec server below.
     codec:
-      loaded.codec ?? codecConfigSchema.parse({ keys: [{ id: 'demo-1', key: `env:${DEMO_CODEC_KEY_ENV}` }] }),
+      loaded.codec ??
+      codecConfigSchema.parse({ keys: [{ id: 'demo-1', key: `file:${DEMO_CODEC_KEY_FILE}` }] }),
+    secrets: { allowFilesIn: [...loaded.secrets.allowFilesIn, DEMO_DIR] },
   };
   await fetch(`${simulator.baseUrl}/__admin/sales-connect/${config.salesConnect?.instanceId}/settings`, {
     method: 'PUT',
@@ -127,9 +127,10 @@ export async function demoCommand(argv: string[]): Promise<number> {
     const startedAt = Date.now();
     const uiPort = await preferredOrFreePort(args['ui-port']);
     const secrets = secretResolverFor(config, 'cli');
-    const dataConverter = await dataConverterFor(config, secrets);
+    const codec = await payloadCodecFor(config.codec!, secrets);
+    const dataConverter = { payloadCodecs: [codec] };
     const codecServer = await startCodecServer({
-      codec: dataConverter!.payloadCodecs![0]!,
+      codec,
       port: 0,
       corsOrigins: [`http://127.0.0.1:${uiPort}`, `http://localhost:${uiPort}`],
     });
@@ -155,6 +156,7 @@ export async function demoCommand(argv: string[]): Promise<number> {
       config,
       connection: nativeConnection,
       namespace: server.namespace,
+      dataConverter,
     });
     const running = worker.run();
     // The worker must drain before its connection closes, also when the run below fails.

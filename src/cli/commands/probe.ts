@@ -12,7 +12,7 @@ const RESULT_LABEL: Record<ProbeFinding['result'], string> = {
   blocker: 'BLOCKER',
 };
 
-export function formatFindings(findings: ProbeFinding[]): string {
+function formatFindings(findings: ProbeFinding[]): string {
   return formatTable(
     ['check', 'result', 'what to set or fix'],
     findings.map((finding) => [

@@ -27,7 +27,7 @@ const V1_FIELD_TO_MARKETO: Record<string, string> = {
 const SUPPORTED_IDENTITIES = ['Email', 'ECID'] as const;
 
 /** Adobe: the Marketo Engage card supports neither Marketo's Lead ID nor ECIDs as its dedupe field. */
-export const UNSUPPORTED_DEDUPE_FIELDS = ['id', 'leadId', 'ecid'] as const;
+const UNSUPPORTED_DEDUPE_FIELDS = ['id', 'leadId', 'ecid'] as const;
 
 /** V1 identity namespaces that are a Marketo Lead ID, however an organisation spelled the namespace. */
 const LEAD_ID_NAMESPACE = /^(marketo)?[\s_-]?lead[\s_-]?id$/i;
@@ -36,7 +36,7 @@ type Attribute = { source: string; destination: string };
 type PlannedIdentity = PlannedMarketoFlow['identities'][number];
 
 /** The target identities a card matches persons on, or why this dataflow offers none it supports. */
-export type IdentityChoice =
+type IdentityChoice =
   | { identities: PlannedIdentity[]; attributes: Attribute[] }
   | { reason: 'no-identity' | 'identity-unsupported-by-card'; detail: string };
 

@@ -31,14 +31,13 @@ export function readPlatformError(body: unknown): RemoteErrorBody {
 export const UNKNOWN_SANDBOX_CODE = '403025';
 
 /** Flow Service codes of a refused permission: 2120 names none; 2118 and 2121 name it in their message. */
-export const PERMISSION_CODES = {
-  generic: 'FLOW-2120-403',
+const PERMISSION_CODES = {
   missing: 'FLOW-2118-403',
   denied: 'FLOW-2121-403',
 } as const;
 
 /** Flow Service codes refusing to delete a connection something still uses (1447: dataflows use it). */
-export const IN_USE_CODES: readonly string[] = ['FLOW-1418-400', 'FLOW-1447-400'];
+const IN_USE_CODES: readonly string[] = ['FLOW-1418-400', 'FLOW-1447-400'];
 
 export function isInUseCode(status: number | undefined, code: string | undefined): boolean {
   return status === 400 && code !== undefined && IN_USE_CODES.includes(code);

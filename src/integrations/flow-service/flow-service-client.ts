@@ -5,7 +5,6 @@ import {
   type PlatformTokenSource,
 } from '../adobe-platform/authorizer';
 import { isInUseCode, platformForbiddenHint, readPlatformError } from '../adobe-platform/errors';
-import { RemoteApiError } from '../http/errors';
 import { JsonHttpClient } from '../http/json-http-client';
 import { renderPropertyFilter, where, type PropertyFilter } from './property-filter';
 import {
@@ -32,27 +31,6 @@ function relativeToService(href: string): string {
     ? url.pathname.slice(url.pathname.indexOf(FLOW_SERVICE_PATH) + FLOW_SERVICE_PATH.length)
     : url.pathname;
   return `${servicePath}${url.search}`;
-}
-
-/**
- * Adobe refuses to delete an object in use with a 400 (1418, or 1447 when
- * dataflows use it), where HTTP would say 409: callers see the `conflict` it
- * means, so "still in use" reads the same whichever status a server picks.
- */
-function inUseAsConflict(error: unknown): unknown {
-  if (!(error instanceof RemoteApiError) || !isInUseCode(error.status, error.remoteCode)) return error;
-  return new RemoteApiError(
-    {
-      api: error.api,
-      endpoint: error.endpoint,
-      kind: 'conflict',
-      status: error.status,
-      remoteCode: error.remoteCode,
-      remoteMessage: error.remoteMessage,
-      hint: 'It is still in use: delete what uses it first',
-    },
-    { cause: error },
-  );
 }
 
 export interface JsonPatchOperation {
@@ -137,10 +115,15 @@ export class FlowServiceClient {
       auth: platformAuthorizer(options.tokens, options.identity),
       readErrorBody: readPlatformError,
       hintFor: ({ status, endpoint, body }) =>
-        platformForbiddenHint(status, body.code, options.identity.sandbox, {
-          endpoint,
-          message: body.message,
-        }),
+        isInUseCode(status, body.code)
+          ? 'It is still in use: delete what uses it first'
+          : platformForbiddenHint(status, body.code, options.identity.sandbox, {
+              endpoint,
+              message: body.message,
+            }),
+      // Adobe refuses to delete an object in use with a 400 (1418, or 1447 when dataflows use it)
+      // where HTTP would say 409: callers see the conflict it means, whichever status a server picks.
+      kindFor: ({ status, body }) => (isInUseCode(status, body.code) ? 'conflict' : undefined),
     });
   }
 
@@ -162,7 +145,6 @@ export class FlowServiceClient {
     return this.getOne('connectionSpecs', id, connectionSpecSchema);
   }
 
-
   listFlowSpecs(filters: PropertyFilter[] = []) {
     return this.list('flowSpecs', flowSpecSchema, filters);
   }
@@ -170,7 +152,6 @@ export class FlowServiceClient {
   getFlowSpec(id: string) {
     return this.getOne('flowSpecs', id, flowSpecSchema);
   }
-
 
   // Stored objects: one CRUD surface per collection -------------------------------
 
@@ -325,15 +306,11 @@ export class FlowServiceClient {
   }
 
   private async remove(collection: Collection, id: string): Promise<'deleted' | 'absent'> {
-    try {
-      const response = await this.http.send({
-        method: 'DELETE',
-        path: `/${collection}/${encodeURIComponent(id)}`,
-        acceptStatuses: [404],
-      });
-      return response.status === 404 ? 'absent' : 'deleted';
-    } catch (error) {
-      throw inUseAsConflict(error);
-    }
+    const response = await this.http.send({
+      method: 'DELETE',
+      path: `/${collection}/${encodeURIComponent(id)}`,
+      acceptStatuses: [404],
+    });
+    return response.status === 404 ? 'absent' : 'deleted';
   }
 }

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { RemoteApiError, kindForStatus, type RemoteApi } from './errors';
+import { RemoteApiError, kindForStatus, type RemoteApi, type RemoteErrorKind } from './errors';
 import { parseRetryAfter } from './retry-after';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -45,6 +45,8 @@ export interface JsonHttpClientOptions {
   readErrorBody?: (body: unknown) => RemoteErrorBody;
   /** Advice appended to errors of a given kind, e.g. which permission a 403 needs. */
   hintFor?: (error: { status: number; endpoint: string; body: RemoteErrorBody }) => string | undefined;
+  /** What an answer means where this API's codes say more than its status (e.g. a 400 that is a conflict). */
+  kindFor?: (error: { status: number; body: RemoteErrorBody }) => RemoteErrorKind | undefined;
 }
 
 function buildQuery(query: Record<string, QueryValue> | undefined): string {
@@ -182,7 +184,8 @@ export class JsonHttpClient {
     throw new RemoteApiError({
       api: this.options.api,
       endpoint,
-      kind: kindForStatus(response.status),
+      kind:
+        this.options.kindFor?.({ status: response.status, body: remote }) ?? kindForStatus(response.status),
       status: response.status,
       remoteCode: remote.code,
       remoteMessage: remote.message,

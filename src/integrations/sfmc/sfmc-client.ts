@@ -42,7 +42,7 @@ const DATA_EXTENSIONS_PATH = '/data/v1/customobjects';
  * key, SFMC's default, always holds a digit or "-"; a blank term counts as
  * none). Ours: that matching ignores case, as the simulator's does.
  */
-export const LIST_ALL_SEARCH_TERMS: readonly string[] = [...'abcdefghijklmnopqrstuvwxyz0123456789', '_', '-'];
+const LIST_ALL_SEARCH_TERMS: readonly string[] = [...'abcdefghijklmnopqrstuvwxyz0123456789', '_', '-'];
 
 /** The real authentication base URL for an SFMC tenant's subdomain (the "Base endpoint" prefix). */
 export function sfmcAuthBaseUrl(subdomain: string): string {
@@ -73,12 +73,16 @@ export interface ListDataExtensionsOptions {
 }
 
 /** A 400 that names `$search`: the tenant will not list data extensions without one. */
+function namesSearch(
+  status: number | undefined,
+  code: string | undefined,
+  message: string | undefined,
+): boolean {
+  return status === 400 && (code === SEARCH_REQUIRED_CODE || /\$search/i.test(message ?? ''));
+}
+
 export function isSearchRequiredError(error: unknown): boolean {
-  return (
-    error instanceof RemoteApiError &&
-    error.status === 400 &&
-    (error.remoteCode === SEARCH_REQUIRED_CODE || /\$search/i.test(error.remoteMessage ?? ''))
-  );
+  return error instanceof RemoteApiError && namesSearch(error.status, error.remoteCode, error.remoteMessage);
 }
 
 interface TokenSession {
@@ -118,7 +122,7 @@ function restHint({ status, body }: { status: number; body: RemoteErrorBody }): 
   if (status === 401) {
     return 'SFMC refused a freshly issued access token; check that the API Integration has access to this business unit (account ID)';
   }
-  if (status === 400 && (body.code === SEARCH_REQUIRED_CODE || /\$search/i.test(body.message ?? ''))) {
+  if (namesSearch(status, body.code, body.message)) {
     return 'This SFMC tenant only lists data extensions matching a search term; every list request must carry `$search`';
   }
   return undefined;

@@ -7,7 +7,7 @@ export interface TokenGrant<S> {
 }
 
 /** Builds the token text from what was granted; the registry remembers whatever it returns. */
-export type TokenFormat = (issued: { issuedAt: number; lifetimeSeconds: number; nonce: string }) => string;
+type TokenFormat = (issued: { issuedAt: number; lifetimeSeconds: number; nonce: string }) => string;
 
 const base64urlJson = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 

@@ -66,7 +66,7 @@ export const stillInUse = (
         type,
       );
 
-export type PermissionAnswer = 'generic' | 'missing' | 'denied';
+type PermissionAnswer = 'generic' | 'missing' | 'denied';
 
 /**
  * A refused permission: 2120 names none, 2118 names the missing one, 2121 the

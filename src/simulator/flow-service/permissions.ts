@@ -11,11 +11,6 @@ function specIdOf(value: unknown): string | undefined {
   return (value as { id?: string } | undefined)?.id;
 }
 
-/**
- * The access-control permissions a Flow Service write on a destination needs.
- * Source-side writes are not modelled: the simulator's organisations are
- * granted every source write permission.
- */
 /** The stored collections a read permission guards; the catalogue (specs) is readable by every credential. */
 const STORED = new Set(['connections', 'sourceConnections', 'targetConnections', 'flows', 'runs']);
 
@@ -28,12 +23,11 @@ function readPermissionsFor(request: SimRequest, sandbox: SandboxData | undefine
   const [collection, id] = request.path.slice(BASE.length + 1).split('/');
   if (!collection || !STORED.has(collection)) return [];
   const query = [...request.query.values()].join('&');
-  const record =
-    id && sandbox && collection !== 'runs'
-      ? (sandbox[collection as 'flows'] as Record<string, { flowSpec?: unknown; connectionSpec?: unknown }>)[
-          id
-        ]
+  const stored =
+    sandbox && collection !== 'runs'
+      ? (sandbox[collection as 'flows'] as Record<string, { flowSpec?: unknown; connectionSpec?: unknown }>)
       : undefined;
+  const record = id && stored && Object.hasOwn(stored, id) ? stored[id] : undefined;
   const destination =
     /isDestinationFlow|targetConnections\[\]\.connectionSpec/.test(query) ||
     specIdOf(record?.flowSpec) === FLOW_SPECS.profileToDestination.id ||
@@ -41,6 +35,11 @@ function readPermissionsFor(request: SimRequest, sandbox: SandboxData | undefine
   return [destination ? 'View Destinations' : 'View Sources'];
 }
 
+/**
+ * The access-control permissions a Flow Service call needs: reads as below, and the writes on a destination.
+ * Source-side writes are not modelled: the simulator's organisations are
+ * granted every source write permission.
+ */
 export function permissionsFor(request: SimRequest, sandbox: SandboxData | undefined): string[] {
   if (request.method === 'GET') return readPermissionsFor(request, sandbox);
   const [collection, id, action] = request.path.slice(BASE.length + 1).split('/');
