@@ -10,7 +10,7 @@ import {
   type FirstRunOutcome,
   type FlowServiceCollection,
 } from './flow-service-lookup';
-import { mapBounded } from './bounded';
+import { mapBounded } from '../domain/bounded';
 import { checkpoint, heartbeat } from './heartbeat';
 import { RemoteApiError } from '../integrations/http/errors';
 import type { RemoteClients } from './remote-clients';

@@ -1,5 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
-import { mapBounded } from './bounded';
+import { mapBounded } from '../domain/bounded';
 import { heartbeat } from './heartbeat';
 import { cutoverTag, sfmcV2Names, v2Name } from '../domain/naming';
 import { sfmcTenantOf } from '../domain/sfmc/base-endpoint';

@@ -1,3 +1,4 @@
+import { mapBounded } from '../../domain/bounded';
 import { RemoteApiError } from '../http/errors';
 import {
   JsonHttpClient,
@@ -43,6 +44,8 @@ const DATA_EXTENSIONS_PATH = '/data/v1/customobjects';
  * none). Ours: that matching ignores case, as the simulator's does.
  */
 const LIST_ALL_SEARCH_TERMS: readonly string[] = [...'abcdefghijklmnopqrstuvwxyz0123456789', '_', '-'];
+/** How many of those searches run at once (ours: well inside SFMC's documented API rate). */
+const SEARCHES_AT_ONCE = 6;
 
 /** The real authentication base URL for an SFMC tenant's subdomain (the "Base endpoint" prefix). */
 export function sfmcAuthBaseUrl(subdomain: string): string {
@@ -186,14 +189,21 @@ export class SfmcClient {
       yield* this.searchDataExtensions(options.search, pageSize);
       return;
     }
+    const search = async (term: string) => {
+      const items: SfmcDataExtensionSummary[] = [];
+      for await (const item of this.searchDataExtensions(term, pageSize)) items.push(item);
+      return items;
+    };
+    // The first search settles the token (one renewal, not one per search in flight); the others
+    // overlap their latency and any retry's backoff, and are merged in term order.
+    const [first, ...others] = LIST_ALL_SEARCH_TERMS;
+    const found = [await search(first!), ...(await mapBounded(others, SEARCHES_AT_ONCE, search))];
     const seen = new Set<string>();
-    for (const term of LIST_ALL_SEARCH_TERMS) {
-      for await (const item of this.searchDataExtensions(term, pageSize)) {
-        const id = item.id.toLowerCase();
-        if (seen.has(id)) continue;
-        seen.add(id);
-        yield item;
-      }
+    for (const item of found.flat()) {
+      const id = item.id.toLowerCase();
+      if (seen.has(id)) continue;
+      seen.add(id);
+      yield item;
     }
   }
 
