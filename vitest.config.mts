@@ -1,8 +1,10 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // A headless browser loads two cores on its own: its tests run after the others (vitest.browser.config.mts).
+    exclude: [...configDefaults.exclude, 'test/browser/**'],
     // Temporal's native core crashes under worker threads; forks isolate it per file.
     pool: 'forks',
     maxWorkers: 2,
