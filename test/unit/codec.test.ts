@@ -239,6 +239,21 @@ describe('codec config section', () => {
     expect(built).toEqual({ current: { id: 'new', key: keyB.key }, old: [{ id: 'old', key: keyA.key }] });
   });
 
+  it('encrypts with the first key listed when no currentKeyId is given', async () => {
+    const section = parse({
+      keys: [
+        { id: 'new', key: 'env:NEW' },
+        { id: 'old', key: 'env:OLD' },
+      ],
+    });
+    const built = await keyRingFrom(
+      section,
+      secretsOf({ 'env:NEW': keyB.key.toString('base64'), 'env:OLD': keyA.key.toString('base64') }),
+    );
+    expect(built.current.id).toBe('new');
+    expect(built.old.map((key) => key.id)).toEqual(['old']);
+  });
+
   it('says which key is wrong and how, never what it holds', async () => {
     const build = async (value: string) =>
       (await keyRingFrom(
