@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { candidateOf } from '../../src/activities/spec-resolver';
+import { candidateOf, createSpecResolver } from '../../src/activities/spec-resolver';
+import type { FlowServiceClient } from '../../src/integrations/flow-service/flow-service-client';
 import { type ConfigError, parseConfig } from '../../src/config/load';
 import {
   matchSpecByLabel,
@@ -115,5 +116,39 @@ describe('adobe.specIds', () => {
     expect(problemsOf({ marketoEngage: 'marketo-engage' }).join('\n')).toMatch(
       /adobe\.specIds\.marketoEngage: expected a spec id/,
     );
+  });
+});
+
+describe('createSpecResolver', () => {
+  /** A catalogue that fails its first list, then lists the three Marketo cards; it counts its lists. */
+  function flakyCatalogue() {
+    let lists = 0;
+    const cards = [
+      { id: 'v1', name: 'a', attributes: { connectorName: 'Marketo V1' } },
+      { id: 'v2', name: 'b', attributes: { connectorName: '(Legacy) (V2) Marketo Engage' } },
+      { id: 'engage', name: 'c', attributes: { connectorName: 'Marketo Engage' } },
+    ];
+    const flowService = {
+      async *listConnectionSpecs() {
+        lists += 1;
+        if (lists === 1) throw new Error('connection reset');
+        yield* cards;
+      },
+    } as unknown as FlowServiceClient;
+    return { flowService, lists: () => lists };
+  }
+
+  it('forgets a lookup that failed, and lists the catalogue once for every card after that', async () => {
+    const resolver = createSpecResolver();
+    const catalogue = flakyCatalogue();
+    await expect(resolver.id(catalogue.flowService, 'marketoV2')).rejects.toThrow('connection reset');
+    expect(
+      await Promise.all(
+        (['marketoV1', 'marketoV2', 'marketoEngage'] as const).map((key) =>
+          resolver.id(catalogue.flowService, key),
+        ),
+      ),
+    ).toEqual(['v1', 'v2', 'engage']);
+    expect(catalogue.lists()).toBe(2);
   });
 });
