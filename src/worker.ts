@@ -69,7 +69,11 @@ export async function createCutoverWorker({
   workflowBundle,
   dataConverter: built,
 }: CutoverWorkerOptions) {
-  const deps: ActivityDependencies = { config, secrets: secrets ?? secretResolverFor(config, 'worker') };
+  const deps: ActivityDependencies = {
+    config,
+    secrets: secrets ?? secretResolverFor(config, 'worker'),
+    metricMeter: Runtime.instance().metricMeter,
+  };
   const { worker: tuning, temporal } = config;
   const dataConverter = built ?? (await dataConverterFor(config, deps.secrets));
   return Worker.create({

@@ -1,3 +1,5 @@
+import { noopMetricMeter, type MetricMeter } from '@temporalio/common';
+import { cutoverMetrics } from '../visibility/metrics';
 import { createDoctorActivities, type DoctorDependencies } from './doctor';
 import { createFlowServiceActivities } from './flow-service-steps';
 import { createIngestionActivities } from './ingestion';
@@ -11,11 +13,15 @@ import { createSpecActivities } from './specs';
 export interface ActivityDependencies extends DoctorDependencies {
   /** Replaces the clients built from the config, e.g. to observe their traffic. */
   clients?: RemoteClients;
+  /** Where worker-wide metrics go (the worker runtime's meter); none when unset. */
+  metricMeter?: MetricMeter;
 }
 
 /** Every activity the cutover worker registers, built once over injected dependencies. */
 export function createActivities(deps: ActivityDependencies) {
-  const clients = deps.clients ?? createRemoteClients(deps.config, deps.secrets);
+  const metrics = cutoverMetrics(deps.metricMeter ?? noopMetricMeter);
+  const clients =
+    deps.clients ?? createRemoteClients(deps.config, deps.secrets, { onRateLimited: metrics.rateLimited });
   return {
     ...createDoctorActivities(deps),
     ...withLiveness(createFlowServiceActivities({ clients })),

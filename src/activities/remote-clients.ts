@@ -6,6 +6,7 @@ import { AdobeImsTokenProvider } from '../integrations/adobe-ims/ims-client';
 import type { PlatformTokenSource } from '../integrations/adobe-platform/authorizer';
 import { DataPrepClient } from '../integrations/data-prep/data-prep-client';
 import { FlowServiceClient } from '../integrations/flow-service/flow-service-client';
+import type { RemoteApi } from '../integrations/http/errors';
 import { retryingFetch } from '../integrations/http/retrying-fetch';
 import { MarketoClient, marketoBaseUrl, normaliseMarketoCredentials } from '../integrations/marketo';
 import { HttpSalesConnectGateway, type SalesConnectGateway } from '../integrations/sales-connect';
@@ -36,11 +37,18 @@ export interface RemoteClients {
   salesConnect(): Promise<SalesConnectGateway | undefined>;
 }
 
+export interface RemoteClientOptions {
+  /** Told about every answer a remote API throttled (429), e.g. to count it in the worker's metrics. */
+  onRateLimited?: (api: RemoteApi) => void;
+}
+
 export function createRemoteClients(
   config: CutoverConfig,
   secrets: SecretSource,
-  fetchImpl: typeof fetch = retryingFetch(),
+  options: RemoteClientOptions = {},
 ): RemoteClients {
+  const fetchFor = (api: RemoteApi) =>
+    retryingFetch(fetch, { onRateLimited: () => options.onRateLimited?.(api) });
   let ims: Promise<AdobeImsTokenProvider> | undefined;
   const imsProvider = () =>
     (ims ??= secrets.resolve(config.adobe.clientSecret).then(
@@ -52,7 +60,7 @@ export function createRemoteClients(
             clientSecret,
             scopes: config.adobe.scopes,
           },
-          { fetch: fetchImpl },
+          { fetch: fetchFor('adobe-ims') },
         ),
     ));
   // One token for every sandbox and activity of this worker process.
@@ -66,6 +74,8 @@ export function createRemoteClients(
     sandbox,
   });
   const flowServices = new Map<string, FlowServiceClient>();
+  const flowServiceFetch = fetchFor('flow-service');
+  const dataPrepFetch = fetchFor('data-prep');
 
   let sfmc: Promise<SfmcClient | undefined> | undefined;
   let marketo: Promise<MarketoClient | undefined> | undefined;
@@ -100,7 +110,7 @@ export function createRemoteClients(
           platformUrl: config.adobe.platformUrl,
           identity: identity(sandbox),
           tokens,
-          fetch: fetchImpl,
+          fetch: flowServiceFetch,
         });
         flowServices.set(sandbox, client);
       }
@@ -111,7 +121,7 @@ export function createRemoteClients(
         platformUrl: config.adobe.platformUrl,
         identity: identity(sandbox),
         tokens,
-        fetch: fetchImpl,
+        fetch: dataPrepFetch,
       }),
     sfmc: () =>
       (sfmc ??= sfmcCredentials().then((credentials) =>
@@ -121,7 +131,7 @@ export function createRemoteClients(
               clientId: credentials.clientId,
               clientSecret: credentials.clientSecret,
               accountId: config.sfmc?.accountId,
-              fetch: fetchImpl,
+              fetch: fetchFor('sfmc'),
             })
           : undefined,
       )),
@@ -134,7 +144,7 @@ export function createRemoteClients(
         return new HttpSalesConnectGateway({
           baseUrl: gateway.baseUrl,
           apiKey: gateway.apiKey ? await secrets.resolve(gateway.apiKey) : undefined,
-          fetch: fetchImpl,
+          fetch: fetchFor('sales-connect'),
         });
       })()),
     marketo: () =>
@@ -144,7 +154,7 @@ export function createRemoteClients(
               baseUrl: config.marketo.baseUrl ?? marketoBaseUrl(credentials.munchkinId),
               clientId: credentials.clientId,
               clientSecret: credentials.clientSecret,
-              fetch: fetchImpl,
+              fetch: fetchFor('marketo'),
             })
           : undefined,
       )),

@@ -60,6 +60,7 @@ const demoArgs = z.object({
   port: portSchema.default(7233),
   'ui-port': portSchema.default(8233),
   'simulator-port': portSchema.default(4010),
+  'metrics-port': portSchema.default(9464),
   exit: z.boolean().default(false),
 });
 
@@ -76,13 +77,15 @@ export async function demoCommand(argv: string[]): Promise<number> {
       port: { type: 'string' },
       'ui-port': { type: 'string' },
       'simulator-port': { type: 'string' },
+      'metrics-port': { type: 'string' },
       exit: { type: 'boolean' },
     },
     demoArgs,
   );
   fs.mkdirSync(DEMO_DIR, { recursive: true });
   const workerLog = fs.createWriteStream(path.join(DEMO_DIR, 'worker.log'), { flags: 'a' });
-  installRuntime({ logLevel: 'INFO', metricsAddress: undefined }, (line) => workerLog.write(`${line}\n`));
+  const metricsAddress = `127.0.0.1:${await preferredOrFreePort(args['metrics-port'])}`;
+  installRuntime({ logLevel: 'INFO', metricsAddress }, (line) => workerLog.write(`${line}\n`));
 
   for (const name of PLACEHOLDER_SECRETS) process.env[name] ??= 'simulator-placeholder-secret';
   ensureDemoCodecKey();
@@ -165,7 +168,7 @@ export async function demoCommand(argv: string[]): Promise<number> {
       await running.catch(() => undefined);
     });
     console.log(
-      `cutover worker polling task queue "${config.temporal.taskQueue}" (logs: ${path.relative(process.cwd(), path.join(DEMO_DIR, 'worker.log'))})`,
+      `cutover worker polling task queue "${config.temporal.taskQueue}" (logs: ${path.relative(process.cwd(), path.join(DEMO_DIR, 'worker.log'))}; Prometheus metrics: http://${metricsAddress}/metrics)`,
     );
 
     const inspection = await Promise.race([

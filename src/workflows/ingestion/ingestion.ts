@@ -1,6 +1,12 @@
 import { defineSearchAttributeKey, SearchAttributeType, type Duration } from '@temporalio/common';
 import { msToNumber } from '@temporalio/common/lib/time';
-import { ApplicationFailure, proxyActivities, upsertMemo, workflowInfo } from '@temporalio/workflow';
+import {
+  ApplicationFailure,
+  metricMeter,
+  proxyActivities,
+  upsertMemo,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { IngestionActivities } from '../../activities/ingestion';
 import {
   splitPeriod,
@@ -8,6 +14,7 @@ import {
   windowsToIngest,
   type IngestionWindow,
 } from '../../domain/ingestion/windows';
+import { cutoverMetrics } from '../../visibility/metrics';
 import { CutoverLastStatus } from '../../visibility/search-attributes';
 import { READ, REPORT, WRITE } from '../activity-options';
 import { describeFailure } from '../shared/failures';
@@ -103,9 +110,11 @@ async function ingestInOrder(
   into: FlowIngestion,
   notBefore?: number,
 ): Promise<void> {
+  const metrics = cutoverMetrics(metricMeter);
   for (const window of windows) {
     const result = await ingestWindow(settings, flow, window, notBefore);
     into.windows.push(result);
+    metrics.windowSettled(result.status);
     if (result.status === 'failed') return;
   }
 }

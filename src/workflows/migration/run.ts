@@ -5,17 +5,21 @@ import {
   CancellationScope,
   condition,
   isCancellation,
+  metricMeter,
   proxyActivities,
   sleep,
 } from '@temporalio/workflow';
 import type { FlowServiceActivities } from '../../activities/flow-service-steps';
+import { cutoverMetrics, type CutoverMetrics } from '../../visibility/metrics';
 import { CLEANUP, CUT_OVER, INSPECT } from '../activity-options';
 import { forEachBounded } from '../shared/concurrency';
 import { describeFailure } from '../shared/failures';
-import { countsByStatus, RunReporter } from '../shared/reporter';
+import { RunReporter, tallyByStatus } from '../shared/reporter';
 import { ApprovalGate } from './approval';
 import {
   progressQuery,
+  type ItemProgress,
+  type ItemStatus,
   type MigrationPhase,
   type MigrationProgress,
   type MigrationRunInput,
@@ -23,7 +27,15 @@ import {
 import type { MigrationSteps, VerifiedItem } from './steps';
 
 const DEFAULT_CONCURRENCY = 10;
-const STATUS_ORDER = ['planned', 'skipped', 'migrating', 'verified', 'failed', 'v1-removed', 'rolled-back'];
+const STATUS_ORDER: ItemStatus[] = [
+  'planned',
+  'skipped',
+  'migrating',
+  'verified',
+  'failed',
+  'v1-removed',
+  'rolled-back',
+];
 
 const readV1 = proxyActivities<Pick<FlowServiceActivities, 'flowStates'>>({
   ...INSPECT,
@@ -78,6 +90,7 @@ export async function runMigration<W, V extends VerifiedItem>(
 class MigrationRun<W, V extends VerifiedItem> {
   readonly progress: MigrationProgress = { phase: 'preflight', items: [], awaitingApproval: [] };
   private readonly reporter: RunReporter<MigrationProgress>;
+  private readonly metrics: CutoverMetrics = cutoverMetrics(metricMeter);
   private readonly gate: ApprovalGate;
   private readonly planned = new Map<string, W[]>();
   private readonly verified: V[] = [];
@@ -94,18 +107,26 @@ class MigrationRun<W, V extends VerifiedItem> {
 
   report(phase: MigrationPhase = this.progress.phase): void {
     this.progress.phase = phase;
-    const count = (statuses: string[]) =>
-      this.progress.items.filter((item) => statuses.includes(item.status)).length;
+    const tally = tallyByStatus(this.progress.items, STATUS_ORDER);
+    const count = (status: ItemStatus) => tally.get(status) ?? 0;
     const waiting = this.progress.awaitingApproval;
+    this.metrics.runStanding(this.steps.v2Tag, [...tally]);
     this.reporter.report({
       phase,
       unit: 'dataflows',
       total: this.progress.items.length,
-      done: count(['verified', 'v1-removed']),
-      failed: count(['failed']),
-      counts: countsByStatus(this.progress.items, STATUS_ORDER),
+      done: count('verified') + count('v1-removed'),
+      failed: count('failed'),
+      counts: [...tally].filter(([, n]) => n > 0),
       ...(waiting.length ? { note: `Waiting for \`approve\` or \`reject\`: ${waiting.join(', ')}` } : {}),
     });
+  }
+
+  /** Moves an item on, counting where it got to for the worker's metrics. */
+  private reach(item: ItemProgress, status: ItemStatus, reason?: string): void {
+    item.status = status;
+    if (reason !== undefined) item.reason = reason;
+    if (status !== 'migrating') this.metrics.itemReached(this.steps.v2Tag, status);
   }
 
   /** Preflight and plan of every sandbox before anything is created; a blocker anywhere stops the run. */
@@ -173,7 +194,7 @@ class MigrationRun<W, V extends VerifiedItem> {
     const progress = this.progress.items.find(
       (candidate) => candidate.sandbox === sandbox && candidate.v1FlowId === this.steps.v1FlowIdOf(entry),
     )!;
-    progress.status = 'migrating';
+    this.reach(progress, 'migrating');
     const outcome = await this.steps
       .migrateOne(sandbox, entry, v2BaseConnectionId)
       .catch((error: unknown) => {
@@ -181,11 +202,10 @@ class MigrationRun<W, V extends VerifiedItem> {
         return { status: 'failed' as const, reason: describeFailure(error) };
       });
     if (outcome.status === 'failed') {
-      progress.status = 'failed';
-      progress.reason = outcome.reason;
+      this.reach(progress, 'failed', outcome.reason);
       return undefined;
     }
-    progress.status = 'verified';
+    this.reach(progress, 'verified');
     if (outcome.v2FlowId) progress.v2FlowId = outcome.v2FlowId;
     if (outcome.v2Records !== undefined) progress.v2Records = outcome.v2Records;
     return { ...outcome.item, progress, v2BaseConnectionId } as V;
@@ -239,7 +259,7 @@ class MigrationRun<W, V extends VerifiedItem> {
       sandbox,
       objects: items.map((item) => ({ collection: 'flows' as const, id: item.v1.flowId })),
     });
-    for (const item of items) item.progress.status = 'v1-removed';
+    for (const item of items) this.reach(item.progress, 'v1-removed');
     this.report();
     await removal.deleteConnectionsIfUnused({ sandbox, ...this.steps.v1ConnectionsOf(items) });
   }
@@ -254,8 +274,11 @@ class MigrationRun<W, V extends VerifiedItem> {
     return items.filter((item) => {
       const check = checks[item.v1.flowId];
       if (check?.ok) return true;
-      item.progress.status = 'failed';
-      item.progress.reason = check?.reason ?? 'its V2 dataflow could not be confirmed, so V1 was kept';
+      this.reach(
+        item.progress,
+        'failed',
+        check?.reason ?? 'its V2 dataflow could not be confirmed, so V1 was kept',
+      );
       return false;
     });
   }
@@ -293,11 +316,13 @@ class MigrationRun<W, V extends VerifiedItem> {
     for (const item of live) {
       try {
         await this.steps.rollBackOne(sandbox, item);
-        item.progress.status = 'rolled-back';
-        item.progress.reason = reason;
+        this.reach(item.progress, 'rolled-back', reason);
       } catch (error) {
-        item.progress.status = 'failed';
-        item.progress.reason = `rollback incomplete, ${this.steps.incompleteRollback}: ${describeFailure(error)}`;
+        this.reach(
+          item.progress,
+          'failed',
+          `rollback incomplete, ${this.steps.incompleteRollback}: ${describeFailure(error)}`,
+        );
       }
     }
     await this.removeUnusedBaseConnections(
@@ -315,8 +340,7 @@ class MigrationRun<W, V extends VerifiedItem> {
     if (!items.length) return items;
     const states = await readV1.flowStates({ sandbox, flowIds: items.map((item) => item.v1.flowId) });
     for (const item of items.filter((candidate) => states[candidate.v1.flowId] === 'absent')) {
-      item.progress.status = 'v1-removed';
-      item.progress.reason = 'V1 was already deleted when the run stopped, so V2 was kept';
+      this.reach(item.progress, 'v1-removed', 'V1 was already deleted when the run stopped, so V2 was kept');
     }
     return items.filter((item) => states[item.v1.flowId] !== 'absent');
   }

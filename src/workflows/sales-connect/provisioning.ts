@@ -4,12 +4,14 @@ import {
   allHandlersFinished,
   ApplicationFailure,
   condition,
+  metricMeter,
   proxyActivities,
   sleep,
 } from '@temporalio/workflow';
 import type { SalesConnectActivities } from '../../activities/sales-connect';
 import { inBatches, type UserPlan } from '../../domain/sales-connect/invitations';
 import { effectiveProvisioningDelayMs, remainingWaitMs } from '../../domain/sales-connect/wait';
+import { cutoverMetrics, type CutoverMetrics } from '../../visibility/metrics';
 import { READ } from '../activity-options';
 import { countsByStatus, RunReporter } from '../shared/reporter';
 import { httpSteps } from './http-steps';
@@ -62,6 +64,7 @@ export async function salesConnectProvisioningWorkflow(
 class Provisioning {
   readonly progress: ProvisioningProgress = { phase: 'preflight', findings: [], users: [] };
   private readonly reporter: RunReporter<ProvisioningProgress>;
+  private readonly metrics: CutoverMetrics = cutoverMetrics(metricMeter);
   private readonly steps: SalesConnectSteps;
 
   constructor(private readonly input: SalesConnectProvisioningInput) {
@@ -151,6 +154,7 @@ class Provisioning {
         if (!entry) continue;
         entry.batch = index + 1;
         entry.status = outcome.status;
+        this.metrics.invitationSettled(outcome.status);
         // What the user holds now: a rejected user keeps their own workspace, or none.
         if (outcome.workspace) entry.workspace = outcome.workspace;
         else delete entry.workspace;

@@ -75,13 +75,23 @@ export class RunReporter<P> {
   }
 }
 
+/** How many items have each status, in the given order, zeros included: one pass however many items. */
+export function tallyByStatus<T extends { status: string }>(
+  items: readonly T[],
+  order: readonly string[],
+): Map<string, number> {
+  const tally = new Map(order.map((status) => [status, 0]));
+  for (const { status } of items) {
+    const count = tally.get(status);
+    if (count !== undefined) tally.set(status, count + 1);
+  }
+  return tally;
+}
+
 /** Counts per status, in the given order, leaving out the statuses no item has. */
 export function countsByStatus<T extends { status: string }>(
   items: readonly T[],
   order: readonly string[],
 ): Array<[string, number]> {
-  return order.flatMap((status) => {
-    const count = items.filter((item) => item.status === status).length;
-    return count ? [[status, count] as [string, number]] : [];
-  });
+  return [...tallyByStatus(items, order)].filter(([, count]) => count > 0);
 }
