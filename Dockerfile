@@ -19,6 +19,8 @@ COPY temporal-tools.json ./
 COPY bin ./bin
 COPY examples ./examples
 COPY --from=build /app/dist ./dist
+# A fresh named volume mounted here takes this owner, so the codec-key service (as node) can write the key.
+RUN mkdir -p /var/lib/cutover/codec && chown node:node /var/lib/cutover/codec
 USER node
 # Prometheus metrics when worker.metricsAddress is set to 0.0.0.0:9464.
 EXPOSE 9464

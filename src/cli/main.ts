@@ -14,7 +14,7 @@ import { workerCommand } from './commands/worker';
 export const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; help: string }> = {
   demo: {
     run: demoCommand,
-    help: 'demo [--port 7233] [--ui-port 8233] [--simulator-port 4010] [--exit]   dev server + UI + simulator + worker + a run',
+    help: 'demo [--port 7233] [--ui-port 8233] [--simulator-port 4010] [--metrics-port 9464] [--exit]   dev server + UI + simulator + worker + a run',
   },
   ...Object.fromEntries(
     MIGRATION_RUNS.map((run) => [

@@ -75,11 +75,26 @@ describe('the payload codec', () => {
     const config = configWith(uniqueTaskQueue('codec'), [KEY_A]);
     const client = await codecClient(config);
     const worker = await cutoverTestWorker(env(), config, secrets());
-    const handle = await worker.runUntil(async () => {
+    const { handle, currentDetails } = await worker.runUntil(async () => {
       const started = await startProvisioning(config, client);
       await started.result();
-      return started;
+      // A query needs a worker: the run's current details, as the UI asks for them.
+      const metadata = await started.query<{ currentDetails?: string }>('__temporal_workflow_metadata');
+      return { handle: started, currentDetails: metadata.currentDetails };
     });
+
+    // What the UI shows beside the payloads: search attributes, summaries and the run's current details.
+    const description = await handle.describe();
+    const visible = [
+      JSON.stringify(description.searchAttributes),
+      JSON.stringify(description.memo ?? {}),
+      (await description.staticSummary()) ?? '',
+      (await description.staticDetails()) ?? '',
+      currentDetails ?? '',
+    ].join('\n');
+    expect(currentDetails).toMatch(/\*\*Phase:\*\* completed/);
+    for (const user of USERS) expect(visible).not.toContain(user.email);
+    expect(findSecrets([visible])).toEqual([]);
 
     const raw = await env().client.workflow.getHandle(handle.workflowId).fetchHistory();
     const encodings = new Set<string>();

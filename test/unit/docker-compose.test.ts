@@ -64,13 +64,37 @@ describe('docker-compose.yml', () => {
           expect(fs.existsSync(path.join(projectRoot, source)), `${name}: ${source}`).toBe(true);
         else expect(compose.volumes, `${name}: ${source}`).toHaveProperty(source);
       }
-      if (service.image === 'cutover:local')
+      if (service.image === 'cutover:local' && !service.entrypoint)
         expect(Object.keys(COMMANDS), name).toContain(service.command?.[0]);
     }
   });
 
   it('publishes the simulator (and so its admin API) on the host’s loopback only', () => {
     expect(services.simulator?.ports).toEqual(['127.0.0.1:4010:4010']);
+  });
+
+  it("runs the codec server with the workers' keys and points the UI at it", () => {
+    const config = loadConfigFile(path.join(projectRoot, 'deploy', 'cutover.compose.yaml'));
+    const codecServer = services['codec-server'];
+    expect(codecServer?.command).toEqual(['codec-server']);
+    // The browser calls the codec server, so the UI is given its address on the host.
+    const published = codecServer?.ports?.map((port) => port.split(':'));
+    expect(published).toEqual([
+      ['127.0.0.1', `${config.codec?.server.port}`, `${config.codec?.server.port}`],
+    ]);
+    expect(services['temporal-ui']?.environment?.TEMPORAL_CODEC_ENDPOINT).toBe(
+      `\${TEMPORAL_CODEC_ENDPOINT:-http://localhost:${config.codec?.server.port}}`,
+    );
+    const uiPort = services['temporal-ui']?.ports?.[0]?.split(':').at(-1);
+    expect(config.codec?.server.corsOrigins).toContain(`http://localhost:${uiPort}`);
+    expect(config.codec?.server.host).toBe('0.0.0.0');
+    // Every process that reads or writes payloads mounts the same key.
+    const keyFile = config.codec?.keys[0]?.key.replace(/^file:/, '') ?? '';
+    for (const name of ['worker', 'codec-server', 'cutover-init', 'codec-key']) {
+      const mounted = services[name]?.volumes?.some((volume) => keyFile.startsWith(volume.split(':')[1]!));
+      expect(mounted, name).toBe(true);
+    }
+    expect(config.secrets.allowFilesIn).toContain(path.dirname(keyFile));
   });
 
   it('ships a cutover config the worker accepts', () => {
