@@ -11,13 +11,16 @@
  *   npm run faults [-- --only "list lag"]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import YAML from 'yaml';
+import { dataConverterFor } from '../src/codec/data-converter';
 import { parseConfig } from '../src/config/load';
+import { Redactor, SecretResolver } from '../src/config/secrets';
 import { MIGRATION_RUNS } from '../src/runs';
 import { startMigrationRequest } from '../src/runs/migration';
 import { projectRoot } from '../src/project-root';
@@ -35,7 +38,11 @@ import { progressQuery, type MigrationProgress } from '../src/workflows/migratio
 import { checkSimulatorState, type StateCheck } from './fault-checks';
 
 const SANDBOXES = ['prod', 'dev-1', 'dev-2'];
-const SECRETS = { FAULTS_SECRET: 'faults-matrix-secret' };
+const SECRETS = {
+  FAULTS_SECRET: 'faults-matrix-secret',
+  // Payloads encrypted as in production: the codec's cost is part of every figure.
+  FAULTS_CODEC_KEY: crypto.randomBytes(32).toString('base64'),
+};
 const LOG_DIR = path.join(projectRoot, '.cutover', 'faults');
 const RUN_DURATION_MS = 3_000;
 const FAULTED_MODULES = ['ims', 'flowService', 'dataPrep', 'sfmc', 'marketo'] as const;
@@ -97,6 +104,7 @@ function workerConfig(simulator: RunningSimulator, address: string, taskQueue: s
       concurrency: 20,
       firstActivationTimeout: '10 minutes',
     },
+    codec: { keys: [{ id: 'faults', key: 'env:FAULTS_CODEC_KEY' }] },
   };
 }
 
@@ -159,7 +167,8 @@ async function runScenario(scenario: Scenario, index: number): Promise<Outcome> 
   const config = parseConfig(raw, configFile);
   const workers = [startWorker(configFile, path.join(logs, 'worker-1.log'))];
   const connection = await Connection.connect({ address: server.address });
-  const client = new Client({ connection });
+  const dataConverter = await dataConverterFor(config, new SecretResolver(SECRETS, new Redactor()));
+  const client = new Client({ connection, ...(dataConverter ? { dataConverter } : {}) });
 
   const faults = { seed: 1_000 + index, modules: [...FAULTED_MODULES], ...scenario.faults };
   simulator.faults.configure(faults);

@@ -1,90 +1,157 @@
 /**
- * Scale benchmark: the `large` simulator seed (sandboxes x V1 dataflows of
- * each kind) migrated in one run on a real Temporal dev server with one worker.
- * Reports wall time, throughput and history sizes. Usage:
- *   npm run bench -- [--kind sfmc|marketo] [--sandboxes 10] [--flows-per-sandbox 100] [--concurrency 20]
- * (Marketo: at most 60 flows per sandbox, or Adobe's 100-destinations guardrail blocks the run.)
+ * Throughput against the physical limit: `npm run bench`.
+ *
+ * For each kind (SFMC, Marketo), a fresh simulator holds N V1 dataflows over
+ * several sandboxes, enforces Experience Platform's rate R per organisation
+ * (and Marketo's documented 100 calls / 20 s, 10 at once), and takes L to
+ * finish every first run. One cutover worker process, with the default
+ * settings and encrypted payloads, migrates them all on a fresh dev server.
+ * Printed: wall time; the lower bound max(L + one item's own path, calls / R)
+ * from the calls actually made; their ratio; the share of calls answered 429;
+ * the worker's peak RSS in its own process; history events per migrated
+ * dataflow; and a sequential baseline (the same clients, one dataflow after
+ * another: create, wait for the first run, delete V1) timed on a sample and
+ * extrapolated linearly.
+ *
+ *   npm run bench -- [--kind sfmc|marketo|both] [--flows 1000] [--first-run 60] [--rate 20] [--sample 3]
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { z } from 'zod';
+import { dataConverterFor } from '../src/codec/data-converter';
+import { parseConfig } from '../src/config/load';
+import { projectRoot } from '../src/project-root';
 import { marketoRun, sfmcRun } from '../src/runs';
 import { startMigrationRequest, type MigrationRunKind } from '../src/runs/migration';
-import { DEMO_MARKETO, DEMO_SFMC } from '../src/simulator/seeds/demo-catalog';
-import { startBench } from './harness';
-import type { MigrationProgress } from '../src/workflows/migration/messages';
+import { startDevServer } from '../src/temporal/dev-server';
+import { progressQuery, type MigrationProgress } from '../src/workflows/migration/messages';
+import {
+  benchSecrets,
+  benchWorkerConfig,
+  BENCH_ENV,
+  buildWorker,
+  benchSimulator,
+  startWorkerProcess,
+  type BenchKind,
+} from './bench-setup';
+import { historyFigures } from './history-figures';
+import { sequentialBaseline } from './sequential-baseline';
+
+const argsSchema = z.object({
+  kind: z.enum(['sfmc', 'marketo', 'both']).default('both'),
+  flows: z.coerce.number().int().min(10).max(10_000).default(1000),
+  'first-run': z.coerce.number().positive().default(60),
+  rate: z.coerce.number().positive().default(20),
+  sample: z.coerce.number().int().min(1).max(20).default(3),
+});
+
+const RUNS: Record<BenchKind, MigrationRunKind> = { sfmc: sfmcRun, marketo: marketoRun };
+const LOG_DIR = path.join(projectRoot, '.cutover', 'bench');
+
+async function benchKind(kind: BenchKind, args: z.output<typeof argsSchema>) {
+  const firstRunMs = args['first-run'] * 1000;
+  const simulator = await benchSimulator(kind, args.flows, args.rate, firstRunMs);
+  const server = await startDevServer({ logFile: path.join(LOG_DIR, `${kind}-server.log`) });
+  const raw = benchWorkerConfig(simulator, server.address, `bench-${kind}`, args.rate);
+  const configFile = path.join(LOG_DIR, `${kind}-cutover.yaml`);
+  const config = parseConfig(raw, configFile);
+  const worker = await startWorkerProcess(raw, configFile, path.join(LOG_DIR, `${kind}-worker.log`));
+  const connection = await Connection.connect({ address: server.address });
+  const client = new Client({ connection, dataConverter: (await dataConverterFor(config, benchSecrets()))! });
+  try {
+    const runKind = RUNS[kind];
+    const request = runKind.fromConfig(config);
+    const started = Date.now();
+    const handle = await startMigrationRequest(client, runKind, request, {
+      taskQueue: config.temporal.taskQueue,
+    });
+    const ticker = setInterval(() => {
+      void handle
+        .query(progressQuery)
+        .then((progress: MigrationProgress) =>
+          console.error(`  [${kind} ${elapsed(started)}] ${standing(progress)}`),
+        )
+        .catch(() => undefined);
+    }, 15_000);
+    const result = await handle.result().finally(() => clearInterval(ticker));
+    const wallSeconds = (Date.now() - started) / 1000;
+    const peakRssMb = worker.stop();
+    const migrated = result.items.filter((item) => item.status === 'v1-removed');
+    const quota = simulator.quotas.stats.platform;
+    const calls = quota?.requests ?? 0;
+    const history = await historyFigures(client, request.workflowId, migrated);
+    const baseline = await sequentialBaseline(kind, args, config);
+    const ownPathSeconds = Math.max(0, baseline.secondsPerItem - args['first-run']);
+    const lowerBound = Math.max(args['first-run'] + ownPathSeconds, calls / args.rate);
+    const sequentialSeconds = baseline.secondsPerItem * migrated.length;
+    return {
+      kind,
+      dataflows: result.items.length,
+      migrated: migrated.length,
+      notMigrated: result.items.length - migrated.length,
+      firstRunSeconds: args['first-run'],
+      rateLimitPerSecond: args.rate,
+      wallSeconds: round(wallSeconds),
+      platformCalls: calls,
+      lowerBoundSeconds: round(lowerBound),
+      wallOverLowerBound: round(wallSeconds / lowerBound, 2),
+      callsPerSecond: round(calls / wallSeconds),
+      peakCallsInOneSecond: Math.max(0, ...(quota?.admittedPerSecond ?? [])),
+      throttledShare: `${round((100 * (quota?.throttled ?? 0)) / Math.max(1, calls), 2)} %`,
+      workerPeakRssMb: peakRssMb,
+      ...history,
+      sequentialBaseline: {
+        sample: baseline.sample,
+        secondsPerItem: round(baseline.secondsPerItem),
+        [`extrapolatedSecondsFor${migrated.length}`]: round(sequentialSeconds),
+        note: 'measured on the sample, extrapolated linearly',
+      },
+      speedUpOverSequential: round(sequentialSeconds / wallSeconds, 1),
+    };
+  } finally {
+    worker.stop();
+    await connection.close();
+    await server.stop();
+    await simulator.close();
+  }
+}
+
+const round = (value: number, digits = 1) => Number(value.toFixed(digits));
+const elapsed = (since: number) => `${Math.round((Date.now() - since) / 1000)} s`;
+
+function standing(progress: MigrationProgress): string {
+  const counts = new Map<string, number>();
+  for (const item of progress.items) counts.set(item.status, (counts.get(item.status) ?? 0) + 1);
+  return `${progress.phase}: ${[...counts].map(([status, count]) => `${count} ${status}`).join(', ')}`;
+}
 
 async function main() {
   const { values } = parseArgs({
     options: {
-      sandboxes: { type: 'string' },
-      'flows-per-sandbox': { type: 'string' },
-      concurrency: { type: 'string' },
       kind: { type: 'string' },
+      flows: { type: 'string' },
+      'first-run': { type: 'string' },
+      rate: { type: 'string' },
+      sample: { type: 'string' },
     },
   });
-  const kind = values.kind === 'marketo' ? 'marketo' : 'sfmc';
-  const sandboxes = Number(values.sandboxes ?? 10);
-  const flowsPerSandbox = Number(values['flows-per-sandbox'] ?? (kind === 'marketo' ? 60 : 100));
-  const concurrency = Number(values.concurrency ?? 20);
-  const names = ['prod', ...Array.from({ length: sandboxes - 1 }, (_, index) => `dev-${index + 1}`)];
-  const { simulator, config, client, worker, stop } = await startBench({
-    seed: { profile: 'large', sandboxes, flowsPerSandbox },
-    runDurationMs: 0,
-    taskQueue: 'bench',
-    sandboxes: names,
-    maxConcurrentActivityTaskExecutions: 100,
-    extend: (sim) => ({
-      sfmc: {
-        clientId: DEMO_SFMC.clientId,
-        clientSecret: 'env:BENCH_SECRET',
-        baseEndpoint: DEMO_SFMC.subdomain,
-        authBaseUrl: `${sim.baseUrl}/sfmc/${DEMO_SFMC.subdomain}/auth`,
-        concurrency,
-      },
-      marketo: {
-        munchkinId: DEMO_MARKETO.munchkinId,
-        clientId: DEMO_MARKETO.clientId,
-        clientSecret: 'env:BENCH_SECRET',
-        baseUrl: `${sim.baseUrl}/marketo/${DEMO_MARKETO.munchkinId}`,
-        concurrency,
-      },
-    }),
-  });
-  const kindOfRun: MigrationRunKind = kind === 'marketo' ? marketoRun : sfmcRun;
-  const run = kindOfRun.fromConfig(config);
-  const started = Date.now();
-  const handle = await startMigrationRequest(client, kindOfRun, run, { taskQueue: 'bench' });
-  const result: MigrationProgress = await worker.runUntil(handle.result());
-  const seconds = (Date.now() - started) / 1000;
-  const parent = await client.workflow.getHandle(run.workflowId).fetchHistory();
-  const migrated = result.items.filter((item) => item.status === 'v1-removed');
-  const sample = migrated[0]
-    ? await client.workflow.getHandle(`${run.workflowId}/${migrated[0].v1FlowId}`).fetchHistory()
-    : undefined;
-  const counts = new Map<string, number>();
-  for (const item of result.items) counts.set(item.status, (counts.get(item.status) ?? 0) + 1);
-
-  console.log(
-    JSON.stringify(
-      {
-        kind,
-        sandboxes,
-        v1Dataflows: result.items.length,
-        statuses: Object.fromEntries(counts),
-        concurrency,
-        wallSeconds: Number(seconds.toFixed(1)),
-        migratedPerSecond: Number((migrated.length / seconds).toFixed(1)),
-        parentHistoryEvents: parent.events?.length,
-        childHistoryEvents: sample?.events?.length,
-        parentEventsPerMigratedDataflow: Number(
-          ((parent.events?.length ?? 0) / Math.max(1, migrated.length)).toFixed(1),
-        ),
-        simulatorRequests: simulator.requests.list().length,
-      },
-      null,
-      2,
-    ),
-  );
-  await stop();
+  const args = argsSchema.parse(values);
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  fs.mkdirSync(LOG_DIR, { recursive: true });
+  Object.assign(process.env, BENCH_ENV);
+  buildWorker();
+  const kinds: BenchKind[] = args.kind === 'both' ? ['sfmc', 'marketo'] : [args.kind];
+  const figures = [];
+  for (const kind of kinds) {
+    console.error(
+      `${kind}: ${args.flows} V1 dataflows, first runs take ${args['first-run']} s, R = ${args.rate}/s`,
+    );
+    figures.push(await benchKind(kind, args));
+    console.log(JSON.stringify(figures.at(-1), null, 2));
+  }
 }
 
 main().catch((error: unknown) => {

@@ -5,8 +5,9 @@ import {
   makeTelemetryFilterString,
   type Logger,
 } from '@temporalio/worker';
-import type { DataConverter } from '@temporalio/common';
+import type { DataConverter, Duration } from '@temporalio/common';
 import { createActivities, type ActivityDependencies } from './activities';
+import { remoteRateLimitsFrom } from './activities/remote-clients';
 import { dataConverterFor } from './codec/data-converter';
 import { currentKeyIdOf } from './config/codec';
 import { loadConfigFile, secretResolverFor } from './config/load';
@@ -15,6 +16,7 @@ import type { SecretSource } from './config/secrets';
 import { createStructuredLogger } from './observability/logger';
 import { TemporalUnreachableError, resolveTemporalConnection } from './temporal/connection-options';
 import { workflowSource } from './temporal/workflow-source';
+import { watchActivityWorkers } from './temporal/worker-count';
 
 let runtimeInstalled = false;
 
@@ -69,14 +71,16 @@ export async function createCutoverWorker({
   workflowBundle,
   dataConverter: built,
 }: CutoverWorkerOptions) {
+  const limits = remoteRateLimitsFrom(config);
   const deps: ActivityDependencies = {
     config,
     secrets: secrets ?? secretResolverFor(config, 'worker'),
     metricMeter: Runtime.instance().metricMeter,
+    limits,
   };
   const { worker: tuning, temporal } = config;
   const dataConverter = built ?? (await dataConverterFor(config, deps.secrets));
-  return Worker.create({
+  const worker = await Worker.create({
     connection,
     namespace,
     ...(dataConverter ? { dataConverter } : {}),
@@ -90,8 +94,16 @@ export async function createCutoverWorker({
       ? { maxTaskQueueActivitiesPerSecond: tuning.maxTaskQueueActivitiesPerSecond }
       : {}),
     // In-flight activities get this long to finish after SIGINT/SIGTERM before they are cancelled.
-    shutdownGraceTime: tuning.shutdownGraceTime,
+    shutdownGraceTime: tuning.shutdownGraceTime as Duration,
   });
+  // The remote APIs' limits hold for the organisation: every worker of the task queue takes its share.
+  watchActivityWorkers(
+    connection,
+    { namespace, taskQueue: temporal.taskQueue, identity: worker.options.identity },
+    (workers) => limits.shareAmong(workers),
+    () => ['STOPPED', 'FAILED'].includes(worker.getState()),
+  );
+  return worker;
 }
 
 /** Runs a worker until a shutdown signal drains it. */

@@ -25,6 +25,11 @@ export function heartbeat(details?: unknown): void {
   context.heartbeat(lastDetails.has(context) ? lastDetails.get(context) : context.info.heartbeatDetails);
 }
 
+/** Aborted when Temporal cancels the running activity; undefined outside an activity. */
+export function cancellationSignal(): AbortSignal | undefined {
+  return currentContext()?.cancellationSignal;
+}
+
 /** The running activity's attempt facts; undefined outside an activity. */
 export function activityInfo(): Info | undefined {
   return currentContext()?.info;

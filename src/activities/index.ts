@@ -5,7 +5,7 @@ import { createFlowServiceActivities } from './flow-service-steps';
 import { createIngestionActivities } from './ingestion';
 import { withLiveness } from './liveness';
 import { createMarketoMigrationActivities } from './marketo-migration';
-import { createRemoteClients, type RemoteClients } from './remote-clients';
+import { createRemoteClients, type RemoteClients, type RemoteRateLimits } from './remote-clients';
 import { createSalesConnectActivities } from './sales-connect';
 import { createSfmcMigrationActivities } from './sfmc-migration';
 import { createSpecActivities } from './specs';
@@ -15,13 +15,19 @@ export interface ActivityDependencies extends DoctorDependencies {
   clients?: RemoteClients;
   /** Where worker-wide metrics go (the worker runtime's meter); none when unset. */
   metricMeter?: MetricMeter;
+  /** The worker's remote-API limiters, whose share follows how many workers poll the task queue. */
+  limits?: RemoteRateLimits;
 }
 
 /** Every activity the cutover worker registers, built once over injected dependencies. */
 export function createActivities(deps: ActivityDependencies) {
   const metrics = cutoverMetrics(deps.metricMeter ?? noopMetricMeter);
   const clients =
-    deps.clients ?? createRemoteClients(deps.config, deps.secrets, { onRateLimited: metrics.rateLimited });
+    deps.clients ??
+    createRemoteClients(deps.config, deps.secrets, {
+      onRateLimited: metrics.rateLimited,
+      ...(deps.limits ? { limits: deps.limits } : {}),
+    });
   return {
     ...createDoctorActivities(deps),
     ...withLiveness(createFlowServiceActivities({ clients })),

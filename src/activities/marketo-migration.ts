@@ -27,7 +27,8 @@ import {
   type EnsuredObject,
   type NamedObject,
 } from './flow-service-lookup';
-import { heartbeat } from './heartbeat';
+import { windowOf, type WatchSlice } from './first-run-watcher';
+import { cancellationSignal, heartbeat } from './heartbeat';
 import type { RemoteClients } from './remote-clients';
 import { withRemoteFailures } from './remote-failure';
 
@@ -383,6 +384,8 @@ export function createMarketoMigrationActivities({ clients }: { clients: RemoteC
       sandbox: string;
       flowId: string;
       v2: PlannedMarketoFlow;
+      /** Wait (with every other flow this worker waits on) until the first run settles or `until`. */
+      watch?: WatchSlice;
     }): Promise<ActivationOutcome> {
       const flowService = clients.flowService(input.sandbox);
       const flow = await flowService.flows.get(input.flowId);
@@ -390,8 +393,16 @@ export function createMarketoMigrationActivities({ clients }: { clients: RemoteC
       if (flow.state !== 'enabled') return { state: 'failed', detail: `V2 dataflow is ${flow.state}` };
       const missing = missingAudiences(paramsOf(flow), input.v2);
       if (missing.length) return { state: 'failed', detail: `V2 does not export ${missing.join(', ')}` };
-      const runs = await collect(flowService.listRuns(input.flowId));
-      const first = runs.sort((a, b) => (a.createdAt ?? 0) - (b.createdAt ?? 0))[0];
+      const first = input.watch
+        ? await clients.firstRuns.firstSettledRun({
+            sandbox: input.sandbox,
+            flowId: input.flowId,
+            ...windowOf(input.watch),
+            signal: cancellationSignal(),
+          })
+        : (await collect(flowService.listRuns(input.flowId))).sort(
+            (a, b) => (a.createdAt ?? 0) - (b.createdAt ?? 0),
+          )[0];
       if (!first) return { state: 'pending', detail: 'no activation run yet' };
       const outcome = runOutcome(first);
       if (outcome.state === 'pending') return { state: 'pending', detail: `run ${first.id} in progress` };

@@ -1,16 +1,20 @@
+import type { Duration } from '@temporalio/common';
 import { msToNumber } from '@temporalio/common/lib/time';
 import type { CutoverConfig } from '../config/schema';
 import type { SecretSource } from '../config/secrets';
+import { MARKETO_RATE_LIMIT } from '../domain/defaults';
 import { normaliseSfmcBaseEndpoint } from '../domain/sfmc/base-endpoint';
 import { AdobeImsTokenProvider } from '../integrations/adobe-ims/ims-client';
 import type { PlatformTokenSource } from '../integrations/adobe-platform/authorizer';
 import { DataPrepClient } from '../integrations/data-prep/data-prep-client';
 import { FlowServiceClient } from '../integrations/flow-service/flow-service-client';
 import type { RemoteApi } from '../integrations/http/errors';
+import { RateLimiter } from '../integrations/http/rate-limiter';
 import { retryingFetch } from '../integrations/http/retrying-fetch';
 import { MarketoClient, marketoBaseUrl, normaliseMarketoCredentials } from '../integrations/marketo';
 import { HttpSalesConnectGateway, type SalesConnectGateway } from '../integrations/sales-connect';
 import { SfmcClient, sfmcAuthBaseUrl } from '../integrations/sfmc';
+import { FirstRunWatcher } from './first-run-watcher';
 import type { ListConsistency } from './flow-service-lookup';
 import { createSpecResolver, type SpecResolver } from './spec-resolver';
 
@@ -22,6 +26,8 @@ export interface RemoteClients {
   adobeToken(): Promise<string>;
   /** Where cutover's connection and flow specs are in this organisation's catalogue. */
   specs: SpecResolver;
+  /** Waits for first runs, many flows per runs list. */
+  firstRuns: FirstRunWatcher;
   flowService(sandbox: string): FlowServiceClient;
   dataPrep(sandbox: string): DataPrepClient;
   /** Undefined when the config has no SFMC section. */
@@ -37,9 +43,40 @@ export interface RemoteClients {
   salesConnect(): Promise<SalesConnectGateway | undefined>;
 }
 
+/** This process's pace for each rate-limited API, shared by every client and activity of the worker. */
+export interface RemoteRateLimits {
+  platform: RateLimiter;
+  marketo: RateLimiter;
+  /** Takes this process's share when `workers` processes poll the task queue. */
+  shareAmong(workers: number): void;
+}
+
+export function remoteRateLimitsFrom(config: CutoverConfig): RemoteRateLimits {
+  const { requestsPerSecond, burst } = config.adobe.rateLimit;
+  const platform = new RateLimiter({ requestsPerSecond, burst: burst ?? Math.ceil(requestsPerSecond) });
+  const marketoLimit = config.marketo?.rateLimit ?? MARKETO_RATE_LIMIT;
+  // A steady pace that, with a full burst of `concurrent` calls on top, never passes the window's count.
+  const marketo = new RateLimiter({
+    requestsPerSecond:
+      Math.max(1, marketoLimit.callsPerWindow - marketoLimit.concurrent) / marketoLimit.windowSeconds,
+    burst: marketoLimit.concurrent,
+    concurrent: marketoLimit.concurrent,
+  });
+  return {
+    platform,
+    marketo,
+    shareAmong(workers) {
+      platform.shareAmong(workers);
+      marketo.shareAmong(workers);
+    },
+  };
+}
+
 export interface RemoteClientOptions {
   /** Told about every answer a remote API throttled (429), e.g. to count it in the worker's metrics. */
   onRateLimited?: (api: RemoteApi) => void;
+  /** The worker's limiters; a process of its own (the CLI) paces itself at the whole limit. */
+  limits?: RemoteRateLimits;
 }
 
 export function createRemoteClients(
@@ -47,6 +84,7 @@ export function createRemoteClients(
   secrets: SecretSource,
   options: RemoteClientOptions = {},
 ): RemoteClients {
+  const limits = options.limits ?? remoteRateLimitsFrom(config);
   const fetchFor = (api: RemoteApi) =>
     retryingFetch(fetch, { onRateLimited: () => options.onRateLimited?.(api) });
   let ims: Promise<AdobeImsTokenProvider> | undefined;
@@ -99,29 +137,34 @@ export function createRemoteClients(
     };
   };
 
+  const flowService = (sandbox: string) => {
+    let client = flowServices.get(sandbox);
+    if (!client) {
+      client = new FlowServiceClient({
+        platformUrl: config.adobe.platformUrl,
+        identity: identity(sandbox),
+        tokens,
+        fetch: flowServiceFetch,
+        limiter: limits.platform,
+      });
+      flowServices.set(sandbox, client);
+    }
+    return client;
+  };
+
   return {
-    consistency: { listVisibilityWindowMs: msToNumber(config.adobe.listVisibilityWindow) },
+    consistency: { listVisibilityWindowMs: msToNumber(config.adobe.listVisibilityWindow as Duration) },
+    firstRuns: new FirstRunWatcher((sandbox, flowIds) => flowService(sandbox).listRunsOfFlows(flowIds)),
     specs: createSpecResolver(config.adobe.specIds),
     adobeToken: () => tokens.token(),
-    flowService(sandbox) {
-      let client = flowServices.get(sandbox);
-      if (!client) {
-        client = new FlowServiceClient({
-          platformUrl: config.adobe.platformUrl,
-          identity: identity(sandbox),
-          tokens,
-          fetch: flowServiceFetch,
-        });
-        flowServices.set(sandbox, client);
-      }
-      return client;
-    },
+    flowService,
     dataPrep: (sandbox) =>
       new DataPrepClient({
         platformUrl: config.adobe.platformUrl,
         identity: identity(sandbox),
         tokens,
         fetch: dataPrepFetch,
+        limiter: limits.platform,
       }),
     sfmc: () =>
       (sfmc ??= sfmcCredentials().then((credentials) =>
@@ -155,6 +198,7 @@ export function createRemoteClients(
               clientId: credentials.clientId,
               clientSecret: credentials.clientSecret,
               fetch: fetchFor('marketo'),
+              limiter: limits.marketo,
             })
           : undefined,
       )),

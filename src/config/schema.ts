@@ -10,6 +10,9 @@ import {
   INGESTION_RUN_TIMEOUT,
   MARKETO_CONCURRENCY,
   MARKETO_PERSON_CREATION,
+  MARKETO_RATE_LIMIT,
+  MAX_CONCURRENCY,
+  PLATFORM_RATE_LIMIT,
   MARKETO_TARGET,
   SALES_CONNECT_BATCH_SIZE,
   SFMC_CONCURRENCY,
@@ -17,19 +20,16 @@ import {
 import { cronProblem } from '../domain/ingestion/cron';
 import { secretRefSchema } from './secret-ref';
 
-export const durationSchema = z
-  .string()
-  .refine(
-    (value) => {
-      try {
-        return msToNumber(value as Duration) >= 0;
-      } catch {
-        return false;
-      }
-    },
-    { error: 'expected a duration such as "30s", "10 minutes" or "2 days"' },
-  )
-  .transform((value) => value as Duration);
+export const durationSchema = z.string().refine(
+  (value) => {
+    try {
+      return msToNumber(value as Duration) >= 0;
+    } catch {
+      return false;
+    }
+  },
+  { error: 'expected a duration such as "30s", "10 minutes" or "2 days"' },
+);
 
 const httpUrlSchema = z
   .url({ protocol: /^https?$/, error: 'expected an http(s) URL such as https://platform.adobe.io' })
@@ -69,7 +69,8 @@ export const workerConfigSchema = z
     metricsAddress: hostPortSchema.optional(),
     /** Task-queue-wide cap shared by every worker, to respect the remote APIs' rate limits. */
     maxTaskQueueActivitiesPerSecond: z.number().positive().optional(),
-    maxConcurrentActivityTaskExecutions: z.number().int().positive().default(50),
+    /** Activities at once; most of them wait (for a first run, for their turn at the rate limit), so many are cheap. */
+    maxConcurrentActivityTaskExecutions: z.number().int().positive().default(2000),
     maxConcurrentWorkflowTaskExecutions: z.number().int().positive().default(40),
     /** Workflows kept in memory between tasks (sticky cache); 0 replays every task from history. */
     maxCachedWorkflows: z.number().int().min(0).optional(),
@@ -158,6 +159,14 @@ export const adobeConfigSchema = z
        * no id for, when the catalogue's label is not one cutover knows.
        */
       specIds: specIdsSchema,
+      /** Experience Platform's calls per second for the organisation, shared by every worker. */
+      rateLimit: z
+        .object({
+          requestsPerSecond: z.number().positive(),
+          burst: z.number().int().positive().optional(),
+        })
+        .strict()
+        .default(PLATFORM_RATE_LIMIT),
     },
     {
       error:
@@ -180,7 +189,7 @@ export const sfmcConfigSchema = z
     /** Data extension name -> the date/time field to use as V2's delta column. */
     deltaColumnFor: z.record(z.string(), z.string()).optional(),
     /** Dataflows migrated at once per run. */
-    concurrency: z.number().int().min(1).max(100).default(SFMC_CONCURRENCY),
+    concurrency: z.number().int().min(1).max(MAX_CONCURRENCY).default(SFMC_CONCURRENCY),
     /** How long a new V2 dataflow may take to finish its first run before the item is rolled back. */
     firstRunTimeout: durationSchema.default(FIRST_RUN_TIMEOUT),
   })
@@ -223,7 +232,16 @@ export const marketoConfigSchema = z
       .array(z.object({ source: z.string().min(1), destination: z.string().min(1) }).strict())
       .default([]),
     /** Destination dataflows replaced at once per run. */
-    concurrency: z.number().int().min(1).max(50).default(MARKETO_CONCURRENCY),
+    concurrency: z.number().int().min(1).max(MAX_CONCURRENCY).default(MARKETO_CONCURRENCY),
+    /** Marketo REST limits per instance, shared by every worker (Marketo's documented ones by default). */
+    rateLimit: z
+      .object({
+        callsPerWindow: z.number().int().positive(),
+        windowSeconds: z.number().positive(),
+        concurrent: z.number().int().positive(),
+      })
+      .strict()
+      .default(MARKETO_RATE_LIMIT),
     /** How long a new V2 dataflow may take to report its first activation before the item is rolled back. */
     firstActivationTimeout: durationSchema.default(FIRST_RUN_TIMEOUT),
     /** Required when target is marketoEngage. */
@@ -436,7 +454,7 @@ const ingestionScheduleSchema = z
   .strict()
   .superRefine((schedule, context) => {
     // Messages name the schedule: a config may hold dozens, and Temporal's own error would not say which.
-    if (msToNumber(schedule.interval) < MIN_INTERVAL_MS)
+    if (msToNumber(schedule.interval as Duration) < MIN_INTERVAL_MS)
       context.addIssue({
         code: 'custom',
         path: ['interval'],

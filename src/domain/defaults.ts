@@ -12,9 +12,24 @@ export const ADOBE_PROVISIONING_DELAY_MS = msToNumber(ADOBE_PROVISIONING_DELAY);
 /** How long a new V2 dataflow may take to prove itself (first run, first activation) before its item is rolled back. */
 export const FIRST_RUN_TIMEOUT = '2 hours';
 
-/** Dataflows one sandbox migrates at once (SFMC's V2 creates are lighter than Marketo's destination activations). */
-export const SFMC_CONCURRENCY = 10;
-export const MARKETO_CONCURRENCY = 5;
+/**
+ * Dataflows one sandbox may have in flight: high enough that the remote
+ * APIs' rate, not this, sets the pace (an item waiting for its first run
+ * holds a timer, not a worker slot).
+ */
+export const SFMC_CONCURRENCY = 1000;
+export const MARKETO_CONCURRENCY = 1000;
+export const MAX_CONCURRENCY = 10_000;
+
+/**
+ * Experience Platform calls per second for the whole organisation, shared by
+ * every worker. Adobe documents no rate limit for Flow Service or Data Prep
+ * (docs/simulator.md: an assumption of ours); a real org may set its own.
+ */
+export const PLATFORM_RATE_LIMIT = { requestsPerSecond: 20, burst: 20 };
+
+/** Marketo's documented REST limits per instance: 100 calls per 20 seconds, 10 at once. */
+export const MARKETO_RATE_LIMIT = { callsPerWindow: 100, windowSeconds: 20, concurrent: 10 };
 
 export const MARKETO_TARGET = 'marketoV2';
 export const MARKETO_PERSON_CREATION = 'match-only';

@@ -6,6 +6,7 @@ import { registerAdminRoutes } from './core/admin';
 import { adminRefusal } from './core/admin-guard';
 import { SimulatorClock } from './core/clock';
 import { FaultInjector, type FaultSettingsInput } from './core/faults';
+import { QuotaEnforcer, type QuotaSettingsInput } from './core/quotas';
 import { readBody, writeResponse } from './core/http-io';
 import type { SeedOptions, SimulatorContext, SimulatorModule } from './core/module';
 import { RequestLog } from './core/request-log';
@@ -25,6 +26,8 @@ export interface SimulatorOptions {
   /** Simulated seconds per real second (runs progress and tokens age this much faster). */
   speed?: number;
   faults?: FaultSettingsInput;
+  /** The APIs' own request quotas (Marketo's documented ones, a rate for Experience Platform); none by default. */
+  quotas?: QuotaSettingsInput;
   modules?: ReadonlyArray<SimulatorModule<unknown>>;
   /** When set, the admin API also needs `authorization: Bearer <adminToken>`. */
   adminToken?: string;
@@ -35,6 +38,7 @@ export interface RunningSimulator {
   port: number;
   clock: SimulatorClock;
   faults: FaultInjector;
+  quotas: QuotaEnforcer;
   requests: RequestLog;
   /** One line per emulated API: the base URL a client is pointed at. */
   baseUrls: Record<string, string>;
@@ -65,6 +69,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   const host = options.host ?? '127.0.0.1';
   const faults = new FaultInjector();
   faults.configure(options.faults ?? {});
+  const quotas = new QuotaEnforcer();
+  quotas.configure(options.quotas ?? {});
   const requests = new RequestLog();
 
   let states: ModuleStates;
@@ -106,6 +112,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   registerAdminRoutes(adminRouter, {
     snapshot,
     faults,
+    quotas,
     clock,
     requests,
     tokens,
@@ -170,6 +177,14 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
           writeResponse(outgoing, result);
           return;
         }
+        const admission = quotas.admit(owner.module.name, owner.module.tenantOf(request));
+        if (admission.type === 'respond') {
+          const result = owner.module.faultResponse(admission.kind, admission.retryAfterSeconds);
+          log(result.status);
+          writeResponse(outgoing, result);
+          return;
+        }
+        outgoing.once('close', admission.release);
         if (faults.concurrentEdit(owner.module.name, method, url.pathname)) {
           owner.module.simulateConcurrentEdit?.(states[owner.module.name] as never, url.pathname);
         }
@@ -234,6 +249,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     port,
     clock,
     faults,
+    quotas,
     requests,
     baseUrls: Object.assign({}, ...modules.map((module) => module.describeBaseUrls(baseUrl))) as Record<
       string,

@@ -1,5 +1,14 @@
 import { ActivityCancellationType, type ActivityOptions, type RetryPolicy } from '@temporalio/common';
 
+/**
+ * How long one attempt of an activity that calls a rate-limited API may take.
+ * Each of its calls may first wait its turn behind every other call in flight
+ * (a thousand items at 20 calls/s: about a minute a call), and each call has
+ * its own 30 s timeout once sent; a dead worker is noticed by the heartbeat
+ * timeout long before this.
+ */
+const PACED_ATTEMPT = '30 minutes';
+
 /** Creates and state changes: they find what an earlier attempt made, so a dozen tries is safe. */
 export const WRITE_RETRY: RetryPolicy = {
   initialInterval: '1 second',
@@ -18,8 +27,8 @@ export const CLEANUP_RETRY: RetryPolicy = {
 
 /** Discovery only reads, and makes many calls: it retries until its deadline rather than a count. */
 export const DISCOVERY: ActivityOptions = {
-  startToCloseTimeout: '10 minutes',
-  scheduleToCloseTimeout: '1 hour',
+  startToCloseTimeout: '1 hour',
+  scheduleToCloseTimeout: '3 hours',
   heartbeatTimeout: '20 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 1.5, maximumInterval: '30 seconds' },
 };
@@ -27,13 +36,13 @@ export const DISCOVERY: ActivityOptions = {
 /** Proving credentials: a few tries, then the person must fix the config. */
 export const PREFLIGHT: ActivityOptions = {
   heartbeatTimeout: '10 seconds',
-  startToCloseTimeout: '1 minute',
+  startToCloseTimeout: '10 minutes',
   retry: { initialInterval: '2 seconds', maximumAttempts: 5 },
 };
 
 export const WRITE: ActivityOptions = {
   heartbeatTimeout: '10 seconds',
-  startToCloseTimeout: '2 minutes',
+  startToCloseTimeout: PACED_ATTEMPT,
   retry: WRITE_RETRY,
 };
 
@@ -49,7 +58,7 @@ export const SAGA_STEP: ActivityOptions = {
 /** Reading a run or a dataflow while waiting on it. */
 export const INSPECT: ActivityOptions = {
   heartbeatTimeout: '10 seconds',
-  startToCloseTimeout: '1 minute',
+  startToCloseTimeout: PACED_ATTEMPT,
   retry: {
     initialInterval: '1 second',
     backoffCoefficient: 2,
@@ -58,10 +67,16 @@ export const INSPECT: ActivityOptions = {
   },
 };
 
+/** Waiting inside the worker for a remote outcome (a first run), one watch slice at a time. */
+export const WATCH: ActivityOptions = {
+  ...INSPECT,
+  heartbeatTimeout: '20 seconds',
+};
+
 /** Undoing one saga's steps. */
 export const COMPENSATION: ActivityOptions = {
   heartbeatTimeout: '10 seconds',
-  startToCloseTimeout: '2 minutes',
+  startToCloseTimeout: PACED_ATTEMPT,
   retry: CLEANUP_RETRY,
 };
 
@@ -71,7 +86,7 @@ export const COMPENSATION: ActivityOptions = {
  * its batch activities resume where a failed attempt stopped.
  */
 export const CUT_OVER: ActivityOptions = {
-  startToCloseTimeout: '10 minutes',
+  startToCloseTimeout: PACED_ATTEMPT,
   heartbeatTimeout: '20 seconds',
   scheduleToCloseTimeout: '1 day',
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes' },
@@ -79,7 +94,7 @@ export const CUT_OVER: ActivityOptions = {
 
 /** Batch clean-ups over many objects: long, heartbeating, persistent. */
 export const CLEANUP: ActivityOptions = {
-  startToCloseTimeout: '10 minutes',
+  startToCloseTimeout: PACED_ATTEMPT,
   heartbeatTimeout: '20 seconds',
   retry: CLEANUP_RETRY,
 };
@@ -87,7 +102,7 @@ export const CLEANUP: ActivityOptions = {
 /** A read of remote state (Flow Service runs, Sales Connect through its bridge): ten patient tries. */
 export const READ: ActivityOptions = {
   heartbeatTimeout: '20 seconds',
-  startToCloseTimeout: '5 minutes',
+  startToCloseTimeout: PACED_ATTEMPT,
   retry: {
     initialInterval: '1 second',
     backoffCoefficient: 2,

@@ -283,10 +283,10 @@ const CASES: Case[] = [
   },
   {
     kind: 'config',
-    name: 'an SFMC concurrency of 500',
-    argv: () => plan(config((raw) => void (section(raw, 'sfmc').concurrency = 500))),
+    name: 'an SFMC concurrency of 50,000',
+    argv: () => plan(config((raw) => void (section(raw, 'sfmc').concurrency = 50_000))),
     code: 2,
-    says: /sfmc\.concurrency: Too big: expected number to be <=100/,
+    says: /sfmc\.concurrency: Too big: expected number to be <=10000/,
   },
   {
     kind: 'config',

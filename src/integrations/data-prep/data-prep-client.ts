@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { RateLimiter } from '../http/rate-limiter';
 import {
   platformAuthorizer,
   type PlatformIdentity,
@@ -57,9 +58,12 @@ export class DataPrepClient {
     identity: PlatformIdentity;
     tokens: PlatformTokenSource;
     fetch?: typeof fetch;
+    /** Experience Platform's pace for this organisation. */
+    limiter?: RateLimiter;
   }) {
     this.http = new JsonHttpClient({
       api: 'data-prep',
+      limiter: options.limiter,
       baseUrl: `${options.platformUrl.replace(/\/+$/, '')}${DATA_PREP_PATH}`,
       fetch: options.fetch,
       auth: platformAuthorizer(options.tokens, options.identity),

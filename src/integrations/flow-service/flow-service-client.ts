@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { RateLimiter } from '../http/rate-limiter';
 import {
   platformAuthorizer,
   type PlatformIdentity,
@@ -45,6 +46,8 @@ export interface FlowServiceClientOptions {
   tokens: PlatformTokenSource;
   fetch?: typeof fetch;
   timeoutMs?: number;
+  /** Experience Platform's pace for this organisation. */
+  limiter?: RateLimiter;
   /** Page size asked of list endpoints; Adobe's maximum is not documented. */
   pageSize?: number;
 }
@@ -112,6 +115,7 @@ export class FlowServiceClient {
       baseUrl: `${options.platformUrl.replace(/\/+$/, '')}${FLOW_SERVICE_PATH}`,
       fetch: options.fetch,
       timeoutMs: options.timeoutMs,
+      limiter: options.limiter,
       auth: platformAuthorizer(options.tokens, options.identity),
       readErrorBody: readPlatformError,
       hintFor: ({ status, endpoint, body }) =>
@@ -195,6 +199,11 @@ export class FlowServiceClient {
 
   listRuns(flowId: string, filters: PropertyFilter[] = []) {
     return this.list('runs', runSchema, [where('flowId', '==', flowId), ...filters]);
+  }
+
+  /** The runs of several dataflows in one list (`property=flowId==a,b,…`: a comma is OR for ids). */
+  listRunsOfFlows(flowIds: readonly string[]) {
+    return this.list('runs', runSchema, [where('flowId', '==', flowIds)]);
   }
 
   getRun(id: string) {

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { RateLimiter } from './rate-limiter';
 import { RemoteApiError, kindForStatus, type RemoteApi, type RemoteErrorKind } from './errors';
 import { parseRetryAfter } from './retry-after';
 
@@ -38,7 +39,10 @@ export interface JsonHttpClientOptions {
   api: RemoteApi;
   baseUrl: string;
   fetch?: typeof fetch;
+  /** A call's own time, from when it is sent (after any turn at the limiter). */
   timeoutMs?: number;
+  /** This API's pace: every attempt waits for its turn before its timeout starts. */
+  limiter?: RateLimiter;
   headers?: Record<string, string>;
   auth?: RequestAuthorizer;
   /** Reads this API's error body format into a code and a message. */
@@ -156,6 +160,7 @@ export class JsonHttpClient {
     const url = `${this.baseUrl}${spec.path.startsWith('/') ? '' : '/'}${spec.path}${buildQuery(spec.query)}`;
     let response: Response;
     let text: string;
+    const release = await this.options.limiter?.acquire();
     try {
       response = await this.fetchImpl(url, {
         method: spec.method,
@@ -168,6 +173,8 @@ export class JsonHttpClient {
       text = await response.text();
     } catch (error) {
       throw this.networkError(spec, error);
+    } finally {
+      release?.();
     }
     return { status: response.status, headers: response.headers, body: parseBody(text), authHeaders };
   }

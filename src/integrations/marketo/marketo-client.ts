@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { RateLimiter } from '../http/rate-limiter';
 import { RemoteApiError, type RemoteErrorKind } from '../http/errors';
 import { JsonHttpClient, type RemoteErrorBody, type RequestSpec } from '../http/json-http-client';
 import { TokenCache } from '../http/token-cache';
@@ -19,6 +20,8 @@ export interface MarketoClientOptions {
   clientSecret: string;
   fetch?: typeof fetch;
   timeoutMs?: number;
+  /** The instance's pace (calls per window, calls at once). */
+  limiter?: RateLimiter;
   /** Advised wait after error 606; Marketo sends no Retry-After, and its rate window is 20 s. */
   rateLimitRetryDelayMs?: number;
 }
@@ -87,6 +90,7 @@ export class MarketoClient {
       baseUrl: options.baseUrl,
       fetch: options.fetch,
       timeoutMs: options.timeoutMs,
+      limiter: options.limiter,
       readErrorBody: readMarketoErrorBody,
       hintFor: httpHint,
     });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { SimulatorClock } from './clock';
 import { faultSettingsSchema, type FaultInjector } from './faults';
+import { quotaSettingsSchema, type QuotaEnforcer } from './quotas';
 import type { SeedOptions } from './module';
 import type { RequestLog } from './request-log';
 import type { Router, SimResponse } from './router';
@@ -10,6 +11,7 @@ import type { TokenRegistry } from './tokens';
 export interface AdminDependencies {
   snapshot(): PersistedState;
   faults: FaultInjector;
+  quotas: QuotaEnforcer;
   clock: SimulatorClock;
   requests: RequestLog;
   tokens: TokenRegistry;
@@ -57,6 +59,17 @@ export function registerAdminRoutes(router: Router, deps: AdminDependencies): vo
     return { status: 204 };
   });
   router.get('/__admin/stats', () => ({ status: 200, body: deps.faults.stats }));
+
+  router.get('/__admin/quotas', () => ({
+    status: 200,
+    body: { settings: deps.quotas.current(), stats: deps.quotas.stats },
+  }));
+  router.put('/__admin/quotas', (request) => {
+    const parsed = quotaSettingsSchema.safeParse(request.body ?? {});
+    if (!parsed.success) return invalidAdminRequest(parsed.error);
+    deps.quotas.configure(parsed.data);
+    return { status: 200, body: deps.quotas.current() };
+  });
 
   router.get('/__admin/requests', (request) => ({
     status: 200,

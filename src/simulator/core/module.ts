@@ -28,8 +28,11 @@ export interface SimulatorContext {
   newId(): string;
 }
 
-/** `forbidden`: the credential may not do this (a scripted 403 on one object, e.g. a V1 dataflow). */
-export type FaultResponseKind = 'rate-limited' | 'server-error' | 'forbidden';
+/**
+ * `forbidden`: the credential may not do this (a scripted 403 on one object, e.g. a V1 dataflow).
+ * `concurrency-limited`: too many calls at once (Marketo's 615); APIs without such a limit answer it as rate-limited.
+ */
+export type FaultResponseKind = 'rate-limited' | 'concurrency-limited' | 'server-error' | 'forbidden';
 
 /**
  * One emulated API. Each module owns a JSON-serialisable slice of the

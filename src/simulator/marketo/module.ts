@@ -113,6 +113,7 @@ export const marketoSimulatorModule: SimulatorModule<MarketoSimulatorState> = {
   faultResponse(kind, retryAfterSeconds) {
     // Marketo signals its rate limit in an HTTP 200 body without Retry-After.
     if (kind === 'rate-limited') return failure('606');
+    if (kind === 'concurrency-limited') return failure('615');
     if (kind === 'forbidden') return failure('603');
     // Documented transient codes (604/608/611/713) are scripted per instance; the generic fault also hits
     // the identity service, which has no envelope, so it is the 503 Marketo's edge answers in an outage.

@@ -2,9 +2,9 @@ import type { Duration } from '@temporalio/common';
 import { msToNumber } from '@temporalio/common/lib/time';
 import { ApplicationFailure, proxyActivities } from '@temporalio/workflow';
 import type { CutoverActivities } from '../../activities';
-import { COMPENSATION, INSPECT, SAGA_STEP } from '../activity-options';
+import { COMPENSATION, SAGA_STEP, WATCH } from '../activity-options';
 import { UncertainCreates, undoAndExplain, type Compensation } from '../migration/saga';
-import { pollUntilSettled } from '../shared/polling';
+import { watchUntilSettled } from '../shared/polling';
 import type { MarketoDataflowInput, MarketoDataflowResult } from './messages';
 
 const create = proxyActivities<CutoverActivities>({
@@ -18,8 +18,8 @@ const activate = proxyActivities<CutoverActivities>({
 });
 
 const inspect = proxyActivities<CutoverActivities>({
-  ...INSPECT,
-  summary: 'Read the V2 dataflow and its first activation run',
+  ...WATCH,
+  summary: 'Wait for the first activation run of the V2 dataflow',
 });
 
 const compensate = proxyActivities<CutoverActivities>({
@@ -76,10 +76,9 @@ export async function marketoDataflowMigrationWorkflow(
     );
     known.flowId = flow.id;
     await activate.activateMarketoV2Flow({ sandbox, flowId: flow.id, v2: item.v2 });
-    const outcome = await pollUntilSettled(
-      () => inspect.marketoActivationOutcome({ sandbox, flowId: flow.id, v2: item.v2 }),
+    const outcome = await watchUntilSettled(
+      (watch) => inspect.marketoActivationOutcome({ sandbox, flowId: flow.id, v2: item.v2, watch }),
       msToNumber(input.firstActivationTimeout as Duration),
-      'Wait for the first V2 activation run',
     );
     if (outcome.state === 'pending') {
       throw ApplicationFailure.nonRetryable(

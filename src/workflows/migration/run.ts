@@ -26,7 +26,6 @@ import {
 } from './messages';
 import type { MigrationSteps, VerifiedItem } from './steps';
 
-const DEFAULT_CONCURRENCY = 10;
 const STATUS_ORDER: ItemStatus[] = [
   'planned',
   'skipped',
@@ -158,7 +157,7 @@ class MigrationRun<W, V extends VerifiedItem> {
     const { connections, uncertainSince } = await this.ensureBaseConnections(sandbox, work);
     const done: V[] = [];
     const failed: string[] = [];
-    await forEachBounded(work, this.input.concurrency ?? DEFAULT_CONCURRENCY, async (entry) => {
+    await forEachBounded(work, this.input.concurrency, async (entry) => {
       const v2BaseConnectionId = connections.get(this.steps.baseConnectionKeyOf(entry))!.id;
       const item = await this.migrateItem(sandbox, entry, v2BaseConnectionId);
       if (item) done.push(item);

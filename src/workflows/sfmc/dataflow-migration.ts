@@ -2,20 +2,19 @@ import type { Duration } from '@temporalio/common';
 import { msToNumber } from '@temporalio/common/lib/time';
 import { ApplicationFailure, proxyActivities } from '@temporalio/workflow';
 import type { CutoverActivities } from '../../activities';
-import { COMPENSATION, INSPECT, SAGA_STEP } from '../activity-options';
+import { COMPENSATION, SAGA_STEP, WATCH } from '../activity-options';
 import { UncertainCreates, undoAndExplain, type Compensation } from '../migration/saga';
-import { pollUntilSettled } from '../shared/polling';
+import { watchUntilSettled } from '../shared/polling';
 import type { CreatedV2Objects, SfmcDataflowInput, SfmcDataflowResult } from './messages';
 
 const create = proxyActivities<CutoverActivities>({ ...SAGA_STEP, summary: 'Find or create a V2 object' });
 
 const switchV1 = proxyActivities<CutoverActivities>({
   ...SAGA_STEP,
-  startToCloseTimeout: '1 minute',
   summary: 'Enable or disable the V1 dataflow',
 });
 
-const inspect = proxyActivities<CutoverActivities>({ ...INSPECT, summary: 'Read the first V2 run' });
+const inspect = proxyActivities<CutoverActivities>({ ...WATCH, summary: 'Wait for the first V2 run' });
 
 const compensate = proxyActivities<CutoverActivities>({
   ...COMPENSATION,
@@ -81,10 +80,9 @@ export async function sfmcDataflowMigrationWorkflow(input: SfmcDataflowInput): P
       await switchV1.setFlowEnabled({ sandbox, flowId: item.v1.flowId, enabled: false });
     }
 
-    const outcome = await pollUntilSettled(
-      () => inspect.firstRunOutcome({ sandbox, flowId: flow.id }),
+    const outcome = await watchUntilSettled(
+      (watch) => inspect.firstRunOutcome({ sandbox, flowId: flow.id, watch }),
       msToNumber(input.firstRunTimeout as Duration),
-      'Wait for the first V2 run',
     );
     if (outcome.state === 'pending') {
       throw ApplicationFailure.nonRetryable(

@@ -23,3 +23,27 @@ export async function pollUntilSettled<T extends { state: string }>(
     delay = Math.min(delay * 2, MAX_POLL);
   }
 }
+
+/** How long one watching activity waits before the workflow asks again (and checks its own deadline). */
+export const WATCH_SLICE_MS = 5 * 60_000;
+
+/**
+ * Asks a watching activity, which waits inside the worker until the outcome
+ * settles or the given time, again and again until the outcome settles or
+ * the deadline passes: a few events per ask, however often the worker looks.
+ */
+export async function watchUntilSettled<T extends { state: string }>(
+  watch: (slice: { waitedMs: number; maxWaitMs: number }) => Promise<T>,
+  timeoutMs: number,
+): Promise<T> {
+  const since = Date.now();
+  const deadline = since + timeoutMs;
+  for (;;) {
+    const now = Date.now();
+    const outcome = await watch({
+      waitedMs: now - since,
+      maxWaitMs: Math.min(deadline - now, WATCH_SLICE_MS),
+    });
+    if (outcome.state !== 'pending' || Date.now() >= deadline) return outcome;
+  }
+}

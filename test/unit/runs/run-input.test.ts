@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../src/config/load';
+import { MARKETO_CONCURRENCY, SFMC_CONCURRENCY } from '../../../src/domain/defaults';
 import { marketoRun, salesConnectRun, sfmcRun } from '../../../src/runs';
 import { salesConnectWorkflowId } from '../../../src/runs/sales-connect';
 import { migrationWorkflowId } from '../../../src/runs/scope';
@@ -72,7 +73,7 @@ describe('sfmcRunFromConfig', () => {
         sandboxes: ['dev'],
         approval: { dev: { autoApprove: false } },
         options: {},
-        concurrency: 10,
+        concurrency: SFMC_CONCURRENCY,
         firstRunTimeout: '2 hours',
       },
     });
@@ -88,7 +89,7 @@ describe('sfmcRunFromConfig', () => {
       'sfmc.baseEndpoint "https://mcdemo123.rest.marketingcloudapis.com/" is not the authentication base URI: use the one ending in .auth.marketingcloudapis.com (the REST or SOAP URI will not work).',
     ]);
     expect(run.input.options).toStrictEqual({});
-    expect(run.input.concurrency).toBe(10);
+    expect(run.input.concurrency).toBe(SFMC_CONCURRENCY);
     expect(run.workflowId).toBe('sfmc-migration/ABC123@AdobeOrg/prod');
     expect(sfmcMigrationWorkflowId('ABC123@AdobeOrg', ['prod', 'dev'])).toBe(
       'sfmc-migration/ABC123@AdobeOrg/dev+prod',
@@ -141,7 +142,7 @@ describe('marketoRunFromConfig', () => {
       sandboxes: ['prod', 'dev'],
       approval,
       options: { target: 'marketoV2', personCreation: 'match-only', munchkinId: '123-ABC-456' },
-      concurrency: 5,
+      concurrency: MARKETO_CONCURRENCY,
       firstActivationTimeout: '2 hours',
     });
   });
@@ -177,7 +178,7 @@ describe('marketoRunFromConfig', () => {
       sandboxes: [],
       approval: {},
       options: { target: 'marketoV2', personCreation: 'match-only' },
-      concurrency: 5,
+      concurrency: MARKETO_CONCURRENCY,
       firstActivationTimeout: '2 hours',
     });
     expect(marketoMigrationWorkflowId('ABC123@AdobeOrg', ['prod', 'dev'])).toBe(

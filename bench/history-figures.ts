@@ -1,0 +1,36 @@
+import type { Client } from '@temporalio/client';
+import type { ItemProgress } from '../src/workflows/migration/messages';
+
+/** Children read to estimate the child share; their histories differ little (same saga). */
+const CHILDREN_SAMPLED = 10;
+
+/** Temporal warns about a history past this many events (and refuses one past 51,200). */
+export const HISTORY_WARNING_EVENTS = 10_240;
+
+/**
+ * History events per migrated dataflow: its child saga's (averaged over a
+ * sample) plus its share of the parent's; the parent's total and the
+ * largest history seen, against Temporal's warning.
+ */
+export async function historyFigures(client: Client, workflowId: string, migrated: ItemProgress[]) {
+  const parent = (await client.workflow.getHandle(workflowId).fetchHistory()).events?.length ?? 0;
+  const step = Math.max(1, Math.floor(migrated.length / CHILDREN_SAMPLED));
+  const sampled = migrated.filter((_, index) => index % step === 0).slice(0, CHILDREN_SAMPLED);
+  const children = await Promise.all(
+    sampled.map(
+      async (item) =>
+        (await client.workflow.getHandle(`${workflowId}/${item.v1FlowId}`).fetchHistory()).events?.length ??
+        0,
+    ),
+  );
+  const childMean = children.reduce((sum, events) => sum + events, 0) / Math.max(1, children.length);
+  const parentShare = parent / Math.max(1, migrated.length);
+  return {
+    historyEventsPerMigratedDataflow: Number((childMean + parentShare).toFixed(1)),
+    childEventsMean: Number(childMean.toFixed(1)),
+    parentEventsPerDataflow: Number(parentShare.toFixed(1)),
+    parentHistoryEvents: parent,
+    largestHistoryEvents: Math.max(parent, ...children),
+    historyWarningEvents: HISTORY_WARNING_EVENTS,
+  };
+}
