@@ -11,14 +11,14 @@ export async function followWorkflow<P>(
   client: Client,
   workflowId: string,
   query: QueryDefinition<P>,
-  describe: (progress: P) => string,
+  describe: ((progress: P) => string) | { update(progress: P): void; stop(): void },
   pollMs = 1_000,
 ): Promise<P | undefined> {
+  const view = typeof describe === 'function' ? lineView(describe) : describe;
   const handle = client.workflow.getHandle(workflowId);
   let detached = false;
   const detach = () => (detached = true);
   process.once('SIGINT', detach);
-  let last = '';
   try {
     const finished = handle.result().then(
       (result: P) => ({ result }),
@@ -31,18 +31,29 @@ export async function followWorkflow<P>(
         return done.result;
       }
       const progress = await handle.query(query).catch(() => undefined);
-      if (!progress) continue;
-      const line = describe(progress);
-      if (line !== last) {
-        console.log(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
-        last = line;
-      }
+      if (progress) view.update(progress);
     }
+    view.stop();
     console.log(`Detached; the run continues in Temporal (workflow ${workflowId}).`);
     return undefined;
   } finally {
+    view.stop();
     process.off('SIGINT', detach);
   }
+}
+
+/** A line whenever `describe` says something new. */
+function lineView<P>(describe: (progress: P) => string) {
+  let last = '';
+  return {
+    update(progress: P) {
+      const line = describe(progress);
+      if (line === last) return;
+      console.log(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
+      last = line;
+    },
+    stop: () => undefined,
+  };
 }
 
 /**

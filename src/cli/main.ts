@@ -35,7 +35,7 @@ export const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>
   },
   status: {
     run: statusCommand,
-    help: `status [--workflow-id ID | --kind ${MIGRATION_RUNS.map((run) => run.command).join('|')}]   progress of a migration run`,
+    help: `status [--workflow-id ID | --kind ${MIGRATION_RUNS.map((run) => run.command).join('|')}] [--follow]   progress of a migration run (--follow: live, per sandbox)`,
   },
   approve: {
     run: approveCommand,

@@ -16,6 +16,7 @@ import { configFlag, configPathFrom, parseCommandArgs, UsageError } from '../arg
 import { CliFailure, EXIT, explainBlocker } from '../errors';
 import { formatTable } from '../table';
 import { endedRunFailure, failureReason, followWorkflow } from '../follow';
+import { progressView } from '../progress-view';
 import { connectClient } from '../temporal-client';
 import { cliReferenceProblems } from './doctor';
 import { progressSummary, progressTable } from './migration-progress';
@@ -83,10 +84,15 @@ async function runningMigrations(
 
 /** Prints progress as it changes until the workflow ends; Ctrl-C detaches without stopping it. */
 export function followMigration(client: Client, workflowId: string): Promise<MigrationProgress | undefined> {
-  return followWorkflow(client, workflowId, progressQuery, (progress) =>
-    progress.phase === 'awaiting-approval'
-      ? `${progressSummary(progress)}\n  waiting: cutover approve --workflow-id '${workflowId}'   (or: cutover reject --workflow-id '${workflowId}' --reason "...")`
-      : progressSummary(progress),
+  return followWorkflow(
+    client,
+    workflowId,
+    progressQuery,
+    progressView((progress) =>
+      progress.phase === 'awaiting-approval'
+        ? `awaiting-approval: cutover approve --workflow-id '${workflowId}'   (or: cutover reject --workflow-id '${workflowId}' --reason "...")`
+        : progress.phase,
+    ),
   );
 }
 
@@ -159,6 +165,7 @@ const controlFlags = {
   kind: { type: 'string' },
   sandbox: { type: 'string', multiple: true },
   reason: { type: 'string' },
+  follow: { type: 'boolean' },
 } as const;
 const controlArgs = z.object({
   config: z.string().optional(),
@@ -170,6 +177,7 @@ const controlArgs = z.object({
     .optional(),
   sandbox: z.array(z.string()).optional(),
   reason: z.string().min(3, { error: 'say why, in a few words' }).optional(),
+  follow: z.boolean().default(false),
 });
 
 /** The running migration of this organisation (of one kind, if given), found through visibility. */
@@ -226,8 +234,10 @@ async function withRun<T>(
 }
 
 export const statusCommand = (argv: string[]) =>
-  withRun('status', argv, async (client, workflowId) => {
+  withRun('status', argv, async (client, workflowId, args) => {
     const handle = client.workflow.getHandle(workflowId);
+    if (args.follow && (await handle.describe()).status.name === 'RUNNING')
+      await followMigration(client, workflowId).catch(() => undefined);
     const description = await handle.describe();
     const running = description.status.name === 'RUNNING';
     // A closed run answers queries only through a worker replaying it; without one, do not wait long.
