@@ -1,6 +1,8 @@
 import type { Client } from '@temporalio/client';
 import type { ItemProgress } from '../src/workflows/migration/messages';
 
+const WATCHING = new Set(['firstRunOutcome', 'marketoActivationOutcome']);
+
 /** Children read to estimate the child share; their histories differ little (same saga). */
 const CHILDREN_SAMPLED = 10;
 
@@ -12,17 +14,38 @@ export const HISTORY_WARNING_EVENTS = 10_240;
  * sample) plus its share of the parent's; the parent's total and the
  * largest history seen, against Temporal's warning.
  */
-export async function historyFigures(client: Client, workflowId: string, migrated: ItemProgress[]) {
+export async function historyFigures(
+  client: Client,
+  workflowId: string,
+  migrated: ItemProgress[],
+  firstRunSettledAt: (v2FlowId: string) => number | undefined,
+) {
   const parent = (await client.workflow.getHandle(workflowId).fetchHistory()).events?.length ?? 0;
   const step = Math.max(1, Math.floor(migrated.length / CHILDREN_SAMPLED));
   const sampled = migrated.filter((_, index) => index % step === 0).slice(0, CHILDREN_SAMPLED);
-  const children = await Promise.all(
-    sampled.map(
-      async (item) =>
-        (await client.workflow.getHandle(`${workflowId}/${item.v1FlowId}`).fetchHistory()).events?.length ??
-        0,
-    ),
+  const histories = await Promise.all(
+    sampled.map(async (item) => ({
+      item,
+      events: (await client.workflow.getHandle(`${workflowId}/${item.v1FlowId}`).fetchHistory()).events ?? [],
+    })),
   );
+  const children = histories.map(({ events }) => events.length);
+  // How late the watcher saw each sampled first run settle: its last watching activity's end, minus the run's end.
+  const lags = histories.flatMap(({ item, events }) => {
+    const settled = item.v2FlowId ? firstRunSettledAt(item.v2FlowId) : undefined;
+    const watching = new Set(
+      events
+        .filter((event) => WATCHING.has(event.activityTaskScheduledEventAttributes?.activityType?.name ?? ''))
+        .map((event) => String(event.eventId)),
+    );
+    const done = events
+      .filter((event) => watching.has(String(event.activityTaskCompletedEventAttributes?.scheduledEventId)))
+      .at(-1);
+    const seenAt = done?.eventTime
+      ? Number(done.eventTime.seconds) * 1000 + (done.eventTime.nanos ?? 0) / 1e6
+      : undefined;
+    return settled !== undefined && seenAt !== undefined ? [(seenAt - settled) / 1000] : [];
+  });
   const childMean = children.reduce((sum, events) => sum + events, 0) / Math.max(1, children.length);
   const parentShare = parent / Math.max(1, migrated.length);
   return {
@@ -32,5 +55,11 @@ export async function historyFigures(client: Client, workflowId: string, migrate
     parentHistoryEvents: parent,
     largestHistoryEvents: Math.max(parent, ...children),
     historyWarningEvents: HISTORY_WARNING_EVENTS,
+    firstRunSeenLateSeconds: lags.length
+      ? {
+          mean: Number((lags.reduce((a, b) => a + b, 0) / lags.length).toFixed(1)),
+          max: Number(Math.max(...lags).toFixed(1)),
+        }
+      : 'not measured',
   };
 }

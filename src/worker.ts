@@ -13,6 +13,7 @@ import { currentKeyIdOf } from './config/codec';
 import { loadConfigFile, secretResolverFor } from './config/load';
 import type { CutoverConfig, WorkerConfig } from './config/schema';
 import type { SecretSource } from './config/secrets';
+import { MAX_CACHED_WORKFLOWS } from './domain/defaults';
 import { createStructuredLogger } from './observability/logger';
 import { TemporalUnreachableError, resolveTemporalConnection } from './temporal/connection-options';
 import { workflowSource } from './temporal/workflow-source';
@@ -89,7 +90,7 @@ export async function createCutoverWorker({
     activities: activities ?? createActivities(deps),
     maxConcurrentActivityTaskExecutions: tuning.maxConcurrentActivityTaskExecutions,
     maxConcurrentWorkflowTaskExecutions: tuning.maxConcurrentWorkflowTaskExecutions,
-    ...(tuning.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: tuning.maxCachedWorkflows } : {}),
+    maxCachedWorkflows: tuning.maxCachedWorkflows ?? MAX_CACHED_WORKFLOWS,
     ...(tuning.maxTaskQueueActivitiesPerSecond
       ? { maxTaskQueueActivitiesPerSecond: tuning.maxTaskQueueActivitiesPerSecond }
       : {}),

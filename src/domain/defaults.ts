@@ -28,6 +28,13 @@ export const MAX_CONCURRENCY = 10_000;
  */
 export const PLATFORM_RATE_LIMIT = { requestsPerSecond: 20, burst: 20 };
 
+/**
+ * Workflows a worker keeps in memory between their tasks. A dataflow's saga
+ * waits minutes between tasks and replays from a short history when it wakes,
+ * so a thousand in flight need not all stay resident (~0.8 MB each).
+ */
+export const MAX_CACHED_WORKFLOWS = 200;
+
 /** Marketo's documented REST limits per instance: 100 calls per 20 seconds, 10 at once. */
 export const MARKETO_RATE_LIMIT = { callsPerWindow: 100, windowSeconds: 20, concurrent: 10 };
 

@@ -1,4 +1,5 @@
 import type { SpecKey } from '../../domain/specs';
+import { runSizeBlocker } from '../../domain/run-size';
 import { describeFailure } from '../shared/failures';
 import type { ItemProgress } from './messages';
 import type { MigrationPlan } from './steps';
@@ -59,9 +60,17 @@ export async function planEverySandbox<P extends SandboxPlanView>(
   const blockers = problems.filter((problem): problem is string => problem !== undefined);
   if (blockers.length) return { plans: [], blockers };
   const plans = await Promise.all(sandboxes.map(planSandbox));
+  const toMigrate = plans.reduce(
+    (sum, plan) => sum + plan.items.filter((item) => item.action === 'migrate').length,
+    0,
+  );
+  const tooBig = runSizeBlocker(toMigrate, sandboxes);
   return {
     plans,
-    blockers: plans.flatMap((plan) => plan.blockers.map((blocker) => `${plan.sandbox}: ${blocker}`)),
+    blockers: [
+      ...plans.flatMap((plan) => plan.blockers.map((blocker) => `${plan.sandbox}: ${blocker}`)),
+      ...(tooBig ? [tooBig] : []),
+    ],
   };
 }
 
