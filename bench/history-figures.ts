@@ -1,6 +1,23 @@
 import type { Client } from '@temporalio/client';
 import type { ItemProgress } from '../src/workflows/migration/messages';
 
+/** Events of a history, read a page at a time: a large run's history does not fit in one gRPC answer. */
+async function eventCount(client: Client, workflowId: string): Promise<number> {
+  let count = 0;
+  let nextPageToken: Uint8Array | undefined;
+  do {
+    const page = await client.workflowService.getWorkflowExecutionHistory({
+      namespace: client.options.namespace,
+      execution: { workflowId },
+      maximumPageSize: 200,
+      ...(nextPageToken ? { nextPageToken } : {}),
+    });
+    count += page.history?.events?.length ?? 0;
+    nextPageToken = page.nextPageToken?.length ? page.nextPageToken : undefined;
+  } while (nextPageToken);
+  return count;
+}
+
 const WATCHING = new Set(['firstRunOutcome', 'marketoActivationOutcome']);
 
 /** Children read to estimate the child share; their histories differ little (same saga). */
@@ -20,7 +37,7 @@ export async function historyFigures(
   migrated: ItemProgress[],
   firstRunSettledAt: (v2FlowId: string) => number | undefined,
 ) {
-  const parent = (await client.workflow.getHandle(workflowId).fetchHistory()).events?.length ?? 0;
+  const parent = await eventCount(client, workflowId);
   const step = Math.max(1, Math.floor(migrated.length / CHILDREN_SAMPLED));
   const sampled = migrated.filter((_, index) => index % step === 0).slice(0, CHILDREN_SAMPLED);
   const histories = await Promise.all(

@@ -1,5 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Client } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
 import type { QueryDefinition } from '@temporalio/common';
 import { CliFailure, EXIT } from './errors';
 
@@ -61,8 +62,15 @@ function lineView<P>(describe: (progress: P) => string) {
  * message and those of its causes, outermost first. Undefined when it did not fail.
  */
 export async function failureReason(client: Client, workflowId: string): Promise<string | undefined> {
-  const history = await client.workflow.getHandle(workflowId).fetchHistory();
-  const last = history.events?.[history.events.length - 1];
+  // Only the close event: a large run's whole history would not fit in one answer.
+  const { history } = await client.workflowService.getWorkflowExecutionHistory({
+    namespace: client.options.namespace,
+    execution: { workflowId },
+    historyEventFilterType:
+      temporal.api.enums.v1.HistoryEventFilterType.HISTORY_EVENT_FILTER_TYPE_CLOSE_EVENT,
+    waitNewEvent: false,
+  });
+  const last = history?.events?.[history.events.length - 1];
   let failure = last?.workflowExecutionFailedEventAttributes?.failure;
   const reasons: string[] = [];
   while (failure) {

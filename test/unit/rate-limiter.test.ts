@@ -86,6 +86,20 @@ describe('RateLimiter pacing', () => {
   });
 });
 
+describe('RateLimiter priority', () => {
+  it('gives an urgent call the next turn, ahead of calls that were waiting before it', async () => {
+    const { limiter } = limiterOn({ requestsPerSecond: 10, burst: 1 });
+    const order: string[] = [];
+    const take = (name: string, urgent = false) =>
+      limiter.acquire(urgent).then((release) => {
+        order.push(name);
+        release();
+      });
+    await Promise.all([take('first'), take('queued-1'), take('queued-2'), take('urgent', true)]);
+    expect(order).toEqual(['first', 'urgent', 'queued-1', 'queued-2']);
+  });
+});
+
 describe('RateLimiter.shareAmong', () => {
   it('gives one of three workers a third of the rate and of the burst', async () => {
     const { clock, limiter } = limiterOn({ requestsPerSecond: 30, burst: 6 });

@@ -14,6 +14,8 @@ export interface RequestSpec {
   headers?: Record<string, string>;
   json?: unknown;
   form?: Record<string, string>;
+  /** Goes before the other calls waiting at the limiter (a call that unblocks many others). */
+  urgent?: boolean;
   /** Statuses that are answers rather than errors for this call (e.g. 404 on a lookup). */
   acceptStatuses?: readonly number[];
 }
@@ -160,7 +162,7 @@ export class JsonHttpClient {
     const url = `${this.baseUrl}${spec.path.startsWith('/') ? '' : '/'}${spec.path}${buildQuery(spec.query)}`;
     let response: Response;
     let text: string;
-    const release = await this.options.limiter?.acquire();
+    const release = await this.options.limiter?.acquire(spec.urgent);
     try {
       response = await this.fetchImpl(url, {
         method: spec.method,
