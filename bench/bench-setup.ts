@@ -107,10 +107,11 @@ export function buildWorker(): void {
  * resident size sampled every half second from its start; `stop` kills it
  * and answers the peak in MB.
  */
-export async function startWorkerProcess(raw: unknown, configFile: string, log: string) {
+export async function startWorkerProcess(raw: unknown, configFile: string, log: string, heapMb?: number) {
   fs.writeFileSync(configFile, YAML.stringify(raw));
   const out = fs.openSync(log, 'w');
-  const child = spawn(process.execPath, [path.join(projectRoot, 'dist', 'worker.js'), configFile], {
+  const heap = heapMb ? [`--max-old-space-size=${heapMb}`] : [];
+  const child = spawn(process.execPath, [...heap, path.join(projectRoot, 'dist', 'worker.js'), configFile], {
     cwd: projectRoot,
     env: { ...process.env, ...BENCH_ENV },
     stdio: ['ignore', out, out],

@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { ItemProgress } from '../src/workflows/migration/messages';
 
-/** Events of a history, read a page at a time: a large run's history does not fit in one gRPC answer. */
+/** Events of a history, a few at a time: a page of a large run's history (children's inputs) passes 4 MB. */
 async function eventCount(client: Client, workflowId: string): Promise<number> {
   let count = 0;
   let nextPageToken: Uint8Array | undefined;
@@ -9,7 +9,7 @@ async function eventCount(client: Client, workflowId: string): Promise<number> {
     const page = await client.workflowService.getWorkflowExecutionHistory({
       namespace: client.options.namespace,
       execution: { workflowId },
-      maximumPageSize: 200,
+      maximumPageSize: 20,
       ...(nextPageToken ? { nextPageToken } : {}),
     });
     count += page.history?.events?.length ?? 0;
@@ -58,10 +58,20 @@ export async function historyFigures(
     const done = events
       .filter((event) => watching.has(String(event.activityTaskCompletedEventAttributes?.scheduledEventId)))
       .at(-1);
-    const seenAt = done?.eventTime
-      ? Number(done.eventTime.seconds) * 1000 + (done.eventTime.nanos ?? 0) / 1e6
-      : undefined;
-    return settled !== undefined && seenAt !== undefined ? [(seenAt - settled) / 1000] : [];
+    const started = events.find(
+      (event) =>
+        String(event.activityTaskStartedEventAttributes?.scheduledEventId) ===
+        String(done?.activityTaskCompletedEventAttributes?.scheduledEventId),
+    );
+    const at = (event: typeof done) =>
+      event?.eventTime
+        ? Number(event.eventTime.seconds) * 1000 + (event.eventTime.nanos ?? 0) / 1e6
+        : undefined;
+    const seenAt = at(done);
+    // Counted from when the run settled or the watch began, whichever was later: a run done before
+    // its item got to the watch (its creates still queued at the rate limit) is not the watcher's delay.
+    const from = Math.max(settled ?? 0, at(started) ?? 0);
+    return settled !== undefined && seenAt !== undefined ? [(seenAt - from) / 1000] : [];
   });
   const childMean = children.reduce((sum, events) => sum + events, 0) / Math.max(1, children.length);
   const parentShare = parent / Math.max(1, migrated.length);

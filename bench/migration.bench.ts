@@ -13,7 +13,7 @@
  * another: create, wait for the first run, delete V1) timed on a sample and
  * extrapolated linearly.
  *
- *   npm run bench -- [--kind sfmc|marketo|both] [--flows 1000] [--first-run 60] [--rate 20] [--sample 3]
+ *   npm run bench -- [--kind sfmc|marketo|both] [--flows 1000] [--first-run 60] [--rate 20] [--sample 3] [--worker-heap-mb N]
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -46,6 +46,10 @@ const argsSchema = z.object({
   'first-run': z.coerce.number().positive().default(60),
   rate: z.coerce.number().positive().default(20),
   sample: z.coerce.number().int().min(1).max(20).default(3),
+  /** The worker was built already (`npm run build`), e.g. for benches run side by side. */
+  prebuilt: z.boolean().default(false),
+  /** Caps the worker's V8 heap (--max-old-space-size), to see what it needs rather than what it takes. */
+  'worker-heap-mb': z.coerce.number().int().min(64).optional(),
 });
 
 const RUNS: Record<BenchKind, MigrationRunKind> = { sfmc: sfmcRun, marketo: marketoRun };
@@ -58,8 +62,17 @@ async function benchKind(kind: BenchKind, args: z.output<typeof argsSchema>) {
   const raw = benchWorkerConfig(simulator, server.address, `bench-${kind}`, args.rate);
   const configFile = path.join(LOG_DIR, `${kind}-cutover.yaml`);
   const config = parseConfig(raw, configFile);
-  const worker = await startWorkerProcess(raw, configFile, path.join(LOG_DIR, `${kind}-worker.log`));
-  const connection = await Connection.connect({ address: server.address });
+  const worker = await startWorkerProcess(
+    raw,
+    configFile,
+    path.join(LOG_DIR, `${kind}-worker.log`),
+    args['worker-heap-mb'],
+  );
+  // A large run's result and history pages pass gRPC's default 4 MB.
+  const connection = await Connection.connect({
+    address: server.address,
+    channelArgs: { 'grpc.max_receive_message_length': 256 * 1024 * 1024 },
+  });
   const client = new Client({ connection, dataConverter: (await dataConverterFor(config, benchSecrets()))! });
   try {
     const runKind = RUNS[kind];
@@ -102,6 +115,7 @@ async function benchKind(kind: BenchKind, args: z.output<typeof argsSchema>) {
       peakCallsInOneSecond: Math.max(0, ...(quota?.admittedPerSecond ?? [])),
       throttledShare: `${round((100 * (quota?.throttled ?? 0)) / Math.max(1, calls), 2)} %`,
       workerPeakRssMb: peakRssMb,
+      workerHeapCapMb: args['worker-heap-mb'] ?? 'none',
       ...history,
       sequentialBaseline: {
         sample: baseline.sample,
@@ -160,13 +174,15 @@ async function main() {
       'first-run': { type: 'string' },
       rate: { type: 'string' },
       sample: { type: 'string' },
+      'worker-heap-mb': { type: 'string' },
+      prebuilt: { type: 'boolean' },
     },
   });
   const args = argsSchema.parse(values);
   Runtime.install({ logger: new DefaultLogger('WARN') });
   fs.mkdirSync(LOG_DIR, { recursive: true });
   Object.assign(process.env, BENCH_ENV);
-  buildWorker();
+  if (!args.prebuilt) buildWorker();
   const kinds: BenchKind[] = args.kind === 'both' ? ['sfmc', 'marketo'] : [args.kind];
   const figures = [];
   for (const kind of kinds) {

@@ -278,6 +278,26 @@ describe('a JSON client with a limiter', () => {
     expect(events).toEqual(['acquired', 'released', 'acquired', 'released']);
   });
 
+  it('reads the credential once its turn has come, so a token cannot expire while the call waits', async () => {
+    const events: string[] = [];
+    const base = vi.fn(async () => new Response('{}')) as unknown as typeof fetch;
+    const client = new JsonHttpClient({
+      api: 'flow-service',
+      baseUrl: 'https://api.example',
+      fetch: base,
+      limiter: oneSlot(events),
+      auth: {
+        headers: async () => {
+          events.push('token read');
+          return { authorization: 'Bearer t' };
+        },
+        rejected: () => undefined,
+      },
+    });
+    await client.send({ method: 'GET', path: '/a' });
+    expect(events).toEqual(['acquired', 'token read', 'released']);
+  });
+
   it("starts a call's timeout when it is sent, not while it waits for its turn", async () => {
     const slow = new RateLimiter({ requestsPerSecond: 1_000, burst: 1 });
     vi.spyOn(slow, 'acquire').mockImplementation(async () => {

@@ -144,6 +144,16 @@ export class JsonHttpClient {
   }
 
   private async attempt(spec: RequestSpec) {
+    // The turn first: a token read before a long wait at the limiter could expire in the queue.
+    const release = await this.options.limiter?.acquire(spec.urgent);
+    try {
+      return await this.attemptInTurn(spec);
+    } finally {
+      release?.();
+    }
+  }
+
+  private async attemptInTurn(spec: RequestSpec) {
     const authHeaders = this.options.auth ? await this.options.auth.headers() : {};
     const headers: Record<string, string> = {
       accept: 'application/json',
@@ -162,7 +172,6 @@ export class JsonHttpClient {
     const url = `${this.baseUrl}${spec.path.startsWith('/') ? '' : '/'}${spec.path}${buildQuery(spec.query)}`;
     let response: Response;
     let text: string;
-    const release = await this.options.limiter?.acquire(spec.urgent);
     try {
       response = await this.fetchImpl(url, {
         method: spec.method,
@@ -175,8 +184,6 @@ export class JsonHttpClient {
       text = await response.text();
     } catch (error) {
       throw this.networkError(spec, error);
-    } finally {
-      release?.();
     }
     return { status: response.status, headers: response.headers, body: parseBody(text), authHeaders };
   }
