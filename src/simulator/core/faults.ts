@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { FaultResponseKind, SimulatorModuleName } from './module';
+import { TokenBuckets } from './token-buckets';
 
 const moduleNameSchema = z.enum(['ims', 'flowService', 'dataPrep', 'sfmc', 'marketo', 'salesConnect']);
 
@@ -76,16 +77,11 @@ function mulberry32(seed: number): () => number {
   };
 }
 
-interface Bucket {
-  tokens: number;
-  updatedAt: number;
-}
-
 /** Decides, per request, whether the simulator misbehaves and how. */
 export class FaultInjector {
   private settings: FaultSettings = {};
   private random: () => number = Math.random;
-  private readonly buckets = new Map<string, Bucket>();
+  private readonly buckets = new TokenBuckets();
   readonly stats: Record<string, FaultStats> = {};
 
   constructor(private readonly realNow: () => number = Date.now) {}
@@ -184,23 +180,9 @@ export class FaultInjector {
     return drop;
   }
 
-  /** Token bucket per tenant; returns whole seconds until a request would be allowed, 0 when allowed now. */
+  /** Whole seconds until a request of this tenant would be allowed; 0 when allowed now. */
   private rateLimitWaitSeconds(key: string): number {
     const limit = this.settings.rateLimit;
-    if (!limit) return 0;
-    const capacity = limit.burst ?? Math.max(1, Math.ceil(limit.requestsPerSecond));
-    const now = this.realNow();
-    const bucket = this.buckets.get(key) ?? { tokens: capacity, updatedAt: now };
-    bucket.tokens = Math.min(
-      capacity,
-      bucket.tokens + ((now - bucket.updatedAt) / 1000) * limit.requestsPerSecond,
-    );
-    bucket.updatedAt = now;
-    this.buckets.set(key, bucket);
-    if (bucket.tokens >= 1) {
-      bucket.tokens -= 1;
-      return 0;
-    }
-    return Math.ceil((1 - bucket.tokens) / limit.requestsPerSecond);
+    return limit ? this.buckets.take(key, limit, this.realNow()) : 0;
   }
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { FaultResponseKind, SimulatorModuleName } from './module';
+import { TokenBuckets } from './token-buckets';
 
 /**
  * The request quotas the remote APIs themselves enforce, per tenant: not a
@@ -52,15 +53,10 @@ export type Admission =
   | { type: 'pass'; release: () => void }
   | { type: 'respond'; kind: FaultResponseKind; retryAfterSeconds: number };
 
-interface Bucket {
-  tokens: number;
-  updatedAt: number;
-}
-
 /** Enforces the configured quotas; keeps what it let through per second, for the benchmarks. */
 export class QuotaEnforcer {
   private settings: QuotaSettings = {};
-  private readonly buckets = new Map<string, Bucket>();
+  private readonly buckets = new TokenBuckets();
   private readonly windows = new Map<string, number[]>();
   private readonly inFlight = new Map<string, number>();
   private startedAt = Date.now();
@@ -105,20 +101,8 @@ export class QuotaEnforcer {
   }
 
   private platformRefusal(key: string, now: number): Admission | undefined {
-    const limit = this.settings.platform!;
-    const capacity = limit.burst ?? Math.max(1, Math.ceil(limit.requestsPerSecond));
-    const bucket = this.buckets.get(key) ?? { tokens: capacity, updatedAt: now };
-    bucket.tokens = Math.min(
-      capacity,
-      bucket.tokens + ((now - bucket.updatedAt) / 1000) * limit.requestsPerSecond,
-    );
-    bucket.updatedAt = now;
-    this.buckets.set(key, bucket);
-    if (bucket.tokens >= 1) {
-      bucket.tokens -= 1;
-      return undefined;
-    }
-    const waitSeconds = Math.ceil((1 - bucket.tokens) / limit.requestsPerSecond);
+    const waitSeconds = this.buckets.take(key, this.settings.platform!, now);
+    if (waitSeconds === 0) return undefined;
     return { type: 'respond', kind: 'rate-limited', retryAfterSeconds: Math.max(1, waitSeconds) };
   }
 
