@@ -13,7 +13,6 @@ import { currentKeyIdOf } from './config/codec';
 import { loadConfigFile, secretResolverFor } from './config/load';
 import type { CutoverConfig, WorkerConfig } from './config/schema';
 import type { SecretSource } from './config/secrets';
-import { MAX_CACHED_WORKFLOWS } from './domain/defaults';
 import { createStructuredLogger } from './observability/logger';
 import { TemporalUnreachableError, resolveTemporalConnection } from './temporal/connection-options';
 import { workflowSource } from './temporal/workflow-source';
@@ -90,7 +89,7 @@ export async function createCutoverWorker({
     activities: activities ?? createActivities(deps),
     maxConcurrentActivityTaskExecutions: tuning.maxConcurrentActivityTaskExecutions,
     maxConcurrentWorkflowTaskExecutions: tuning.maxConcurrentWorkflowTaskExecutions,
-    maxCachedWorkflows: tuning.maxCachedWorkflows ?? MAX_CACHED_WORKFLOWS,
+    maxCachedWorkflows: tuning.maxCachedWorkflows,
     ...(tuning.maxTaskQueueActivitiesPerSecond
       ? { maxTaskQueueActivitiesPerSecond: tuning.maxTaskQueueActivitiesPerSecond }
       : {}),

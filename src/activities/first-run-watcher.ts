@@ -1,6 +1,8 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Run } from '../integrations/flow-service/schemas';
 import { runOutcome } from './flow-service-lookup';
+import { cancellationSignal } from './heartbeat';
+import type { RemoteClients } from './remote-clients';
 
 /** Flow ids per runs list: 50 UUIDs keep the URL far under Adobe's 8 KB. */
 const FLOWS_PER_LIST = 50;
@@ -131,8 +133,7 @@ export class FirstRunWatcher {
     try {
       for await (const run of this.listRuns(sandbox, flowIds)) {
         const flowId = run.flowId ?? '';
-        const earlier = first.get(flowId);
-        if (!earlier || (run.createdAt ?? 0) < (earlier.createdAt ?? 0)) first.set(flowId, run);
+        if (isEarlier(run, first.get(flowId))) first.set(flowId, run);
       }
     } catch {
       // A failed look is tried again on the next round; each waiter still ends at its own deadline.
@@ -152,4 +153,30 @@ export class FirstRunWatcher {
         Math.min(MAX_RECHECK_MS, Math.max(MIN_RECHECK_MS, (now - waiter.since) * RECHECK_AFTER_SHARE_OF_AGE));
     }
   }
+}
+
+/** Whether `run` came before `other`: a dataflow's first run is its oldest. */
+function isEarlier(run: Run, other: Run | undefined): boolean {
+  return !other || (run.createdAt ?? 0) < (other.createdAt ?? 0);
+}
+
+/**
+ * A dataflow's first run: with `watch`, waited for (with every other flow
+ * this worker waits on) until it settles or the slice ends; else read once.
+ */
+export async function firstRunOf(
+  clients: Pick<RemoteClients, 'firstRuns' | 'flowService'>,
+  input: { sandbox: string; flowId: string; watch?: WatchSlice },
+): Promise<Run | undefined> {
+  if (input.watch)
+    return clients.firstRuns.firstSettledRun({
+      sandbox: input.sandbox,
+      flowId: input.flowId,
+      ...windowOf(input.watch),
+      signal: cancellationSignal(),
+    });
+  let first: Run | undefined;
+  for await (const run of clients.flowService(input.sandbox).listRuns(input.flowId))
+    if (isEarlier(run, first)) first = run;
+  return first;
 }

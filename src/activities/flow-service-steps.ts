@@ -11,8 +11,8 @@ import {
   type FlowServiceCollection,
 } from './flow-service-lookup';
 import { mapBounded } from '../domain/bounded';
-import { windowOf, type WatchSlice } from './first-run-watcher';
-import { cancellationSignal, checkpoint, heartbeat } from './heartbeat';
+import { firstRunOf, type WatchSlice } from './first-run-watcher';
+import { checkpoint, heartbeat } from './heartbeat';
 import { RemoteApiError } from '../integrations/http/errors';
 import type { RemoteClients } from './remote-clients';
 import { withRemoteFailures } from './remote-failure';
@@ -100,24 +100,14 @@ export function createFlowServiceActivities({ clients }: { clients: RemoteClient
 
     /**
      * The first run's outcome: read once, or, with `watch`, waited for (with
-     * every other flow this worker waits on) until it settles or `until`.
+     * every other flow this worker waits on) until it settles or the slice ends.
      */
     async firstRunOutcome(input: {
       sandbox: string;
       flowId: string;
       watch?: WatchSlice;
     }): Promise<FirstRunOutcome> {
-      if (input.watch) {
-        const run = await clients.firstRuns.firstSettledRun({
-          sandbox: input.sandbox,
-          flowId: input.flowId,
-          ...windowOf(input.watch),
-          signal: cancellationSignal(),
-        });
-        return run ? runOutcome(run) : { state: 'pending' };
-      }
-      const runs = await collect(clients.flowService(input.sandbox).listRuns(input.flowId));
-      const first = runs.sort((a, b) => (a.createdAt ?? 0) - (b.createdAt ?? 0))[0];
+      const first = await firstRunOf(clients, input);
       return first ? runOutcome(first) : { state: 'pending' };
     },
 

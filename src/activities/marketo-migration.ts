@@ -20,15 +20,14 @@ import { namedPermission, UNKNOWN_SANDBOX_CODE } from '../integrations/adobe-pla
 import { RemoteApiError } from '../integrations/http/errors';
 import { MarketoCredentialError } from '../integrations/marketo';
 import {
-  collect,
   deleteByNames,
   findOrCreateByName,
   runOutcome,
   type EnsuredObject,
   type NamedObject,
 } from './flow-service-lookup';
-import { windowOf, type WatchSlice } from './first-run-watcher';
-import { cancellationSignal, heartbeat } from './heartbeat';
+import { firstRunOf, type WatchSlice } from './first-run-watcher';
+import { heartbeat } from './heartbeat';
 import type { RemoteClients } from './remote-clients';
 import { withRemoteFailures } from './remote-failure';
 
@@ -384,7 +383,7 @@ export function createMarketoMigrationActivities({ clients }: { clients: RemoteC
       sandbox: string;
       flowId: string;
       v2: PlannedMarketoFlow;
-      /** Wait (with every other flow this worker waits on) until the first run settles or `until`. */
+      /** Wait for the first run, one slice, with every other flow this worker waits on. */
       watch?: WatchSlice;
     }): Promise<ActivationOutcome> {
       const flowService = clients.flowService(input.sandbox);
@@ -393,16 +392,7 @@ export function createMarketoMigrationActivities({ clients }: { clients: RemoteC
       if (flow.state !== 'enabled') return { state: 'failed', detail: `V2 dataflow is ${flow.state}` };
       const missing = missingAudiences(paramsOf(flow), input.v2);
       if (missing.length) return { state: 'failed', detail: `V2 does not export ${missing.join(', ')}` };
-      const first = input.watch
-        ? await clients.firstRuns.firstSettledRun({
-            sandbox: input.sandbox,
-            flowId: input.flowId,
-            ...windowOf(input.watch),
-            signal: cancellationSignal(),
-          })
-        : (await collect(flowService.listRuns(input.flowId))).sort(
-            (a, b) => (a.createdAt ?? 0) - (b.createdAt ?? 0),
-          )[0];
+      const first = await firstRunOf(clients, input);
       if (!first) return { state: 'pending', detail: 'no activation run yet' };
       const outcome = runOutcome(first);
       if (outcome.state === 'pending') return { state: 'pending', detail: `run ${first.id} in progress` };

@@ -11,6 +11,7 @@ import {
   MARKETO_CONCURRENCY,
   MARKETO_PERSON_CREATION,
   MARKETO_RATE_LIMIT,
+  MAX_CACHED_WORKFLOWS,
   MAX_CONCURRENCY,
   PLATFORM_RATE_LIMIT,
   MARKETO_TARGET,
@@ -73,7 +74,7 @@ export const workerConfigSchema = z
     maxConcurrentActivityTaskExecutions: z.number().int().positive().default(2000),
     maxConcurrentWorkflowTaskExecutions: z.number().int().positive().default(40),
     /** Workflows kept in memory between tasks (sticky cache); 0 replays every task from history. */
-    maxCachedWorkflows: z.number().int().min(0).optional(),
+    maxCachedWorkflows: z.number().int().min(0).default(MAX_CACHED_WORKFLOWS),
     shutdownGraceTime: durationSchema.default('30s'),
     logLevel: z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
   })

@@ -165,19 +165,15 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
 
       if (owner) {
         if (faults.latencyMs) await delay(faults.latencyMs);
-        const decision = faults.beforeHandling(
-          owner.module.name,
-          owner.module.tenantOf(request),
-          method,
-          url.pathname,
-        );
+        const tenant = owner.module.tenantOf(request);
+        const decision = faults.beforeHandling(owner.module.name, tenant, method, url.pathname);
         if (decision.type === 'respond') {
           const result = owner.module.faultResponse(decision.kind, decision.retryAfterSeconds);
           log(result.status);
           writeResponse(outgoing, result);
           return;
         }
-        const admission = quotas.admit(owner.module.name, owner.module.tenantOf(request));
+        const admission = quotas.admit(owner.module.name, tenant);
         if (admission.type === 'respond') {
           const result = owner.module.faultResponse(admission.kind, admission.retryAfterSeconds);
           log(result.status);

@@ -14,7 +14,7 @@ import { cutoverMetrics, type CutoverMetrics } from '../../visibility/metrics';
 import { CLEANUP, CUT_OVER, INSPECT } from '../activity-options';
 import { forEachBounded } from '../shared/concurrency';
 import { describeFailure } from '../shared/failures';
-import { RunReporter, tallyByStatus } from '../shared/reporter';
+import { nonZero, RunReporter, tallyByStatus } from '../shared/reporter';
 import { ApprovalGate } from './approval';
 import {
   progressQuery,
@@ -116,7 +116,7 @@ class MigrationRun<W, V extends VerifiedItem> {
       total: this.progress.items.length,
       done: count('verified') + count('v1-removed'),
       failed: count('failed'),
-      counts: [...tally].filter(([, n]) => n > 0),
+      counts: nonZero(tally),
       ...(waiting.length ? { note: `Waiting for \`approve\` or \`reject\`: ${waiting.join(', ')}` } : {}),
     });
   }

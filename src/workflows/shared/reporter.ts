@@ -93,5 +93,10 @@ export function countsByStatus<T extends { status: string }>(
   items: readonly T[],
   order: readonly string[],
 ): Array<[string, number]> {
-  return [...tallyByStatus(items, order)].filter(([, count]) => count > 0);
+  return nonZero(tallyByStatus(items, order));
+}
+
+/** The statuses of a tally some item has, in its order. */
+export function nonZero(tally: Map<string, number>): Array<[string, number]> {
+  return [...tally].filter(([, count]) => count > 0);
 }
