@@ -1,18 +1,34 @@
 /**
- * Dataflows one run may migrate. Every migrated dataflow adds about seven
- * events to its run's history (its child saga's start and end, and the
- * workflow tasks around them), and Temporal warns past 10,240 events and
- * ends a run past 51,200: above this many, a run is split by sandbox
- * (`--sandbox`), each part its own history.
+ * Dataflows one sandbox may migrate in a run. Each sandbox migrates in its own
+ * child workflow, and every dataflow adds about seven events to that history
+ * (its saga's start and end, and the workflow tasks around them); Temporal
+ * warns past 10,240 events and ends a workflow past 51,200.
  */
-export const MAX_DATAFLOWS_PER_RUN = 1_400;
+export const MAX_DATAFLOWS_PER_SANDBOX = 1_400;
 
-/** The blocker for a run that plans more dataflows than one history holds; undefined when it fits. */
-export function runSizeBlocker(toMigrate: number, sandboxes: readonly string[]): string | undefined {
-  if (toMigrate <= MAX_DATAFLOWS_PER_RUN) return undefined;
-  const parts = Math.ceil(toMigrate / MAX_DATAFLOWS_PER_RUN);
-  return (
-    `${toMigrate} dataflows to migrate in one run is more than one run's history holds (at most ${MAX_DATAFLOWS_PER_RUN}); ` +
-    `start ${parts} or more runs, each with some of the sandboxes (--sandbox ${sandboxes[0] ?? 'NAME'} ...), one after another or at once.`
-  );
+/**
+ * Dataflows one run may migrate. The run's result is every dataflow's
+ * standing, about 200 bytes each, and Temporal refuses a payload past 2 MB.
+ */
+export const MAX_DATAFLOWS_PER_RUN = 10_000;
+
+/** What blocks a run for its size, one line per problem; empty when it fits. */
+export function runSizeBlockers(toMigrate: ReadonlyArray<{ sandbox: string; count: number }>): string[] {
+  const sandboxes = toMigrate.map(({ sandbox }) => sandbox);
+  const total = toMigrate.reduce((sum, { count }) => sum + count, 0);
+  const blockers = toMigrate
+    .filter(({ count }) => count > MAX_DATAFLOWS_PER_SANDBOX)
+    .map(
+      ({ sandbox, count }) =>
+        `${sandbox}: ${count} dataflows to migrate is more than one sandbox's history holds (at most ${MAX_DATAFLOWS_PER_SANDBOX}); ` +
+        `cutover cannot migrate this sandbox in one run yet. Nothing was changed.`,
+    );
+  if (total > MAX_DATAFLOWS_PER_RUN) {
+    const parts = Math.ceil(total / MAX_DATAFLOWS_PER_RUN);
+    blockers.push(
+      `${total} dataflows to migrate in one run is more than one run holds (at most ${MAX_DATAFLOWS_PER_RUN}); ` +
+        `start ${parts} or more runs, each with some of the sandboxes (--sandbox ${sandboxes[0] ?? 'NAME'} ...), one after another or at once.`,
+    );
+  }
+  return blockers;
 }

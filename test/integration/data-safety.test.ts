@@ -13,6 +13,7 @@ import { FLOW_SPECS } from '../../src/simulator/flow-service/spec-catalog';
 import { marketoRun, sfmcRun } from '../../src/runs';
 import { startMigrationRequest, type MigrationRunKind } from '../../src/runs/migration';
 import type { MigrationProgress } from '../../src/workflows/migration/messages';
+import { sandboxRunId } from '../../src/workflows/migration/steps';
 import { adminPut, rawSimulatorConfig } from '../support/cutover-config';
 import { cutoverTestWorker } from '../support/cutover-worker';
 import { scheduledActivities } from '../support/history';
@@ -302,9 +303,9 @@ describe('no needless rollback once a cut-over is approved', () => {
     expect(v2.size).toBe(2);
     for (const flows of v2.values()) expect(flows.map((flow) => flow.state)).toEqual(['enabled']);
     expect(after.flows.find((flow) => flow.id === subscriber.id)?.state).toBe('disabled');
-    const parent = await env().client.workflow.getHandle(workflowId).fetchHistory();
+    const sandbox = await env().client.workflow.getHandle(sandboxRunId(workflowId, 'prod')).fetchHistory();
     expect(
-      scheduledActivities(parent)
+      scheduledActivities(sandbox)
         .map((activity) => activity.type)
         .filter((type) => ['removeSfmcV2Objects', 'setFlowEnabled'].includes(type)),
     ).toEqual([]);

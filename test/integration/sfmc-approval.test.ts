@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/server';
 import { approveUpdate, rejectUpdate, type MigrationProgress } from '../../src/workflows/migration/messages';
+import { sandboxRunId } from '../../src/workflows/migration/steps';
 import { adminPut } from '../support/cutover-config';
 import { awaitingApproval, startMigrationRun } from '../support/migration-start';
 import { firedTimers, scheduledActivities } from '../support/history';
@@ -112,7 +113,9 @@ describe('the SFMC cut-over gate (time-skipping server)', () => {
     const result = await worker.runUntil(handle.result());
     expect(result.phase).toBe('completed');
     expect((await env().currentTimeMs()) - serverTimeBefore).toBeGreaterThanOrEqual(14 * 24 * 3_600_000);
-    const history = await handle.fetchHistory();
+    const history = await env()
+      .client.workflow.getHandle(sandboxRunId(handle.workflowId, 'prod'))
+      .fetchHistory();
     const retention = firedTimers(history).find((timer) => timer.seconds === 14 * 24 * 3600);
     expect(retention?.summary).toBe('Keep V1 in prod for 14 days before deleting it');
     // V1 is deleted only once the retention timer has fired, never before.

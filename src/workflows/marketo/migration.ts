@@ -5,7 +5,8 @@ import type { SpecActivities } from '../../activities/specs';
 import { CLEANUP, DISCOVERY, PREFLIGHT, WRITE } from '../activity-options';
 import type { MigrationProgress } from '../migration/messages';
 import { runMigration } from '../migration/run';
-import { childSagaOptions, type VerifiedItem } from '../migration/steps';
+import { runSandboxMigration } from '../migration/sandbox-run';
+import { childSagaOptions, type SandboxMigrationInput, type VerifiedItem } from '../migration/steps';
 import { marketoDataflowMigrationWorkflow } from './dataflow-migration';
 import type { MarketoMigrateItem, MarketoMigrationInput } from './messages';
 import { asMarketoMigrationPlan, planMarketoRun } from './plan';
@@ -49,9 +50,11 @@ interface MarketoVerifiedItem extends VerifiedItem {
  * leaves V1 exporting as before.
  */
 export async function marketoMigrationWorkflow(input: MarketoMigrationInput): Promise<MigrationProgress> {
-  return runMigration<MarketoMigrateItem, MarketoVerifiedItem>(input, {
+  return runMigration(input, {
     v2Tag: 'marketo',
+    label: 'Marketo destination V1 -> V2',
     v1FlowIdOf: (item) => item.v1.flowId,
+    sandboxWorkflow: marketoSandboxMigrationWorkflow,
     plan: async () =>
       asMarketoMigrationPlan(
         await planMarketoRun(
@@ -63,6 +66,16 @@ export async function marketoMigrationWorkflow(input: MarketoMigrationInput): Pr
           input,
         ),
       ),
+  });
+}
+
+/** One sandbox of a Marketo migration, as its run's child workflow. */
+export async function marketoSandboxMigrationWorkflow(
+  input: SandboxMigrationInput<MarketoMigrationInput, MarketoMigrateItem>,
+): Promise<void> {
+  return runSandboxMigration<MarketoMigrationInput, MarketoMigrateItem, MarketoVerifiedItem>(input, {
+    v2Tag: 'marketo',
+    v1FlowIdOf: (item) => item.v1.flowId,
     baseConnectionKeyOf: (item) => item.v1.baseConnection.id,
     ensureBaseConnection: (sandbox, item) =>
       baseConnection.ensureMarketoBaseConnection({
@@ -73,8 +86,8 @@ export async function marketoMigrationWorkflow(input: MarketoMigrationInput): Pr
 
     async migrateOne(sandbox, item, v2BaseConnectionId) {
       const result = await executeChild(marketoDataflowMigrationWorkflow, {
-        ...childSagaOptions(item.v1.flowId, `Marketo destination V1 -> V2: ${item.v1.name}`),
-        args: [{ sandbox, item, v2BaseConnectionId, firstActivationTimeout: input.firstActivationTimeout }],
+        ...childSagaOptions(input.runWorkflowId, item.v1.flowId, `Marketo destination V1 -> V2: ${item.v1.name}`),
+        args: [{ sandbox, item, v2BaseConnectionId, firstActivationTimeout: input.run.firstActivationTimeout }],
       });
       if (result.status !== 'verified') return { status: 'failed', reason: result.reason };
       return {

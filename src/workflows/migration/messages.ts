@@ -1,4 +1,4 @@
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 
 export type MigrationPhase =
   | 'preflight'
@@ -60,3 +60,27 @@ export const progressQuery = defineQuery<MigrationProgress>('progress');
 export const approveUpdate = defineUpdate<string[], [{ sandboxes?: string[]; by?: string }]>('approve');
 /** Accepted only while the run waits for approval; rolls the waiting sandboxes back. */
 export const rejectUpdate = defineUpdate<string[], [{ reason: string; by?: string }]>('reject');
+
+/** One item's new standing, as a sandbox's child workflow reports it to its run. */
+export interface ItemUpdate {
+  v1FlowId: string;
+  status: ItemStatus;
+  reason?: string;
+  v2FlowId?: string;
+  v2Records?: number;
+}
+
+/** What a sandbox's child workflow tells its run: item updates, the phase it entered, and when its migration is done. */
+export interface SandboxReport {
+  sandbox: string;
+  updates: ItemUpdate[];
+  phase?: MigrationPhase;
+  /** Sent once, when every item of the sandbox has been migrated or has failed. */
+  migrated?: { verified: number };
+}
+
+/** How the run decided on a sandbox's verified items; a rejection carries the reason each item is rolled back with. */
+export type SandboxDecision = { decision: 'approved' } | { decision: 'rejected'; reason: string };
+
+export const sandboxReportSignal = defineSignal<[SandboxReport]>('sandboxReport');
+export const sandboxDecisionSignal = defineSignal<[SandboxDecision]>('sandboxDecision');

@@ -1,5 +1,5 @@
 import type { SpecKey } from '../../domain/specs';
-import { runSizeBlocker } from '../../domain/run-size';
+import { runSizeBlockers } from '../../domain/run-size';
 import { describeFailure } from '../shared/failures';
 import type { ItemProgress } from './messages';
 import type { MigrationPlan } from './steps';
@@ -60,16 +60,15 @@ export async function planEverySandbox<P extends SandboxPlanView>(
   const blockers = problems.filter((problem): problem is string => problem !== undefined);
   if (blockers.length) return { plans: [], blockers };
   const plans = await Promise.all(sandboxes.map(planSandbox));
-  const toMigrate = plans.reduce(
-    (sum, plan) => sum + plan.items.filter((item) => item.action === 'migrate').length,
-    0,
-  );
-  const tooBig = runSizeBlocker(toMigrate, sandboxes);
+  const toMigrate = plans.map((plan) => ({
+    sandbox: plan.sandbox,
+    count: plan.items.filter((item) => item.action === 'migrate').length,
+  }));
   return {
     plans,
     blockers: [
       ...plans.flatMap((plan) => plan.blockers.map((blocker) => `${plan.sandbox}: ${blocker}`)),
-      ...(tooBig ? [tooBig] : []),
+      ...runSizeBlockers(toMigrate),
     ],
   };
 }

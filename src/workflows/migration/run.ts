@@ -1,4 +1,3 @@
-import type { Duration } from '@temporalio/common';
 import {
   allHandlersFinished,
   ApplicationFailure,
@@ -6,69 +5,46 @@ import {
   condition,
   isCancellation,
   metricMeter,
-  proxyActivities,
-  sleep,
+  ParentClosePolicy,
+  setHandler,
+  startChild,
+  workflowInfo,
+  type ChildWorkflowHandle,
 } from '@temporalio/workflow';
-import type { FlowServiceActivities } from '../../activities/flow-service-steps';
 import { cutoverMetrics, type CutoverMetrics } from '../../visibility/metrics';
-import { CLEANUP, CUT_OVER, INSPECT } from '../activity-options';
-import { forEachBounded } from '../shared/concurrency';
-import { describeFailure } from '../shared/failures';
 import { nonZero, RunReporter, tallyByStatus } from '../shared/reporter';
 import { ApprovalGate } from './approval';
 import {
   progressQuery,
+  sandboxDecisionSignal,
+  sandboxReportSignal,
   type ItemProgress,
   type ItemStatus,
   type MigrationPhase,
   type MigrationProgress,
   type MigrationRunInput,
+  type SandboxReport,
 } from './messages';
-import type { MigrationSteps, VerifiedItem } from './steps';
+import { ITEM_STATUS_ORDER } from './sandbox-run';
+import { sandboxRunId, type MigrationRunSteps } from './steps';
 
-const STATUS_ORDER: ItemStatus[] = [
-  'planned',
-  'skipped',
-  'migrating',
-  'verified',
-  'failed',
-  'v1-removed',
-  'rolled-back',
-];
-
-const readV1 = proxyActivities<Pick<FlowServiceActivities, 'flowStates'>>({
-  ...INSPECT,
-  summary: 'Read which V1 dataflows still exist before a rollback',
-});
-
-const confirmV2 = proxyActivities<Pick<FlowServiceActivities, 'confirmSingleV2'>>({
-  ...CUT_OVER,
-  summary: 'Confirm each V1 has exactly one verified V2 dataflow, still enabled',
-});
-
-const removal = proxyActivities<
-  Pick<FlowServiceActivities, 'deleteFlowServiceObjects' | 'deleteConnectionsIfUnused'>
->({
-  ...CUT_OVER,
-  summary: 'Delete V1 dataflows and the V1 connections nothing uses any more',
-});
-
-const baseConnections = proxyActivities<
-  Pick<FlowServiceActivities, 'deleteConnectionsIfUnused' | 'removeUnusedTwinConnections'>
->({
-  ...CLEANUP,
-  summary: 'Remove V2 base connections nothing uses, and twins of those in use',
-});
+/**
+ * Reports all sandboxes send their run, at most, over a whole migration: each
+ * is a few events in the run's history, which must stay far below Temporal's
+ * 10,240-event warning however many dataflows the run migrates.
+ */
+const REPORTS_PER_RUN = 500;
 
 /**
  * The shape every V1 -> V2 migration shares: preflight, discover and plan all
- * sandboxes before the first write, migrate item by item, wait for approval
- * (or auto-approve), keep V1 for a retention period, then delete it; a
- * rejection, cancellation or failure rolls back every item not yet cut over.
+ * sandboxes before the first write, migrate each sandbox in its own child
+ * workflow, wait for approval (or auto-approve), then have each sandbox keep
+ * V1 for its retention period and delete it; a rejection, cancellation or
+ * failure rolls back every item not yet cut over.
  */
-export async function runMigration<W, V extends VerifiedItem>(
-  input: MigrationRunInput,
-  steps: MigrationSteps<W, V>,
+export async function runMigration<I extends MigrationRunInput, W>(
+  input: I,
+  steps: MigrationRunSteps<I, W>,
 ): Promise<MigrationProgress> {
   const run = new MigrationRun(input, steps);
   try {
@@ -86,27 +62,32 @@ export async function runMigration<W, V extends VerifiedItem>(
 }
 
 /** One migration run's state and phases; each method is one step of `runMigration`. */
-class MigrationRun<W, V extends VerifiedItem> {
+class MigrationRun<I extends MigrationRunInput, W> {
   readonly progress: MigrationProgress = { phase: 'preflight', items: [], awaitingApproval: [] };
   private readonly reporter: RunReporter<MigrationProgress>;
   private readonly metrics: CutoverMetrics = cutoverMetrics(metricMeter);
   private readonly gate: ApprovalGate;
   private readonly planned = new Map<string, W[]>();
-  private readonly verified: V[] = [];
-  /** Sandboxes whose V1 deletion has begun: approved, so nothing there is rolled back any more. */
-  private readonly cuttingOver = new Set<string>();
+  private readonly itemsBySandbox = new Map<string, Map<string, ItemProgress>>();
+  /** Sandboxes done migrating, with how many of their items were verified. */
+  private readonly migrated = new Map<string, number>();
+  private readonly sandboxRuns = new Map<string, ChildWorkflowHandle<MigrationRunSteps<I, W>['sandboxWorkflow']>>();
+  private sandboxOutcomes: Promise<Array<PromiseSettledResult<void>>> = Promise.resolve([]);
+  /** The scope the sandboxes run in: cancelled when one fails, so the others roll back. */
+  private readonly sandboxScope = new CancellationScope();
 
   constructor(
-    private readonly input: MigrationRunInput,
-    private readonly steps: MigrationSteps<W, V>,
+    private readonly input: I,
+    private readonly steps: MigrationRunSteps<I, W>,
   ) {
     this.reporter = new RunReporter(input, progressQuery, () => this.progress);
     this.gate = new ApprovalGate(this.progress);
+    setHandler(sandboxReportSignal, (report) => this.apply(report));
   }
 
   report(phase: MigrationPhase = this.progress.phase): void {
     this.progress.phase = phase;
-    const tally = tallyByStatus(this.progress.items, STATUS_ORDER);
+    const tally = tallyByStatus(this.progress.items, ITEM_STATUS_ORDER);
     const count = (status: ItemStatus) => tally.get(status) ?? 0;
     const waiting = this.progress.awaitingApproval;
     this.metrics.runStanding(this.steps.v2Tag, [...tally]);
@@ -121,11 +102,21 @@ class MigrationRun<W, V extends VerifiedItem> {
     });
   }
 
-  /** Moves an item on, counting where it got to for the worker's metrics. */
-  private reach(item: ItemProgress, status: ItemStatus, reason?: string): void {
-    item.status = status;
-    if (reason !== undefined) item.reason = reason;
-    if (status !== 'migrating') this.metrics.itemReached(this.steps.v2Tag, status);
+  /** A sandbox's report: its items' new standing (each change counted once for the metrics), its phase. */
+  private apply(report: SandboxReport): void {
+    const items = this.itemsBySandbox.get(report.sandbox);
+    if (!items) return;
+    for (const { v1FlowId, ...update } of report.updates) {
+      const item = items.get(v1FlowId);
+      if (!item) continue;
+      const changed = item.status !== update.status;
+      Object.assign(item, update);
+      if (changed) this.metrics.itemReached(this.steps.v2Tag, update.status);
+    }
+    if (report.migrated) this.migrated.set(report.sandbox, report.migrated.verified);
+    // Before the decision the run's phase is its own; after it, the sandboxes' phases tell where it stands.
+    const decided = this.progress.phase !== 'migrating' && this.progress.phase !== 'awaiting-approval';
+    this.report(decided && report.phase && report.phase !== 'awaiting-approval' ? report.phase : undefined);
   }
 
   /** Preflight and plan of every sandbox before anything is created; a blocker anywhere stops the run. */
@@ -134,6 +125,7 @@ class MigrationRun<W, V extends VerifiedItem> {
     const plan = await this.steps.plan();
     for (const sandbox of plan.sandboxes) {
       this.progress.items.push(...sandbox.items);
+      this.itemsBySandbox.set(sandbox.sandbox, new Map(sandbox.items.map((item) => [item.v1FlowId, item])));
       this.planned.set(sandbox.sandbox, sandbox.work);
     }
     this.report('discovering');
@@ -144,70 +136,38 @@ class MigrationRun<W, V extends VerifiedItem> {
       );
   }
 
-  /** Sandboxes migrate at once, each with at most `concurrency` items in flight. */
+  /** Every sandbox with work migrates at once, in its own child workflow; the run waits until each has. */
   async migrateAll(): Promise<void> {
     this.report('migrating');
-    const migrated = await Promise.all(
-      this.input.sandboxes.map((sandbox) => this.migrateSandbox(sandbox, this.planned.get(sandbox) ?? [])),
+    const sandboxes = this.input.sandboxes.filter((sandbox) => this.planned.get(sandbox)?.length);
+    const total = sandboxes.reduce((sum, sandbox) => sum + this.planned.get(sandbox)!.length, 0);
+    const reportEvery = Math.max(1, Math.ceil(total / REPORTS_PER_RUN));
+    const started = await this.sandboxScope.run(() =>
+      Promise.all(sandboxes.map((sandbox) => this.startSandbox(sandbox, reportEvery))),
     );
-    this.verified.push(...migrated.flat());
+    const results = started.map((handle) => handle.result());
+    this.sandboxOutcomes = Promise.allSettled(results);
+    let failure: { reason: unknown } | undefined;
+    for (const result of results) result.catch((reason: unknown) => (failure ??= { reason }));
+    // A sandbox that fails before it has migrated everything ends the wait, and the run rolls back.
+    await condition(() => failure !== undefined || sandboxes.every((sandbox) => this.migrated.has(sandbox)));
+    if (failure) throw failure.reason;
   }
 
-  private async migrateSandbox(sandbox: string, work: W[]): Promise<V[]> {
-    const { connections, uncertainSince } = await this.ensureBaseConnections(sandbox, work);
-    const done: V[] = [];
-    const failed: string[] = [];
-    await forEachBounded(work, this.input.concurrency, async (entry) => {
-      const v2BaseConnectionId = connections.get(this.steps.baseConnectionKeyOf(entry))!.id;
-      const item = await this.migrateItem(sandbox, entry, v2BaseConnectionId);
-      if (item) done.push(item);
-      else failed.push(v2BaseConnectionId);
-      this.report('migrating');
+  private async startSandbox(sandbox: string, reportEvery: number) {
+    const work = this.planned.get(sandbox)!;
+    const planned = this.itemsBySandbox.get(sandbox)!;
+    const items = work.map((entry) => planned.get(this.steps.v1FlowIdOf(entry))!);
+    for (const item of items) item.status = 'migrating';
+    const handle = await startChild(this.steps.sandboxWorkflow, {
+      workflowId: sandboxRunId(workflowInfo().workflowId, sandbox),
+      // Should the run end abruptly, each sandbox still gets to run its own rollback.
+      parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
+      staticSummary: `${this.steps.label} in ${sandbox}: ${work.length} dataflows`.slice(0, 200),
+      args: [{ run: this.input, runWorkflowId: workflowInfo().workflowId, sandbox, items, work, reportEvery }],
     });
-    await this.removeUnusedBaseConnections(sandbox, failed);
-    if (uncertainSince !== undefined)
-      await baseConnections.removeUnusedTwinConnections({
-        sandbox,
-        keep: [...connections.values()],
-        uncertainSince,
-      });
-    return done;
-  }
-
-  /** One V2 base connection per key, made before any child so no two race to make it. */
-  private async ensureBaseConnections(sandbox: string, work: W[]) {
-    const connections = new Map<string, { id: string; name: string }>();
-    let uncertainSince: number | undefined;
-    for (const entry of work) {
-      const key = this.steps.baseConnectionKeyOf(entry);
-      if (connections.has(key)) continue;
-      const connection = await this.steps.ensureBaseConnection(sandbox, entry);
-      if (connection.retried) uncertainSince = Date.now();
-      connections.set(key, connection);
-    }
-    return { connections, uncertainSince };
-  }
-
-  /** The verified item, or undefined when it failed (one item's failure is reported with it; the others go on). */
-  private async migrateItem(sandbox: string, entry: W, v2BaseConnectionId: string): Promise<V | undefined> {
-    const progress = this.progress.items.find(
-      (candidate) => candidate.sandbox === sandbox && candidate.v1FlowId === this.steps.v1FlowIdOf(entry),
-    )!;
-    this.reach(progress, 'migrating');
-    const outcome = await this.steps
-      .migrateOne(sandbox, entry, v2BaseConnectionId)
-      .catch((error: unknown) => {
-        if (isCancellation(error)) throw error;
-        return { status: 'failed' as const, reason: describeFailure(error) };
-      });
-    if (outcome.status === 'failed') {
-      this.reach(progress, 'failed', outcome.reason);
-      return undefined;
-    }
-    this.reach(progress, 'verified');
-    if (outcome.v2FlowId) progress.v2FlowId = outcome.v2FlowId;
-    if (outcome.v2Records !== undefined) progress.v2Records = outcome.v2Records;
-    return { ...outcome.item, progress, v2BaseConnectionId } as V;
+    this.sandboxRuns.set(sandbox, handle);
+    return handle;
   }
 
   /** Auto-approved sandboxes go on at once; the others wait for a person's `approve` or `reject`. */
@@ -219,67 +179,27 @@ class MigrationRun<W, V extends VerifiedItem> {
     );
   }
 
-  /** Each sandbox is cut over on its own, at the same time: one that cannot finish holds no other back. */
+  /** Each sandbox hears its decision and cuts over (or rolls back) on its own: one that cannot finish holds no other back. */
   async cutOverAll(): Promise<void> {
-    const outcomes = await Promise.allSettled(
-      this.sandboxesWithVerified().map((sandbox) => this.cutOverSandbox(sandbox)),
+    const sandboxes = this.sandboxesWithVerified();
+    const rejected = sandboxes.some((sandbox) => this.gate.decisionFor(sandbox) === 'rejected');
+    const retained = sandboxes.some((sandbox) => this.input.approval[sandbox]?.retention);
+    this.report(rejected ? 'rolling-back' : retained ? 'retaining-v1' : 'removing-v1');
+    await Promise.all(
+      sandboxes.map((sandbox) =>
+        this.sandboxRuns
+          .get(sandbox)!
+          .signal(
+            sandboxDecisionSignal,
+            this.gate.decisionFor(sandbox) === 'rejected'
+              ? { decision: 'rejected', reason: this.gate.rejection }
+              : { decision: 'approved' },
+          ),
+      ),
     );
+    const outcomes = await this.sandboxOutcomes;
     const failures = outcomes.flatMap((outcome) => (outcome.status === 'rejected' ? [outcome.reason] : []));
     if (failures.length) throw failures.find((failure) => isCancellation(failure)) ?? failures[0];
-  }
-
-  /** After the decision: roll a rejected sandbox back, or keep V1 for its retention and then delete it. */
-  private async cutOverSandbox(sandbox: string): Promise<void> {
-    const items = this.verified.filter((item) => item.progress.sandbox === sandbox);
-    if (this.gate.decisionFor(sandbox) === 'rejected') {
-      this.report('rolling-back');
-      await this.rollBack(sandbox, items, `rejected: ${this.gate.rejection}`);
-      return;
-    }
-    const retention = this.input.approval[sandbox]?.retention;
-    if (retention) {
-      this.report('retaining-v1');
-      await sleep(retention as Duration, {
-        summary: `Keep V1 in ${sandbox} for ${retention} before deleting it`,
-      });
-    }
-    this.report('removing-v1');
-    this.cuttingOver.add(sandbox);
-    // Once deleting V1 has begun it runs to the end: a cancellation must not roll back a V2 whose V1 is gone.
-    await CancellationScope.nonCancellable(async () => {
-      const confirmed = await this.confirmedForCutOver(sandbox, items);
-      if (confirmed.length) await this.removeV1(sandbox, confirmed);
-    });
-  }
-
-  /** V1 dataflows first (one idempotent, resumable activity per sandbox keeps the history small), then their connections. */
-  private async removeV1(sandbox: string, items: V[]): Promise<void> {
-    await removal.deleteFlowServiceObjects({
-      sandbox,
-      objects: items.map((item) => ({ collection: 'flows' as const, id: item.v1.flowId })),
-    });
-    for (const item of items) this.reach(item.progress, 'v1-removed');
-    this.report();
-    await removal.deleteConnectionsIfUnused({ sandbox, ...this.steps.v1ConnectionsOf(items) });
-  }
-
-  /** Items whose V1 may go: a V1 is deleted only while exactly one verified V2, still enabled, replaces it. */
-  private async confirmedForCutOver(sandbox: string, items: V[]): Promise<V[]> {
-    const checks = await confirmV2.confirmSingleV2({
-      sandbox,
-      tag: this.steps.v2Tag,
-      items: items.map((item) => ({ v1FlowId: item.v1.flowId, v2FlowId: item.progress.v2FlowId ?? '' })),
-    });
-    return items.filter((item) => {
-      const check = checks[item.v1.flowId];
-      if (check?.ok) return true;
-      this.reach(
-        item.progress,
-        'failed',
-        check?.reason ?? 'its V2 dataflow could not be confirmed, so V1 was kept',
-      );
-      return false;
-    });
   }
 
   finish(): void {
@@ -289,17 +209,12 @@ class MigrationRun<W, V extends VerifiedItem> {
     );
   }
 
-  /** Whatever stopped the run, no verified item is left half cut over with nobody to approve it. */
+  /** Whatever stopped the run, every sandbox rolls back what it has not cut over, and the run waits for them. */
   async rollBackAfter(error: unknown): Promise<void> {
     await CancellationScope.nonCancellable(async () => {
       this.report('rolling-back');
-      // An approved sandbox whose V1 deletion began keeps its V2: it was verified and approved, and V1 may be gone.
-      for (const sandbox of this.input.sandboxes.filter((name) => !this.cuttingOver.has(name))) {
-        const items = this.verified.filter(
-          (item) => item.progress.sandbox === sandbox && item.progress.status === 'verified',
-        );
-        if (items.length) await this.rollBack(sandbox, items, 'rolled back');
-      }
+      this.sandboxScope.cancel();
+      await this.sandboxOutcomes;
     });
     if (isCancellation(error)) this.report('rolled-back');
     else {
@@ -308,56 +223,7 @@ class MigrationRun<W, V extends VerifiedItem> {
     }
   }
 
-  private async rollBack(sandbox: string, items: V[], reason: string): Promise<void> {
-    const live = await this.keepWhereV1IsGone(sandbox, items);
-    if (!live.length) return;
-    // Item by item: one that cannot be rolled back is reported, and the others still are.
-    for (const item of live) {
-      try {
-        await this.steps.rollBackOne(sandbox, item);
-        this.reach(item.progress, 'rolled-back', reason);
-      } catch (error) {
-        this.reach(
-          item.progress,
-          'failed',
-          `rollback incomplete, ${this.steps.incompleteRollback}: ${describeFailure(error)}`,
-        );
-      }
-    }
-    await this.removeUnusedBaseConnections(
-      sandbox,
-      live.map((item) => item.v2BaseConnectionId),
-    ).catch(() => undefined);
-  }
-
-  /**
-   * The items a rollback may touch: where V1 is already deleted (a V1 deletion
-   * that stopped half-way), V2 is all that is left, so it stays and the item is
-   * reported as cut over.
-   */
-  private async keepWhereV1IsGone(sandbox: string, items: V[]): Promise<V[]> {
-    if (!items.length) return items;
-    const states = await readV1.flowStates({ sandbox, flowIds: items.map((item) => item.v1.flowId) });
-    for (const item of items.filter((candidate) => states[candidate.v1.flowId] === 'absent')) {
-      this.reach(item.progress, 'v1-removed', 'V1 was already deleted when the run stopped, so V2 was kept');
-    }
-    return items.filter((item) => states[item.v1.flowId] !== 'absent');
-  }
-
-  /** A V2 base connection made only for items that failed or were rolled back has no reason to stay. */
-  private async removeUnusedBaseConnections(sandbox: string, ids: Iterable<string>): Promise<void> {
-    const unique = [...new Set(ids)];
-    if (unique.length)
-      await baseConnections.deleteConnectionsIfUnused({
-        sandbox,
-        sourceOrTargetConnections: [],
-        baseConnectionIds: unique,
-      });
-  }
-
   private sandboxesWithVerified(): string[] {
-    return this.input.sandboxes.filter((sandbox) =>
-      this.verified.some((item) => item.progress.sandbox === sandbox),
-    );
+    return this.input.sandboxes.filter((sandbox) => (this.migrated.get(sandbox) ?? 0) > 0);
   }
 }

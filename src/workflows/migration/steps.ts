@@ -1,5 +1,5 @@
-import { ParentClosePolicy, workflowInfo } from '@temporalio/workflow';
-import type { ItemProgress } from './messages';
+import { ParentClosePolicy } from '@temporalio/workflow';
+import type { ItemProgress, MigrationRunInput } from './messages';
 
 /** A V2 replacement proven to work, waiting for its V1 to be deleted or for a rollback. */
 export interface VerifiedItem {
@@ -32,18 +32,42 @@ export type ItemOutcome<V extends VerifiedItem> =
     }
   | { status: 'failed'; reason: string };
 
-/** What differs between migrations; the run supplies phases, approval, progress and rollback order. */
-export interface MigrationSteps<W, V extends VerifiedItem> {
+/** What a run hands a sandbox's child workflow: the run's own input, and the sandbox's share of the plan. */
+export interface SandboxMigrationInput<I extends MigrationRunInput, W> {
+  run: I;
+  /** The run's workflow id: the item sagas are named after it, so a restarted sandbox finds them. */
+  runWorkflowId: string;
+  sandbox: string;
+  items: ItemProgress[];
+  work: W[];
+  /** Settled items per report to the run: few enough reports that the run's history stays small. */
+  reportEvery: number;
+}
+
+/** What differs between migrations at the run's level: the plan, and the workflow that migrates one sandbox. */
+export interface MigrationRunSteps<I extends MigrationRunInput, W> {
   /** The tag in the description of every V2 dataflow this kind makes (`cutover:<tag>:<V1 id>`). */
   v2Tag: 'sfmc' | 'marketo';
   /** Preflight and plan of every sandbox: the same pipeline `cutover <kind> plan` runs. */
   plan(): Promise<MigrationPlan<W>>;
   /** The key that pairs a work entry with its progress entry. */
   v1FlowIdOf(work: W): string;
+  /** The kind's sandbox workflow (`runSandboxMigration` over its `SandboxSteps`). */
+  sandboxWorkflow: (input: SandboxMigrationInput<I, W>) => Promise<void>;
+  /** What the sandbox's child workflow is called in the UI, e.g. "SFMC V1 -> V2". */
+  label: string;
+}
+
+/** What differs between migrations inside one sandbox; the sandbox run supplies order, approval and rollback. */
+export interface SandboxSteps<W, V extends VerifiedItem> {
+  /** The key that pairs a work entry with its progress entry. */
+  v1FlowIdOf(work: W): string;
+  /** The tag in the description of every V2 dataflow this kind makes (`cutover:<tag>:<V1 id>`). */
+  v2Tag: 'sfmc' | 'marketo';
   /** Which V2 base connection a work entry needs; entries with the same key share one. */
   baseConnectionKeyOf(work: W): string;
   /**
-   * Finds or makes that base connection; the run calls it once per key,
+   * Finds or makes that base connection; the sandbox calls it once per key,
    * before any child, so none race. `retried`: a twin may exist.
    */
   ensureBaseConnection(sandbox: string, work: W): Promise<{ id: string; name: string; retried: boolean }>;
@@ -56,7 +80,7 @@ export interface MigrationSteps<W, V extends VerifiedItem> {
   };
   /**
    * Removes one item's V2 (and restores its V1 where the migration changed
-   * it). Items whose V1 is already gone never get here, and the run removes
+   * it). Items whose V1 is already gone never get here, and the sandbox removes
    * the base connections left unused afterwards.
    */
   rollBackOne(sandbox: string, item: V): Promise<unknown>;
@@ -64,10 +88,15 @@ export interface MigrationSteps<W, V extends VerifiedItem> {
   incompleteRollback: string;
 }
 
-/** How the parent starts an item's child saga: named after the run and the V1 dataflow, so a retry finds it. */
-export function childSagaOptions(v1FlowId: string, summary: string) {
+/** The id of a sandbox's child workflow: named after its run, so a retried start finds it. */
+export function sandboxRunId(runWorkflowId: string, sandbox: string): string {
+  return `${runWorkflowId}/sandbox-${sandbox}`;
+}
+
+/** How a sandbox starts an item's child saga: named after the run and the V1 dataflow, so a retry finds it. */
+export function childSagaOptions(runWorkflowId: string, v1FlowId: string, summary: string) {
   return {
-    workflowId: `${workflowInfo().workflowId}/${v1FlowId}`,
+    workflowId: `${runWorkflowId}/${v1FlowId}`,
     // Should the run end abruptly, each child still gets to run its own rollback.
     parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
     staticSummary: summary.slice(0, 200),

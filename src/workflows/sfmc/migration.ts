@@ -5,7 +5,8 @@ import type { SpecActivities } from '../../activities/specs';
 import { CLEANUP, DISCOVERY, PREFLIGHT, WRITE } from '../activity-options';
 import type { MigrationProgress } from '../migration/messages';
 import { runMigration } from '../migration/run';
-import { childSagaOptions, type VerifiedItem } from '../migration/steps';
+import { runSandboxMigration } from '../migration/sandbox-run';
+import { childSagaOptions, type SandboxMigrationInput, type VerifiedItem } from '../migration/steps';
 import { sfmcDataflowMigrationWorkflow } from './dataflow-migration';
 import type { SfmcMigrationInput } from './messages';
 import { asSfmcMigrationPlan, planSfmcRun, type SfmcMigrateItem } from './plan';
@@ -56,9 +57,11 @@ interface SfmcVerifiedItem extends VerifiedItem {
  * cancellation restores V1 and removes V2.
  */
 export async function sfmcMigrationWorkflow(input: SfmcMigrationInput): Promise<MigrationProgress> {
-  return runMigration<SfmcMigrateItem, SfmcVerifiedItem>(input, {
+  return runMigration(input, {
     v2Tag: 'sfmc',
+    label: 'SFMC V1 -> V2',
     v1FlowIdOf: (item) => item.v1.flowId,
+    sandboxWorkflow: sfmcSandboxMigrationWorkflow,
 
     async plan() {
       return asSfmcMigrationPlan(
@@ -72,7 +75,16 @@ export async function sfmcMigrationWorkflow(input: SfmcMigrationInput): Promise<
         ),
       );
     },
+  });
+}
 
+/** One sandbox of an SFMC migration, as its run's child workflow. */
+export async function sfmcSandboxMigrationWorkflow(
+  input: SandboxMigrationInput<SfmcMigrationInput, SfmcMigrateItem>,
+): Promise<void> {
+  return runSandboxMigration<SfmcMigrationInput, SfmcMigrateItem, SfmcVerifiedItem>(input, {
+    v2Tag: 'sfmc',
+    v1FlowIdOf: (item) => item.v1.flowId,
     baseConnectionKeyOf: (item) => item.v1.baseConnection.id,
 
     async ensureBaseConnection(sandbox, item) {
@@ -84,13 +96,13 @@ export async function sfmcMigrationWorkflow(input: SfmcMigrationInput): Promise<
 
     async migrateOne(sandbox, item, v2BaseConnectionId) {
       const result = await executeChild(sfmcDataflowMigrationWorkflow, {
-        ...childSagaOptions(item.v1.flowId, `SFMC V1 -> V2: ${item.v1.name}`),
+        ...childSagaOptions(input.runWorkflowId, item.v1.flowId, `SFMC V1 -> V2: ${item.v1.name}`),
         args: [
           {
             sandbox,
             item,
             v2BaseConnectionId,
-            firstRunTimeout: input.firstRunTimeout,
+            firstRunTimeout: input.run.firstRunTimeout,
           },
         ],
       });
