@@ -1,5 +1,7 @@
 import type { Client } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
 import type { ItemProgress } from '../src/workflows/migration/messages';
+import { sandboxRunId } from '../src/workflows/migration/steps';
 
 /** Events of a history, a few at a time: a page of a large run's history (children's inputs) passes 4 MB. */
 async function eventCount(client: Client, workflowId: string): Promise<number> {
@@ -18,6 +20,18 @@ async function eventCount(client: Client, workflowId: string): Promise<number> {
   return count;
 }
 
+/** The size of the run's result as stored (encoded), against the 2 MB Temporal refuses a payload past. */
+async function resultBytes(client: Client, workflowId: string): Promise<number> {
+  const page = await client.workflowService.getWorkflowExecutionHistory({
+    namespace: client.options.namespace,
+    execution: { workflowId },
+    historyEventFilterType:
+      temporal.api.enums.v1.HistoryEventFilterType.HISTORY_EVENT_FILTER_TYPE_CLOSE_EVENT,
+  });
+  const result = page.history?.events?.[0]?.workflowExecutionCompletedEventAttributes?.result?.payloads ?? [];
+  return result.reduce((sum, payload) => sum + (payload.data?.length ?? 0), 0);
+}
+
 const WATCHING = new Set(['firstRunOutcome', 'marketoActivationOutcome']);
 
 /** Children read to estimate the child share; their histories differ little (same saga). */
@@ -27,9 +41,9 @@ const CHILDREN_SAMPLED = 10;
 export const HISTORY_WARNING_EVENTS = 10_240;
 
 /**
- * History events per migrated dataflow: its child saga's (averaged over a
- * sample) plus its share of the parent's; the parent's total and the
- * largest history seen, against Temporal's warning.
+ * History events per migrated dataflow: its saga's (averaged over a sample)
+ * plus its share of the run's and of its sandbox's; the run's total, the
+ * largest sandbox's and the largest history seen, against Temporal's warning.
  */
 export async function historyFigures(
   client: Client,
@@ -38,6 +52,12 @@ export async function historyFigures(
   firstRunSettledAt: (v2FlowId: string) => number | undefined,
 ) {
   const parent = await eventCount(client, workflowId);
+  const sandboxes = await Promise.all(
+    [...new Set(migrated.map((item) => item.sandbox))].map((sandbox) =>
+      eventCount(client, sandboxRunId(workflowId, sandbox)),
+    ),
+  );
+  const sandboxTotal = sandboxes.reduce((sum, events) => sum + events, 0);
   const step = Math.max(1, Math.floor(migrated.length / CHILDREN_SAMPLED));
   const sampled = migrated.filter((_, index) => index % step === 0).slice(0, CHILDREN_SAMPLED);
   const histories = await Promise.all(
@@ -75,13 +95,17 @@ export async function historyFigures(
   });
   const childMean = children.reduce((sum, events) => sum + events, 0) / Math.max(1, children.length);
   const parentShare = parent / Math.max(1, migrated.length);
+  const sandboxShare = sandboxTotal / Math.max(1, migrated.length);
   return {
-    historyEventsPerMigratedDataflow: Number((childMean + parentShare).toFixed(1)),
+    historyEventsPerMigratedDataflow: Number((childMean + sandboxShare + parentShare).toFixed(1)),
     childEventsMean: Number(childMean.toFixed(1)),
+    sandboxEventsPerDataflow: Number(sandboxShare.toFixed(1)),
     parentEventsPerDataflow: Number(parentShare.toFixed(1)),
     parentHistoryEvents: parent,
-    largestHistoryEvents: Math.max(parent, ...children),
+    largestSandboxHistoryEvents: Math.max(0, ...sandboxes),
+    largestHistoryEvents: Math.max(parent, ...sandboxes, ...children),
     historyWarningEvents: HISTORY_WARNING_EVENTS,
+    runResultKb: Math.round((await resultBytes(client, workflowId)) / 1024),
     firstRunSeenLateSeconds: lags.length
       ? {
           mean: Number((lags.reduce((a, b) => a + b, 0) / lags.length).toFixed(1)),

@@ -86,8 +86,14 @@ export async function marketoSandboxMigrationWorkflow(
 
     async migrateOne(sandbox, item, v2BaseConnectionId) {
       const result = await executeChild(marketoDataflowMigrationWorkflow, {
-        ...childSagaOptions(input.runWorkflowId, item.v1.flowId, `Marketo destination V1 -> V2: ${item.v1.name}`),
-        args: [{ sandbox, item, v2BaseConnectionId, firstActivationTimeout: input.run.firstActivationTimeout }],
+        ...childSagaOptions(
+          input.runWorkflowId,
+          item.v1.flowId,
+          `Marketo destination V1 -> V2: ${item.v1.name}`,
+        ),
+        args: [
+          { sandbox, item, v2BaseConnectionId, firstActivationTimeout: input.run.firstActivationTimeout },
+        ],
       });
       if (result.status !== 'verified') return { status: 'failed', reason: result.reason };
       return {

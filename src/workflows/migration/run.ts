@@ -71,7 +71,10 @@ class MigrationRun<I extends MigrationRunInput, W> {
   private readonly itemsBySandbox = new Map<string, Map<string, ItemProgress>>();
   /** Sandboxes done migrating, with how many of their items were verified. */
   private readonly migrated = new Map<string, number>();
-  private readonly sandboxRuns = new Map<string, ChildWorkflowHandle<MigrationRunSteps<I, W>['sandboxWorkflow']>>();
+  private readonly sandboxRuns = new Map<
+    string,
+    ChildWorkflowHandle<MigrationRunSteps<I, W>['sandboxWorkflow']>
+  >();
   private sandboxOutcomes: Promise<Array<PromiseSettledResult<void>>> = Promise.resolve([]);
   /** The scope the sandboxes run in: cancelled when one fails, so the others roll back. */
   private readonly sandboxScope = new CancellationScope();
@@ -164,7 +167,9 @@ class MigrationRun<I extends MigrationRunInput, W> {
       // Should the run end abruptly, each sandbox still gets to run its own rollback.
       parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
       staticSummary: `${this.steps.label} in ${sandbox}: ${work.length} dataflows`.slice(0, 200),
-      args: [{ run: this.input, runWorkflowId: workflowInfo().workflowId, sandbox, items, work, reportEvery }],
+      args: [
+        { run: this.input, runWorkflowId: workflowInfo().workflowId, sandbox, items, work, reportEvery },
+      ],
     });
     this.sandboxRuns.set(sandbox, handle);
     return handle;

@@ -209,7 +209,10 @@ class SandboxRun<I extends MigrationRunInput, W, V extends VerifiedItem> {
       objects: items.map((item) => ({ collection: 'flows' as const, id: item.v1.flowId })),
     });
     for (const item of items) this.reach(item.progress, 'v1-removed');
-    await removal.deleteConnectionsIfUnused({ sandbox: this.sandboxName, ...this.steps.v1ConnectionsOf(items) });
+    await removal.deleteConnectionsIfUnused({
+      sandbox: this.sandboxName,
+      ...this.steps.v1ConnectionsOf(items),
+    });
   }
 
   /** Items whose V1 may go: a V1 is deleted only while exactly one verified V2, still enabled, replaces it. */
@@ -338,7 +341,9 @@ class SandboxRun<I extends MigrationRunInput, W, V extends VerifiedItem> {
     // A run that has ended has nobody to tell; this sandbox's own history still holds the outcome.
     this.sending = this.sending.then(() =>
       // Not cancellable: the reports of a rollback after a cancellation are the ones the run needs most.
-      CancellationScope.nonCancellable(() => this.run.signal(sandboxReportSignal, report)).catch(() => undefined),
+      CancellationScope.nonCancellable(() => this.run.signal(sandboxReportSignal, report)).catch(
+        () => undefined,
+      ),
     );
   }
 
