@@ -50,7 +50,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<Ru
   if (binary.type === 'sdk-download') return startSdkManagedDevServer(binary, options);
 
   const ip = options.ip ?? '127.0.0.1';
-  const port = options.port ?? (await freePort(ip));
+  const port = options.port ?? (await freePort(ip, options.uiPort ? [options.uiPort] : []));
   const namespace = options.namespace ?? 'default';
   const uiPort = options.ui ? (options.uiPort ?? port + 1000) : undefined;
   const ownsDbFile = options.dbFile === undefined;

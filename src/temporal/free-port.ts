@@ -12,9 +12,16 @@ function listenOnce(port: number, host: string): Promise<number> {
   });
 }
 
-/** Asks the OS for a currently free TCP port on the given interface. */
-export function freePort(host = '127.0.0.1'): Promise<number> {
-  return listenOnce(0, host);
+/**
+ * Asks the OS for a currently free TCP port on the given interface, other
+ * than those in `taken` (ports already picked for another listener that has
+ * not bound them yet, which the OS may hand out again).
+ */
+export async function freePort(host = '127.0.0.1', taken: readonly number[] = []): Promise<number> {
+  for (;;) {
+    const port = await listenOnce(0, host);
+    if (!taken.includes(port)) return port;
+  }
 }
 
 /** The preferred port when nothing listens on it, otherwise any free one. */
