@@ -1,6 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/server';
-import { approveUpdate, rejectUpdate, type MigrationProgress } from '../../src/workflows/migration/messages';
+import {
+  approveUpdate,
+  progressQuery,
+  rejectUpdate,
+  type MigrationProgress,
+} from '../../src/workflows/migration/messages';
 import { sandboxRunId } from '../../src/workflows/migration/steps';
 import { adminPut } from '../support/cutover-config';
 import { awaitingApproval, startMigrationRun } from '../support/migration-start';
@@ -88,15 +93,21 @@ describe('the SFMC cut-over gate (time-skipping server)', () => {
     const outcome = await worker.runUntil(async () => {
       const waiting = await awaitingApproval(handle);
       await handle.cancel();
-      return {
-        waiting,
-        error: await handle.result().then(
-          () => undefined,
-          (error: Error) => error,
-        ),
-      };
+      const error = await handle.result().then(
+        () => undefined,
+        (caught: Error) => caught,
+      );
+      // The closed run still answers the query: what each sandbox reported as it rolled back.
+      return { waiting, error, after: await handle.query(progressQuery) };
     });
     expect(outcome.error?.cause?.constructor.name).toBe('CancelledFailure');
+    const verified = outcome.waiting.items.filter((candidate) => candidate.status === 'verified');
+    expect(verified.length).toBeGreaterThan(0);
+    expect(
+      outcome.after.items
+        .filter((item) => verified.some((was) => was.v1FlowId === item.v1FlowId))
+        .map((item) => item.status),
+    ).toEqual(verified.map(() => 'rolled-back'));
     const flows = await prodFlows();
     for (const item of outcome.waiting.items.filter((candidate) => candidate.status === 'verified')) {
       expect(flows.find((flow) => flow.id === item.v1FlowId)?.state).toBe('enabled');
