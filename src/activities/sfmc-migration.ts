@@ -3,6 +3,7 @@ import { mapBounded } from '../domain/bounded';
 import { heartbeat } from './heartbeat';
 import { cutoverTag, sfmcV2Names, v2Name } from '../domain/naming';
 import { sfmcTenantOf } from '../domain/sfmc/base-endpoint';
+import { dataExtensionFinder } from '../domain/sfmc/plan';
 import type {
   DiscoveredDataExtension,
   DiscoveredSandbox,
@@ -147,6 +148,8 @@ export function createSfmcMigrationActivities({ clients }: SfmcMigrationDependen
     /** V1 SFMC dataflows of a sandbox with what a plan needs, plus the data extensions V2 can read. */
     async discoverSfmcSandbox(input: {
       sandbox: string;
+      /** V1 object path -> data extension name or key (`sfmc.dataExtensionFor`). */
+      dataExtensionFor?: Record<string, string>;
     }): Promise<{ discovered: DiscoveredSandbox; extensions: DiscoveredDataExtension[] }> {
       const flowService = clients.flowService(input.sandbox);
       const v1SpecId = await clients.specs.id(flowService, 'sfmcV1');
@@ -186,9 +189,13 @@ export function createSfmcMigrationActivities({ clients }: SfmcMigrationDependen
       }
 
       const sfmc = await clients.sfmc();
+      // A tenant's data extensions are shared by every sandbox: only those a dataflow here migrates
+      // to are read in full, so a sandbox's discovery stays small however many the tenant has.
       const summaries = sfmc ? await collect(sfmc.listDataExtensions()) : [];
+      const findExtension = dataExtensionFinder(summaries, input);
+      const wanted = new Set(flows.map(findExtension));
       const extensions: DiscoveredDataExtension[] = await mapBounded(
-        summaries,
+        summaries.filter((summary) => wanted.has(summary)),
         DISCOVERY_READS_AT_ONCE,
         async (summary) => {
           const fields = await sfmc!.getDataExtensionFields(summary.id);

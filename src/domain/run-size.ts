@@ -1,10 +1,10 @@
 /**
  * Dataflows one sandbox may migrate in a run. Each sandbox migrates in its own
- * child workflow, and every dataflow adds about seven events to that history
- * (its saga's start and end, and the workflow tasks around them); Temporal
- * warns past 10,240 events and ends a workflow past 51,200.
+ * child workflow, whose input carries every dataflow's plan (a kilobyte or
+ * two each, under Temporal's 2 MB payload limit) and whose history gains
+ * about seven events per dataflow (under the 10,240-event warning).
  */
-export const MAX_DATAFLOWS_PER_SANDBOX = 1_400;
+export const MAX_DATAFLOWS_PER_SANDBOX = 1_000;
 
 /**
  * Dataflows one run may migrate. The run's result is every dataflow's

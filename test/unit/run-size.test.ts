@@ -33,19 +33,19 @@ describe('the size of one run', () => {
       sandboxPlan(sandbox, sandbox === 'prod' ? MAX_DATAFLOWS_PER_SANDBOX + 1 : 1),
     );
     expect(plan.blockers).toHaveLength(1);
-    expect(plan.blockers[0]).toMatch(/^prod: 1401 dataflows to migrate .* \(at most 1400\)/);
+    expect(plan.blockers[0]).toMatch(/^prod: 1001 dataflows to migrate .* \(at most 1000\)/);
   });
 
   it('plans a run of exactly the most one run holds', async () => {
-    const plan = await planEverySandbox(sandboxes(10), [], async (sandbox) =>
-      sandboxPlan(sandbox, MAX_DATAFLOWS_PER_RUN / 10),
+    const plan = await planEverySandbox(sandboxes(20), [], async (sandbox) =>
+      sandboxPlan(sandbox, MAX_DATAFLOWS_PER_RUN / 20),
     );
     expect(plan.blockers).toEqual([]);
   });
 
   it('blocks a run of one more, naming the limit and how many runs to split it into', async () => {
-    const plan = await planEverySandbox(sandboxes(10), [], async (sandbox) =>
-      sandboxPlan(sandbox, MAX_DATAFLOWS_PER_RUN / 10 + (sandbox === 'sandbox-0' ? 1 : 0)),
+    const plan = await planEverySandbox(sandboxes(20), [], async (sandbox) =>
+      sandboxPlan(sandbox, MAX_DATAFLOWS_PER_RUN / 20 + (sandbox === 'sandbox-0' ? 1 : 0)),
     );
     expect(plan.blockers).toHaveLength(1);
     expect(plan.blockers[0]).toMatch(

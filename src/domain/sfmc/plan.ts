@@ -23,17 +23,40 @@ function matchesObject(objectPath: string, extensionName: string): boolean {
   );
 }
 
-function findDataExtension(
-  flow: DiscoveredV1Flow,
-  extensions: DiscoveredDataExtension[],
-  options: SfmcPlanOptions,
-): DiscoveredDataExtension | undefined {
-  const configured = options.dataExtensionFor?.[flow.sourceConnection.path];
-  if (configured)
-    return extensions.find(
-      (extension) => sameName(extension.name, configured) || extension.key === configured,
+/** Finds, for a V1 dataflow, the data extension it migrates to (see `dataExtensionFinder`). */
+export type DataExtensionFinder<E> = (flow: Pick<DiscoveredV1Flow, 'sourceConnection'>) => E | undefined;
+
+/**
+ * The data extension a V1 dataflow migrates to: the configured one (by name
+ * or key), else the first named like its object. Indexed once, because a
+ * tenant may hold thousands of data extensions and a sandbox hundreds of
+ * dataflows.
+ */
+export function dataExtensionFinder<E extends { name: string; key: string }>(
+  extensions: readonly E[],
+  options: Pick<SfmcPlanOptions, 'dataExtensionFor'>,
+): DataExtensionFinder<E> {
+  const byName = new Map<string, E[]>();
+  for (const extension of extensions) {
+    const folded = extension.name.toLowerCase();
+    byName.set(folded, [...(byName.get(folded) ?? []), extension]);
+  }
+  const order = new Map(extensions.map((extension, index) => [extension, index]));
+  const first = (candidates: E[]) => candidates.sort((a, b) => order.get(a)! - order.get(b)!)[0];
+  const named = (...names: string[]) => names.flatMap((name) => byName.get(name.toLowerCase()) ?? []);
+  return (flow) => {
+    const path = flow.sourceConnection.path;
+    const configured = options.dataExtensionFor?.[path];
+    if (configured)
+      return first([
+        ...named(configured).filter((extension) => sameName(extension.name, configured)),
+        ...extensions.filter((extension) => extension.key === configured),
+      ]);
+    const singular = path.toLowerCase().endsWith('s') ? [path.slice(0, -1)] : [];
+    return first(
+      named(path, `${path}s`, ...singular).filter((extension) => matchesObject(path, extension.name)),
     );
-  return extensions.find((extension) => matchesObject(flow.sourceConnection.path, extension.name));
+  };
 }
 
 /** The configured delta column, else V1's when the data extension has it as a date, else its only date field. */
@@ -112,7 +135,7 @@ export function translateSchedule(schedule: DiscoveredV1Flow['schedule']): {
 function planFlow(
   flow: DiscoveredV1Flow,
   sandbox: DiscoveredSandbox,
-  extensions: DiscoveredDataExtension[],
+  findExtension: DataExtensionFinder<DiscoveredDataExtension>,
   options: SfmcPlanOptions,
 ): PlanItem {
   const existing = sandbox.existingV2FlowsByV1FlowId[flow.flowId];
@@ -149,7 +172,7 @@ function planFlow(
       detail: 'no usable sfmc.clientId, sfmc.clientSecret and sfmc.baseEndpoint in the config',
     };
   }
-  const extension = findDataExtension(flow, extensions, options);
+  const extension = findExtension(flow);
   if (!extension) {
     return {
       action: 'skip',
@@ -203,7 +226,8 @@ export function planSfmcMigration(
   extensions: DiscoveredDataExtension[],
   options: SfmcPlanOptions,
 ): SfmcMigrationPlan {
-  const items = sandbox.flows.map((flow) => planFlow(flow, sandbox, extensions, options));
+  const findExtension = dataExtensionFinder(extensions, options);
+  const items = sandbox.flows.map((flow) => planFlow(flow, sandbox, findExtension, options));
   const blockers = options.v2BaseEndpoint
     ? tenantBlockers(items, options.v2BaseEndpoint)
     : ['SFMC V2 credentials are missing or unusable (sfmc section of the config)'];

@@ -36,6 +36,28 @@ import { sandboxRunId, type MigrationRunSteps } from './steps';
 const REPORTS_PER_RUN = 500;
 
 /**
+ * Dataflows whose sandboxes are started in one workflow task: each child's
+ * input carries its dataflows' plans (a kilobyte or two each), and a task's
+ * commands must stay under the server's 4 MB message limit.
+ */
+const DATAFLOWS_STARTED_TOGETHER = 1_000;
+
+/** Sandboxes in groups of at most DATAFLOWS_STARTED_TOGETHER dataflows (a larger sandbox alone). */
+function startingBatches(sandboxes: string[], dataflowsOf: (sandbox: string) => number): string[][] {
+  const batches: string[][] = [];
+  let size = Infinity;
+  for (const sandbox of sandboxes) {
+    if (size + dataflowsOf(sandbox) > DATAFLOWS_STARTED_TOGETHER) {
+      batches.push([]);
+      size = 0;
+    }
+    batches.at(-1)!.push(sandbox);
+    size += dataflowsOf(sandbox);
+  }
+  return batches;
+}
+
+/**
  * The shape every V1 -> V2 migration shares: preflight, discover and plan all
  * sandboxes before the first write, migrate each sandbox in its own child
  * workflow, wait for approval (or auto-approve), then have each sandbox keep
@@ -145,9 +167,12 @@ class MigrationRun<I extends MigrationRunInput, W> {
     const sandboxes = this.input.sandboxes.filter((sandbox) => this.planned.get(sandbox)?.length);
     const total = sandboxes.reduce((sum, sandbox) => sum + this.planned.get(sandbox)!.length, 0);
     const reportEvery = Math.max(1, Math.ceil(total / REPORTS_PER_RUN));
-    const started = await this.sandboxScope.run(() =>
-      Promise.all(sandboxes.map((sandbox) => this.startSandbox(sandbox, reportEvery))),
-    );
+    const started = await this.sandboxScope.run(async () => {
+      const handles = [];
+      for (const batch of startingBatches(sandboxes, (sandbox) => this.planned.get(sandbox)!.length))
+        handles.push(...(await Promise.all(batch.map((sandbox) => this.startSandbox(sandbox, reportEvery)))));
+      return handles;
+    });
     const results = started.map((handle) => handle.result());
     this.sandboxOutcomes = Promise.allSettled(results);
     let failure: { reason: unknown } | undefined;

@@ -22,6 +22,7 @@ export interface SfmcPlanning extends SpecPlanning {
   verifySfmcV2Access(): Promise<unknown>;
   discoverSfmcSandbox(input: {
     sandbox: string;
+    dataExtensionFor?: Record<string, string>;
   }): Promise<{ discovered: DiscoveredSandbox; extensions: DiscoveredDataExtension[] }>;
 }
 
@@ -46,7 +47,10 @@ export function planSfmcRun(
         : []),
     ],
     async (sandbox) => {
-      const { discovered, extensions } = await planning.discoverSfmcSandbox({ sandbox });
+      const { discovered, extensions } = await planning.discoverSfmcSandbox({
+        sandbox,
+        ...(input.options.dataExtensionFor ? { dataExtensionFor: input.options.dataExtensionFor } : {}),
+      });
       return planSfmcMigration(discovered, extensions, input.options);
     },
     explain,
