@@ -53,7 +53,6 @@ export async function marketoMigrationWorkflow(input: MarketoMigrationInput): Pr
   return runMigration(input, {
     v2Tag: 'marketo',
     label: 'Marketo destination V1 -> V2',
-    v1FlowIdOf: (item) => item.v1.flowId,
     sandboxWorkflow: marketoSandboxMigrationWorkflow,
     plan: async () =>
       asMarketoMigrationPlan(
@@ -75,7 +74,6 @@ export async function marketoSandboxMigrationWorkflow(
 ): Promise<void> {
   return runSandboxMigration<MarketoMigrationInput, MarketoMigrateItem, MarketoVerifiedItem>(input, {
     v2Tag: 'marketo',
-    v1FlowIdOf: (item) => item.v1.flowId,
     baseConnectionKeyOf: (item) => item.v1.baseConnection.id,
     ensureBaseConnection: (sandbox, item) =>
       baseConnection.ensureMarketoBaseConnection({

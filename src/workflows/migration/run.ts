@@ -12,21 +12,20 @@ import {
   type ChildWorkflowHandle,
 } from '@temporalio/workflow';
 import { cutoverMetrics, type CutoverMetrics } from '../../visibility/metrics';
-import { nonZero, RunReporter, tallyByStatus } from '../shared/reporter';
+import { RunReporter } from '../shared/reporter';
 import { ApprovalGate } from './approval';
 import {
   progressQuery,
   sandboxDecisionSignal,
   sandboxReportSignal,
   type ItemProgress,
-  type ItemStatus,
   type MigrationPhase,
   type MigrationProgress,
   type MigrationRunInput,
   type SandboxReport,
 } from './messages';
-import { ITEM_STATUS_ORDER } from './sandbox-run';
-import { sandboxRunId, type MigrationRunSteps } from './steps';
+import { migrationStanding } from './standing';
+import { sandboxRunId, type MigrationRunSteps, type MigrationWork } from './steps';
 
 /**
  * Reports all sandboxes send their run, at most, over a whole migration: each
@@ -64,7 +63,7 @@ function startingBatches(sandboxes: string[], dataflowsOf: (sandbox: string) => 
  * V1 for its retention period and delete it; a rejection, cancellation or
  * failure rolls back every item not yet cut over.
  */
-export async function runMigration<I extends MigrationRunInput, W>(
+export async function runMigration<I extends MigrationRunInput, W extends MigrationWork>(
   input: I,
   steps: MigrationRunSteps<I, W>,
 ): Promise<MigrationProgress> {
@@ -84,7 +83,7 @@ export async function runMigration<I extends MigrationRunInput, W>(
 }
 
 /** One migration run's state and phases; each method is one step of `runMigration`. */
-class MigrationRun<I extends MigrationRunInput, W> {
+class MigrationRun<I extends MigrationRunInput, W extends MigrationWork> {
   readonly progress: MigrationProgress = { phase: 'preflight', items: [], awaitingApproval: [] };
   private readonly reporter: RunReporter<MigrationProgress>;
   private readonly metrics: CutoverMetrics = cutoverMetrics(metricMeter);
@@ -112,19 +111,9 @@ class MigrationRun<I extends MigrationRunInput, W> {
 
   report(phase: MigrationPhase = this.progress.phase): void {
     this.progress.phase = phase;
-    const tally = tallyByStatus(this.progress.items, ITEM_STATUS_ORDER);
-    const count = (status: ItemStatus) => tally.get(status) ?? 0;
-    const waiting = this.progress.awaitingApproval;
+    const { standing, tally } = migrationStanding(this.progress);
     this.metrics.runStanding(this.steps.v2Tag, [...tally]);
-    this.reporter.report({
-      phase,
-      unit: 'dataflows',
-      total: this.progress.items.length,
-      done: count('verified') + count('v1-removed'),
-      failed: count('failed'),
-      counts: nonZero(tally),
-      ...(waiting.length ? { note: `Waiting for \`approve\` or \`reject\`: ${waiting.join(', ')}` } : {}),
-    });
+    this.reporter.report(standing);
   }
 
   /** A sandbox's report: its items' new standing (each change counted once for the metrics), its phase. */
@@ -185,7 +174,7 @@ class MigrationRun<I extends MigrationRunInput, W> {
   private async startSandbox(sandbox: string, reportEvery: number) {
     const work = this.planned.get(sandbox)!;
     const planned = this.itemsBySandbox.get(sandbox)!;
-    const items = work.map((entry) => planned.get(this.steps.v1FlowIdOf(entry))!);
+    const items = work.map((entry) => planned.get(entry.v1.flowId)!);
     for (const item of items) item.status = 'migrating';
     const handle = await startChild(this.steps.sandboxWorkflow, {
       workflowId: sandboxRunId(workflowInfo().workflowId, sandbox),

@@ -12,7 +12,8 @@ import type { FlowServiceActivities } from '../../activities/flow-service-steps'
 import { CLEANUP, CUT_OVER, INSPECT } from '../activity-options';
 import { forEachBounded } from '../shared/concurrency';
 import { describeFailure } from '../shared/failures';
-import { nonZero, RunReporter, tallyByStatus } from '../shared/reporter';
+import { RunReporter } from '../shared/reporter';
+import { migrationStanding } from './standing';
 import {
   progressQuery,
   sandboxDecisionSignal,
@@ -26,17 +27,7 @@ import {
   type SandboxDecision,
   type SandboxReport,
 } from './messages';
-import type { SandboxMigrationInput, SandboxSteps, VerifiedItem } from './steps';
-
-export const ITEM_STATUS_ORDER: ItemStatus[] = [
-  'planned',
-  'skipped',
-  'migrating',
-  'verified',
-  'failed',
-  'v1-removed',
-  'rolled-back',
-];
+import type { MigrationWork, SandboxMigrationInput, SandboxSteps, VerifiedItem } from './steps';
 
 const readV1 = proxyActivities<Pick<FlowServiceActivities, 'flowStates'>>({
   ...INSPECT,
@@ -70,10 +61,11 @@ const baseConnections = proxyActivities<
  * item. Each sandbox has its own history, so a run of thousands of dataflows
  * never nears Temporal's history limits.
  */
-export async function runSandboxMigration<I extends MigrationRunInput, W, V extends VerifiedItem>(
-  input: SandboxMigrationInput<I, W>,
-  steps: SandboxSteps<W, V>,
-): Promise<void> {
+export async function runSandboxMigration<
+  I extends MigrationRunInput,
+  W extends MigrationWork,
+  V extends VerifiedItem,
+>(input: SandboxMigrationInput<I, W>, steps: SandboxSteps<W, V>): Promise<void> {
   const sandbox = new SandboxRun(input, steps);
   try {
     await sandbox.migrate();
@@ -86,7 +78,7 @@ export async function runSandboxMigration<I extends MigrationRunInput, W, V exte
 }
 
 /** One sandbox's state and phases; each method is one step of `runSandboxMigration`. */
-class SandboxRun<I extends MigrationRunInput, W, V extends VerifiedItem> {
+class SandboxRun<I extends MigrationRunInput, W extends MigrationWork, V extends VerifiedItem> {
   private readonly progress: MigrationProgress;
   private readonly byV1FlowId: Map<string, ItemProgress>;
   private readonly reporter: RunReporter<MigrationProgress>;
@@ -152,7 +144,7 @@ class SandboxRun<I extends MigrationRunInput, W, V extends VerifiedItem> {
 
   /** Whether the item was verified (one item's failure is reported with it; the others go on). */
   private async migrateItem(entry: W, v2BaseConnectionId: string): Promise<boolean> {
-    const progress = this.byV1FlowId.get(this.steps.v1FlowIdOf(entry))!;
+    const progress = this.byV1FlowId.get(entry.v1.flowId)!;
     const outcome = await this.steps
       .migrateOne(this.sandboxName, entry, v2BaseConnectionId)
       .catch((error: unknown) => {
@@ -323,15 +315,7 @@ class SandboxRun<I extends MigrationRunInput, W, V extends VerifiedItem> {
   }
 
   private showCounts(): void {
-    const tally = tallyByStatus(this.progress.items, ITEM_STATUS_ORDER);
-    this.reporter.report({
-      phase: this.progress.phase,
-      unit: 'dataflows',
-      total: this.progress.items.length,
-      done: (tally.get('verified') ?? 0) + (tally.get('v1-removed') ?? 0),
-      failed: tally.get('failed') ?? 0,
-      counts: nonZero(tally),
-    });
+    this.reporter.report(migrationStanding(this.progress).standing);
   }
 
   /** Sends the run what it has not heard yet, with `extra`; queued behind the reports before it. */

@@ -9,6 +9,11 @@ export interface VerifiedItem {
   v2BaseConnectionId: string;
 }
 
+/** A work entry of any kind: the V1 dataflow it replaces pairs it with its progress entry. */
+export interface MigrationWork {
+  v1: { flowId: string };
+}
+
 /** One sandbox of a run's plan: every V1 dataflow as a progress entry, and the work for those to migrate. */
 export interface SandboxPlan<W> {
   sandbox: string;
@@ -33,7 +38,7 @@ export type ItemOutcome<V extends VerifiedItem> =
   | { status: 'failed'; reason: string };
 
 /** What a run hands a sandbox's child workflow: the run's own input, and the sandbox's share of the plan. */
-export interface SandboxMigrationInput<I extends MigrationRunInput, W> {
+export interface SandboxMigrationInput<I extends MigrationRunInput, W extends MigrationWork> {
   run: I;
   /** The run's workflow id: the item sagas are named after it, so a restarted sandbox finds them. */
   runWorkflowId: string;
@@ -45,13 +50,11 @@ export interface SandboxMigrationInput<I extends MigrationRunInput, W> {
 }
 
 /** What differs between migrations at the run's level: the plan, and the workflow that migrates one sandbox. */
-export interface MigrationRunSteps<I extends MigrationRunInput, W> {
+export interface MigrationRunSteps<I extends MigrationRunInput, W extends MigrationWork> {
   /** The tag in the description of every V2 dataflow this kind makes (`cutover:<tag>:<V1 id>`). */
   v2Tag: 'sfmc' | 'marketo';
   /** Preflight and plan of every sandbox: the same pipeline `cutover <kind> plan` runs. */
   plan(): Promise<MigrationPlan<W>>;
-  /** The key that pairs a work entry with its progress entry. */
-  v1FlowIdOf(work: W): string;
   /** The kind's sandbox workflow (`runSandboxMigration` over its `SandboxSteps`). */
   sandboxWorkflow: (input: SandboxMigrationInput<I, W>) => Promise<void>;
   /** What the sandbox's child workflow is called in the UI, e.g. "SFMC V1 -> V2". */
@@ -59,9 +62,7 @@ export interface MigrationRunSteps<I extends MigrationRunInput, W> {
 }
 
 /** What differs between migrations inside one sandbox; the sandbox run supplies order, approval and rollback. */
-export interface SandboxSteps<W, V extends VerifiedItem> {
-  /** The key that pairs a work entry with its progress entry. */
-  v1FlowIdOf(work: W): string;
+export interface SandboxSteps<W extends MigrationWork, V extends VerifiedItem> {
   /** The tag in the description of every V2 dataflow this kind makes (`cutover:<tag>:<V1 id>`). */
   v2Tag: 'sfmc' | 'marketo';
   /** Which V2 base connection a work entry needs; entries with the same key share one. */

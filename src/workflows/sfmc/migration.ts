@@ -60,7 +60,6 @@ export async function sfmcMigrationWorkflow(input: SfmcMigrationInput): Promise<
   return runMigration(input, {
     v2Tag: 'sfmc',
     label: 'SFMC V1 -> V2',
-    v1FlowIdOf: (item) => item.v1.flowId,
     sandboxWorkflow: sfmcSandboxMigrationWorkflow,
 
     async plan() {
@@ -84,7 +83,6 @@ export async function sfmcSandboxMigrationWorkflow(
 ): Promise<void> {
   return runSandboxMigration<SfmcMigrationInput, SfmcMigrateItem, SfmcVerifiedItem>(input, {
     v2Tag: 'sfmc',
-    v1FlowIdOf: (item) => item.v1.flowId,
     baseConnectionKeyOf: (item) => item.v1.baseConnection.id,
 
     async ensureBaseConnection(sandbox, item) {
