@@ -168,7 +168,7 @@ async function runScenario(scenario: Scenario, index: number): Promise<Outcome> 
   const workers = [startWorker(configFile, path.join(logs, 'worker-1.log'))];
   const connection = await Connection.connect({ address: server.address });
   const dataConverter = await dataConverterFor(config, new SecretResolver(SECRETS, new Redactor()));
-  const client = new Client({ connection, ...(dataConverter ? { dataConverter } : {}) });
+  const client = new Client({ connection, dataConverter });
 
   const faults = { seed: 1_000 + index, modules: [...FAULTED_MODULES], ...scenario.faults };
   simulator.faults.configure(faults);

@@ -1,5 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { dataConverterFor } from '../src/codec/data-converter';
 import { parseConfig } from '../src/config/load';
 import type { CutoverConfig } from '../src/config/schema';
 import { Redactor, SecretResolver } from '../src/config/secrets';
@@ -54,7 +55,7 @@ export async function startBench(options: {
   );
   const nativeConnection = await NativeConnection.connect({ address: server.address });
   const connection = await Connection.connect({ address: server.address });
-  const client = new Client({ connection });
+  const client = new Client({ connection, dataConverter: await dataConverterFor(config, BENCH_SECRETS) });
   const worker = await createCutoverWorker({
     config,
     connection: nativeConnection,

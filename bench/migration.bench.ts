@@ -73,7 +73,7 @@ async function benchKind(kind: BenchKind, args: z.output<typeof argsSchema>) {
     address: server.address,
     channelArgs: { 'grpc.max_receive_message_length': 256 * 1024 * 1024 },
   });
-  const client = new Client({ connection, dataConverter: (await dataConverterFor(config, benchSecrets()))! });
+  const client = new Client({ connection, dataConverter: await dataConverterFor(config, benchSecrets()) });
   try {
     const runKind = RUNS[kind];
     const request = runKind.fromConfig(config);

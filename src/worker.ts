@@ -83,7 +83,7 @@ export async function createCutoverWorker({
   const worker = await Worker.create({
     connection,
     namespace,
-    ...(dataConverter ? { dataConverter } : {}),
+    dataConverter,
     taskQueue: temporal.taskQueue,
     ...(workflowBundle ? { workflowBundle } : workflowSource()),
     activities: activities ?? createActivities(deps),

@@ -28,7 +28,7 @@ export async function connectClient(config: CutoverConfig): Promise<CliTemporal>
   const client = new Client({
     connection,
     namespace: settings.namespace,
-    ...(dataConverter ? { dataConverter } : {}),
+    dataConverter,
   });
   return {
     client,

@@ -58,7 +58,7 @@ async function codecClient(config: CutoverConfig): Promise<Client> {
   return new Client({
     connection: env().connection,
     namespace: env().namespace,
-    dataConverter: (await dataConverterFor(config, secrets()))!,
+    dataConverter: await dataConverterFor(config, secrets()),
   });
 }
 
@@ -122,7 +122,7 @@ describe('the payload codec', () => {
     await Worker.runReplayHistory(
       {
         workflowBundle: await workflowBundle(path.join(__dirname, '../../src/workflows/index.ts')),
-        dataConverter: (await dataConverterFor(config, secrets()))!,
+        dataConverter: await dataConverterFor(config, secrets()),
       },
       raw,
       handle.workflowId,
@@ -159,7 +159,7 @@ describe('the payload codec', () => {
     // The input was written under A: a ring without A cannot read it, and says which key it lacks.
     const history = await env().client.workflow.getHandle(handle.workflowId).fetchHistory();
     const input = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads ?? [];
-    const onlyB = (await dataConverterFor(configWith(taskQueue, [KEY_B]), secrets()))!.payloadCodecs![0]!;
+    const onlyB = (await dataConverterFor(configWith(taskQueue, [KEY_B]), secrets())).payloadCodecs![0]!;
     await expect(onlyB.decode(input)).rejects.toThrow(/"a"/);
   });
 });

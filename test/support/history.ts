@@ -1,5 +1,6 @@
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import type { temporal } from '@temporalio/proto';
+import { decompressedPayload } from '../../src/codec/compression-codec';
 
 type History = temporal.api.history.v1.IHistory;
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
@@ -13,10 +14,14 @@ function isPayload(value: unknown): value is Payload {
   );
 }
 
-/** A payload's value through the SDK's own converter; its raw text when no converter knows it. */
+/**
+ * A payload's value through the SDK's own converter, once inflated when it was
+ * compressed (compression hides nothing from a reader); its raw text when no
+ * converter knows it.
+ */
 export function decodePayload(payload: Payload): unknown {
   try {
-    return defaultPayloadConverter.fromPayload(payload);
+    return defaultPayloadConverter.fromPayload(decompressedPayload(payload));
   } catch {
     return Buffer.from(payload.data ?? new Uint8Array()).toString('utf8');
   }

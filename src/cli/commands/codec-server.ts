@@ -28,7 +28,7 @@ export async function codecServerCommand(argv: string[]): Promise<number> {
     );
   const secrets = secretResolverFor(config, 'cli');
   const server = await startCodecServer({
-    codec: await payloadCodecFor(config.codec, secrets),
+    codec: await payloadCodecFor(config, secrets),
     ...(await codecServerSettingsFrom(config.codec, secrets)),
   });
   console.log(

@@ -130,7 +130,7 @@ export async function demoCommand(argv: string[]): Promise<number> {
     const startedAt = Date.now();
     const uiPort = await preferredOrFreePort(args['ui-port']);
     const secrets = secretResolverFor(config, 'cli');
-    const codec = await payloadCodecFor(config.codec!, secrets);
+    const codec = await payloadCodecFor(config, secrets);
     const dataConverter = { payloadCodecs: [codec] };
     const codecServer = await startCodecServer({
       codec,
