@@ -1,4 +1,5 @@
 import { WorkflowFailedError } from '@temporalio/client';
+import type { ApplicationFailure } from '@temporalio/common';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startSalesConnectProvisioning } from '../../src/cli/commands/sales-connect';
 import { parseConfig } from '../../src/config/load';
@@ -7,8 +8,11 @@ import { DEMO_SALES_CONNECT } from '../../src/simulator/seeds/demo-catalog';
 import type { SalesConnectSimulatorState } from '../../src/simulator/sales-connect/state';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/server';
 import { CutoverKind, CutoverPhase } from '../../src/visibility/search-attributes';
-import type { ProvisioningProgress } from '../../src/workflows/sales-connect/messages';
-import { adminPut, rawSalesConnectConfig } from '../support/cutover-config';
+import {
+  provisioningProgressQuery,
+  type ProvisioningProgress,
+} from '../../src/workflows/sales-connect/messages';
+import { adminDelete, adminPut, rawSalesConnectConfig } from '../support/cutover-config';
 import { historyTexts } from '../support/history';
 import { expectCleanHistory } from '../support/history-checks';
 import { replayHistoryOf } from '../support/replay';
@@ -149,5 +153,39 @@ describe('Sales Connect provisioning on the dev server', () => {
       "Preflight failed, nothing was changed: [measure-daily-api-limit] Marketo Measure's daily CRM API limit is 20,000",
     );
     expect(simulator.requests.list({ method: 'PUT', pathContains: '/marketo-connection' })).toEqual([]);
+  });
+
+  it('invites nobody when Marketo was disconnected during the wait, and says what to do', async () => {
+    const taskQueue = uniqueTaskQueue('sales-connect-disconnected');
+    const config = parseConfig(
+      rawSalesConnectConfig(simulator, taskQueue, {
+        provisioningDelay: '3 seconds',
+        users: [{ email: 'ben.seller@demo.example' }],
+      }),
+      'test.yaml',
+    );
+    const worker = await cutoverTestWorker(env(), config);
+    const handle = await startSalesConnectProvisioning(env().client, config);
+    const failure = await worker.runUntil(async () => {
+      await waitFor(async () => (await handle.query(provisioningProgressQuery)).phase === 'waiting', {
+        timeoutMs: 30_000,
+        what: 'the wait',
+      });
+      await adminDelete(
+        simulator,
+        `/__admin/sales-connect/${DEMO_SALES_CONNECT.instanceId}/marketo-connection`,
+      );
+      return handle.result().catch((error: unknown) => error);
+    });
+
+    expect(failure).toBeInstanceOf(WorkflowFailedError);
+    const cause = (failure as WorkflowFailedError).cause as ApplicationFailure;
+    expect(cause.type).toBe('MarketoDisconnected');
+    expect(cause.nonRetryable).toBe(true);
+    expect(cause.message).toMatch(
+      /no longer connected to Marketo .* nobody was invited.*start the provisioning again/,
+    );
+    expect(simulator.requests.list({ method: 'POST', pathContains: '/invitations' })).toEqual([]);
+    expect(sentInvitations()).toEqual([]);
   });
 });

@@ -90,6 +90,9 @@ export const adminPut = (simulator: RunningSimulator, path: string, body: unknow
 export const adminPost = (simulator: RunningSimulator, path: string, body: unknown) =>
   admin(simulator, 'POST', path, body);
 
+export const adminDelete = (simulator: RunningSimulator, path: string) =>
+  admin(simulator, 'DELETE', path, {});
+
 /** The simulator config plus Sales Connect (HTTP gateway on the simulator) and the Salesforce facts of the demo. */
 export function rawSalesConnectConfig(
   simulator: RunningSimulator,

@@ -49,7 +49,7 @@ describe('the size of one run', () => {
     );
     expect(plan.blockers).toHaveLength(1);
     expect(plan.blockers[0]).toMatch(
-      /^8001 dataflows .* \(at most 8000\); start 2 or more runs, each with some of the sandboxes \(--sandbox sandbox-0/,
+      /^10001 dataflows .* \(at most 10000\); start 2 or more runs, each with some of the sandboxes \(--sandbox sandbox-0/,
     );
   });
 });

@@ -246,6 +246,18 @@ export const salesConnectSimulatorModule: SimulatorModule<SalesConnectSimulatorS
         },
       };
     });
+    // Someone disconnecting Marketo in Sales Connect's UI, e.g. during the wait before invitations.
+    router.delete('/__admin/sales-connect/:instanceId/marketo-connection', (request) => {
+      const instance = state().instances[request.params.instanceId ?? ''];
+      if (!instance)
+        return {
+          status: 404,
+          body: { error: 'unknown_instance', message: 'No such Sales Connect instance.' },
+        };
+      instance.marketo = null;
+      context.changed();
+      return { status: 204 };
+    });
   },
 
   tenantOf: instanceIdOf,

@@ -64,6 +64,8 @@ export function httpSteps(input: SalesConnectProvisioningInput): SalesConnectSte
       return Date.now();
     },
 
+    stillConnectedToMarketo: async () => (await reads.readSalesConnectMarketo(instance)).connected,
+
     async invite(batch) {
       const answer = await invitations.inviteSalesConnectUsers({
         ...instance,

@@ -5,6 +5,7 @@ import {
   ApplicationFailure,
   condition,
   metricMeter,
+  patched,
   proxyActivities,
   sleep,
 } from '@temporalio/workflow';
@@ -13,6 +14,7 @@ import { inBatches, type UserPlan } from '../../domain/sales-connect/invitations
 import { effectiveProvisioningDelayMs, remainingWaitMs } from '../../domain/sales-connect/wait';
 import { cutoverMetrics, type CutoverMetrics } from '../../visibility/metrics';
 import { READ } from '../activity-options';
+import { PATCHES } from '../patches';
 import { countsByStatus, RunReporter } from '../shared/reporter';
 import { httpSteps } from './http-steps';
 import { ConfirmationGate, manualSteps } from './manual-steps';
@@ -50,6 +52,7 @@ export async function salesConnectProvisioningWorkflow(
     const { minimumDelayMs } = await waitPolicy.salesConnectWaitPolicy();
     const connectedAtMs = await run.connectMarketo(plan);
     await run.waitAfterConnecting(connectedAtMs, minimumDelayMs);
+    if (patched(PATCHES.marketoRecheckedAfterWait)) await run.confirmMarketoStillConnected();
     await run.invite(plan.users);
     run.report('completed');
   } catch (error) {
@@ -136,6 +139,16 @@ class Provisioning {
     await sleep(waitMs, {
       summary: `Wait after connecting Marketo; provisioning starts at ${this.progress.provisioningStartsAt}`,
     });
+  }
+
+  /** Invitations sent without Marketo would all be refused: stop first, with nobody invited. */
+  async confirmMarketoStillConnected(): Promise<void> {
+    if (await this.steps.stillConnectedToMarketo()) return;
+    throw ApplicationFailure.nonRetryable(
+      `Sales Connect is no longer connected to Marketo (it was connected at ${this.progress.marketoConnectedAt}), so nobody was invited. ` +
+        'If someone disconnected it on purpose, nothing is left to undo; otherwise start the provisioning again: it connects Marketo again and waits the full delay before inviting.',
+      'MarketoDisconnected',
+    );
   }
 
   /** Invitations, batch by batch; each user's outcome is what Sales Connect (or the person) reported. */

@@ -19,6 +19,8 @@ export interface InvitationOutcome {
 export interface SalesConnectSteps extends ProvisioningReads {
   /** Connects Sales Connect to the configured Marketo subscription; when it was connected (epoch ms). */
   connectMarketo(): Promise<number>;
+  /** Whether Sales Connect still holds its Marketo connection: someone may have removed it during the wait. */
+  stillConnectedToMarketo(): Promise<boolean>;
   /** Invites one batch (numbered from 1); the outcome of each user Sales Connect reported on. */
   invite(batch: InvitationTarget[], number: number): Promise<InvitationOutcome[]>;
 }

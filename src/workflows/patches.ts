@@ -1,0 +1,13 @@
+/**
+ * Workflow changes a worker still running older code would not replay,
+ * each guarded with `patched(id)` so open runs keep their recorded path.
+ * A rolling deploy puts both codes on the task queue at once, and a run may
+ * stay open for its retention period, so a patch is deprecated
+ * (`deprecatePatch`) only once no run started before it can still be open,
+ * and removed a deploy after that. Each has a history recorded before it in
+ * test/fixtures/histories, replayed by test/integration/replay-across-deploy.test.ts.
+ */
+export const PATCHES = {
+  /** Sales Connect: after the wait, check Marketo is still connected before inviting anyone. */
+  marketoRecheckedAfterWait: 'sales-connect-marketo-rechecked-after-wait',
+} as const;

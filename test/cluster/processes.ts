@@ -1,0 +1,77 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import { setTimeout as delay } from 'node:timers/promises';
+
+/** A long-running process of the cluster, its output appended to a log file, that can be killed and started again. */
+export class ClusterProcess {
+  private child: ChildProcess | undefined;
+  private starts = 0;
+
+  constructor(
+    readonly name: string,
+    private readonly command: string,
+    private readonly args: string[],
+    private readonly options: { env?: NodeJS.ProcessEnv; cwd?: string; log: string },
+  ) {}
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  get running(): boolean {
+    return Boolean(this.child && this.child.exitCode === null && this.child.signalCode === null);
+  }
+
+  start(): this {
+    const out = fs.openSync(this.options.log, 'a');
+    this.starts += 1;
+    fs.appendFileSync(
+      this.options.log,
+      `\n--- ${this.name} start #${this.starts} at ${new Date().toISOString()}\n`,
+    );
+    this.child = spawn(this.command, this.args, {
+      cwd: this.options.cwd,
+      env: { ...process.env, ...this.options.env },
+      stdio: ['ignore', out, out],
+    });
+    fs.closeSync(out);
+    return this;
+  }
+
+  /** SIGKILL: no drain, no goodbye, as a crashed machine leaves it. */
+  kill(): Promise<void> {
+    return this.signal('SIGKILL');
+  }
+
+  /** SIGTERM, as a deploy stops it; SIGKILL if it has not exited within `graceMs`. */
+  async stop(graceMs = 45_000): Promise<void> {
+    const child = this.child;
+    if (!child || !this.running) return;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill('SIGTERM');
+    await Promise.race([exited, delay(graceMs)]);
+    if (this.running) await this.kill();
+  }
+
+  private async signal(signal: NodeJS.Signals): Promise<void> {
+    const child = this.child;
+    if (!child || !this.running) return;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill(signal);
+    await exited;
+  }
+
+  /** Resolves once the log holds `text` after the latest start; fails if the process exits first. */
+  async waitForLog(text: string, timeoutMs = 120_000): Promise<void> {
+    const marker = `--- ${this.name} start #${this.starts} at`;
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const log = fs.readFileSync(this.options.log, 'utf8');
+      if (log.slice(log.lastIndexOf(marker)).includes(text)) return;
+      if (!this.running) throw new Error(`${this.name} exited before "${text}"; see ${this.options.log}`);
+      if (Date.now() > deadline)
+        throw new Error(`${this.name} did not log "${text}" within ${timeoutMs} ms; see ${this.options.log}`);
+      await delay(250);
+    }
+  }
+}
