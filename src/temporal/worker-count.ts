@@ -32,10 +32,30 @@ export async function activityWorkersOn(
 }
 
 /**
+ * The workers to share among: the most counted within the poller window.
+ * A count can drop for no worker leaving: a restarted Temporal server (its
+ * matching service) has forgotten every poller until each polls again, and
+ * each worker recounts on its own clock; taking the drop at once would let
+ * every worker take the whole limit for a while. A worker that truly left is
+ * gone from the counts within the window, so its share comes back then.
+ */
+export class WorkerCountWindow {
+  private readonly counts: Array<{ at: number; workers: number }> = [];
+
+  constructor(private readonly windowMs = POLLER_SEEN_WITHIN_MS) {}
+
+  observe(workers: number, now = Date.now()): number {
+    this.counts.push({ at: now, workers });
+    while (this.counts[0]!.at < now - this.windowMs) this.counts.shift();
+    return Math.max(...this.counts.map((count) => count.workers));
+  }
+}
+
+/**
  * Tells `onCount` how many workers share the task queue, now and every ten
  * seconds, until `stopped()` says so; a failed count keeps the last one. A
  * worker that was killed still counts until its poller ages out, which only
- * slows the others for a minute, never pushes them past the shared limit.
+ * slows the others for a minute or two, never pushes them past the shared limit.
  */
 export function watchActivityWorkers(
   connection: Pick<NativeConnection, 'workflowService'>,
@@ -43,6 +63,7 @@ export function watchActivityWorkers(
   onCount: (workers: number) => void,
   stopped: () => boolean,
 ): void {
+  const window = new WorkerCountWindow();
   const timer = setInterval(() => void recount(), RECOUNT_EVERY_MS);
   timer.unref();
   const recount = async () => {
@@ -51,7 +72,7 @@ export function watchActivityWorkers(
       return;
     }
     await activityWorkersOn(connection, worker.namespace, worker.taskQueue, worker.identity).then(
-      onCount,
+      (workers) => onCount(window.observe(workers)),
       () => undefined,
     );
   };

@@ -6,6 +6,8 @@ import { setTimeout as delay } from 'node:timers/promises';
 export class ClusterProcess {
   private child: ChildProcess | undefined;
   private starts = 0;
+  private peakRssKb = 0;
+  private sampler: NodeJS.Timeout | undefined;
 
   constructor(
     readonly name: string,
@@ -35,7 +37,23 @@ export class ClusterProcess {
       stdio: ['ignore', out, out],
     });
     fs.closeSync(out);
+    this.sampler ??= setInterval(() => this.sampleRss(), 1_000).unref();
     return this;
+  }
+
+  /** The most resident memory any of its starts held, in MB (Linux; 0 elsewhere). */
+  get peakRssMb(): number {
+    return Math.round(this.peakRssKb / 1024);
+  }
+
+  private sampleRss(): void {
+    if (!this.running) return;
+    try {
+      const status = fs.readFileSync(`/proc/${this.child!.pid}/status`, 'utf8');
+      this.peakRssKb = Math.max(this.peakRssKb, Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0));
+    } catch {
+      // Gone between the check and the read, or no /proc.
+    }
   }
 
   /** SIGKILL: no drain, no goodbye, as a crashed machine leaves it. */

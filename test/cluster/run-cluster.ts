@@ -122,15 +122,15 @@ function workerConfig(simulator: RunningSimulator, address: string) {
   };
 }
 
-/** The most calls let through in any `seconds`-long window, from the simulator's request log. */
-function busiestWindow(requests: LoggedRequest[], seconds: number): number {
+/** The most calls let through in any `seconds`-long window, and when it began, from the simulator's request log. */
+function busiestWindow(requests: LoggedRequest[], seconds: number): { calls: number; from: number } {
   const times = requests.map((request) => request.at).sort((a, b) => a - b);
-  let most = 0;
+  let busiest = { calls: 0, from: 0 };
   for (let first = 0, last = 0; last < times.length; last += 1) {
     while (times[last]! - times[first]! >= seconds * 1000) first += 1;
-    most = Math.max(most, last - first + 1);
+    if (last - first + 1 > busiest.calls) busiest = { calls: last - first + 1, from: times[first]! };
   }
-  return most;
+  return busiest;
 }
 
 function settledShare(progress: MigrationProgress | undefined): number {
@@ -236,6 +236,7 @@ async function main(): Promise<number> {
     dataConverter: await dataConverterFor(config, new SecretResolver(SECRETS, new Redactor())),
   });
   const runsStarted = Date.now();
+  const simulatedRunsStarted = simulator.snapshot().clock.now;
   const finishedAt: Record<string, number> = {};
   const timed = <T>(name: string, promise: Promise<T>) =>
     promise.finally(() => (finishedAt[name] = (Date.now() - runsStarted) / 1000));
@@ -253,28 +254,30 @@ async function main(): Promise<number> {
   say('SFMC, Marketo and Sales Connect runs started');
 
   const kills: string[] = [];
+  const at = () => `at ${Math.round((Date.now() - runsStarted) / 1000)} s`;
   await untilSfmcSettled(sfmc!, 0.1);
   await cluster.kill();
   say('SIGKILLed all four Temporal Server processes');
   await delay(2_000);
   await cluster.restart();
-  kills.push('Temporal Server SIGKILLed and restarted');
+  kills.push(`Temporal Server SIGKILLed and restarted ${at()}`);
   say('Temporal Server restarted on its database');
 
   await untilSfmcSettled(sfmc!, 0.35);
   await workers[0]!.kill();
-  kills.push('worker-1 SIGKILLed');
+  kills.push(`worker-1 SIGKILLed ${at()}`);
   say('SIGKILLed worker-1');
   await delay(5_000);
   await startWorker(workers[0]!);
 
   await untilSfmcSettled(sfmc!, 0.6);
   say('rolling restart of every worker (a deploy) ...');
+  const deployFrom = at();
   for (const worker of workers) {
     await worker.stop();
     await startWorker(worker);
   }
-  kills.push(`${WORKERS} workers restarted one after another`);
+  kills.push(`${WORKERS} workers restarted one after another, ${deployFrom} to ${at().slice(3)}`);
   say('rolling restart done');
 
   const [sfmcResult, marketoResult, salesConnectResult] = await results;
@@ -312,7 +315,8 @@ async function main(): Promise<number> {
     .list()
     .filter((request) => ['flowService', 'dataPrep'].includes(request.module));
   const admitted = platform.filter((request) => request.status !== 429);
-  const platformBusiest = busiestWindow(admitted, RATE_WINDOW_SECONDS) / RATE_WINDOW_SECONDS;
+  const platformWindow = busiestWindow(admitted, RATE_WINDOW_SECONDS);
+  const platformBusiest = platformWindow.calls / RATE_WINDOW_SECONDS;
   const throttledShare = (platform.length - admitted.length) / Math.max(1, platform.length);
   if (platformBusiest > PLATFORM_LIMIT * 1.05)
     failures.push(
@@ -321,7 +325,7 @@ async function main(): Promise<number> {
   const marketoCalls = simulator.requests
     .list({ module: 'marketo' })
     .filter((request) => request.status !== 429);
-  const marketoBusiest = busiestWindow(marketoCalls, MARKETO_WINDOW.seconds);
+  const marketoBusiest = busiestWindow(marketoCalls, MARKETO_WINDOW.seconds).calls;
   if (marketoBusiest > MARKETO_WINDOW.calls)
     failures.push(
       `Marketo answered ${marketoBusiest} calls in ${MARKETO_WINDOW.seconds} s; its quota is ${MARKETO_WINDOW.calls}`,
@@ -355,6 +359,7 @@ async function main(): Promise<number> {
     temporalServer: `${TEMPORAL_SERVER_VERSION} on PostgreSQL, ${['history', 'matching', 'frontend', 'worker'].join(', ')} as separate processes`,
     serverBuildSeconds: install.builtSeconds || 'cached',
     workers: WORKERS,
+    workerPeakRssMb: workers.map((worker) => worker.peakRssMb),
     dataflowsCutOver: cutOver,
     runSeconds: finishedAt,
     wallSeconds: Math.round(wall),
@@ -362,6 +367,7 @@ async function main(): Promise<number> {
     platformCallsPerSecond: {
       limit: PLATFORM_LIMIT,
       busiest10s: Number(platformBusiest.toFixed(1)),
+      busiest10sStartedAtSecond: Math.round((platformWindow.from - simulatedRunsStarted) / 1000),
       mean: Number((admitted.length / Math.max(1, wall)).toFixed(1)),
       answered429: `${(throttledShare * 100).toFixed(2)} %`,
     },

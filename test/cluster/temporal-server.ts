@@ -19,6 +19,12 @@ export const TEMPORAL_SERVER_VERSION = '1.29.1';
 const GO_TOOLCHAIN = 'go1.27.3';
 const INSTALL_DIR = path.join(projectRoot, '.tools', 'temporal-server', TEMPORAL_SERVER_VERSION);
 const DEPLOY_DIR = path.join(projectRoot, 'deploy', 'temporal');
+/** What the cluster shares with the compose deployment (its structural test checks compose uses them too). */
+export const SHARED_WITH_COMPOSE = {
+  schemaScript: 'setup-postgres-schema.sh',
+  namespaceScript: 'create-namespace.sh',
+  dynamicConfig: 'dynamicconfig/cutover-sql.yaml',
+} as const;
 /** Started in this order; each is its own process, found by the others through the membership ring. */
 export const TEMPORAL_SERVICES = ['history', 'matching', 'frontend', 'worker'] as const;
 
@@ -72,7 +78,7 @@ export function ensureTemporalServer(say: (line: string) => void): TemporalInsta
 
 /** Runs the compose deployment's own schema script against this PostgreSQL, with the built SQL tool. */
 export function setUpSchemas(install: TemporalInstall, postgres: RunningPostgres): void {
-  execFileSync('sh', [path.join(DEPLOY_DIR, 'setup-postgres-schema.sh')], {
+  execFileSync('sh', [path.join(DEPLOY_DIR, SHARED_WITH_COMPOSE.schemaScript)], {
     env: {
       ...process.env,
       TEMPORAL_SQL_TOOL: install.sqlTool,
@@ -155,7 +161,7 @@ export async function startTemporalCluster(options: {
     POSTGRES_PORT: String(postgres.port),
     POSTGRES_USER: postgres.user,
     POSTGRES_PWD: postgres.password,
-    TEMPORAL_DYNAMIC_CONFIG_FILE: path.join(DEPLOY_DIR, 'dynamicconfig', 'cutover-sql.yaml'),
+    TEMPORAL_DYNAMIC_CONFIG_FILE: path.join(DEPLOY_DIR, SHARED_WITH_COMPOSE.dynamicConfig),
   };
   const services = TEMPORAL_SERVICES.map(
     (service) =>
@@ -182,7 +188,7 @@ export async function startTemporalCluster(options: {
     await untilHealthy(temporalCli.path, address, services);
   };
   await startAll();
-  execFileSync('sh', [path.join(DEPLOY_DIR, 'create-namespace.sh')], {
+  execFileSync('sh', [path.join(DEPLOY_DIR, SHARED_WITH_COMPOSE.namespaceScript)], {
     env: {
       ...process.env,
       PATH: `${path.dirname(temporalCli.path)}:${process.env.PATH}`,

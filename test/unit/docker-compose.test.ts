@@ -5,6 +5,7 @@ import YAML from 'yaml';
 import { COMMANDS } from '../../src/cli/main';
 import { loadConfigFile } from '../../src/config/load';
 import { projectRoot } from '../../src/project-root';
+import { SHARED_WITH_COMPOSE, TEMPORAL_SERVER_VERSION } from '../cluster/temporal-server';
 
 interface ComposeService {
   image?: string;
@@ -101,5 +102,37 @@ describe('docker-compose.yml', () => {
     const config = loadConfigFile(path.join(projectRoot, 'deploy', 'cutover.compose.yaml'));
     expect(config.temporal.address).toBe('temporal:7233');
     expect(config.worker.metricsAddress).toBe('0.0.0.0:9464');
+  });
+
+  it('runs the Temporal Server `npm run test:cluster` builds, set up by the same scripts and dynamic config', () => {
+    for (const name of ['temporal', 'temporal-schema', 'temporal-namespace'])
+      expect(services[name]?.image, name).toMatch(
+        new RegExp(`:${TEMPORAL_SERVER_VERSION.replaceAll('.', '\\.')}$`),
+      );
+    const deployMount = (name: string) =>
+      services[name]?.volumes?.find((volume) => volume.startsWith('./deploy/temporal'))?.split(':')[1];
+    expect(services['temporal-schema']?.entrypoint).toEqual([
+      '/bin/sh',
+      `${deployMount('temporal-schema')}/${SHARED_WITH_COMPOSE.schemaScript}`,
+    ]);
+    expect(services['temporal-namespace']?.entrypoint).toEqual([
+      '/bin/sh',
+      `${deployMount('temporal-namespace')}/${SHARED_WITH_COMPOSE.namespaceScript}`,
+    ]);
+    // The server image reads dynamic config relative to /etc/temporal, where compose mounts deploy/temporal/dynamicconfig.
+    const dynamicConfigDir = services.temporal?.volumes?.find((volume) =>
+      volume.startsWith('./deploy/temporal/dynamicconfig'),
+    );
+    expect(dynamicConfigDir).toBe('./deploy/temporal/dynamicconfig:/etc/temporal/config/dynamicconfig:ro');
+    expect(`deploy/temporal/${SHARED_WITH_COMPOSE.dynamicConfig}`).toBe(
+      `deploy/temporal/dynamicconfig/${path.basename(services.temporal?.environment?.DYNAMIC_CONFIG_FILE_PATH ?? '')}`,
+    );
+    // The schema script takes the database's address from the same variables compose gives it.
+    expect(services['temporal-schema']?.environment).toMatchObject({
+      POSTGRES_SEEDS: 'postgresql',
+      DB_PORT: '5432',
+    });
+    // Both register the project's search attributes with `cutover search-attributes`.
+    expect(services['cutover-init']?.command).toEqual(['search-attributes']);
   });
 });
