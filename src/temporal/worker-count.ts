@@ -5,6 +5,13 @@ import type { NativeConnection } from '@temporalio/worker';
 /** A poller idle longer than this has gone (a worker long-polls for about a minute at most). */
 const POLLER_SEEN_WITHIN_MS = 90_000;
 const RECOUNT_EVERY_MS = 10_000;
+/**
+ * Workers started together (a deploy, compose replicas) each count before the
+ * others poll, and would each take the whole limit until the next count: in
+ * its first half minute a worker recounts every second.
+ */
+const STARTING_FOR_MS = 30_000;
+const STARTING_RECOUNT_EVERY_MS = 1_000;
 
 /**
  * How many worker processes poll the task queue for activities, as the
@@ -53,7 +60,7 @@ export class WorkerCountWindow {
 
 /**
  * Tells `onCount` how many workers share the task queue, now and every ten
- * seconds, until `stopped()` says so; a failed count keeps the last one. A
+ * seconds (every second while starting), until `stopped()` says so; a failed count keeps the last one. A
  * worker that was killed still counts until its poller ages out, which only
  * slows the others for a minute or two, never pushes them past the shared limit.
  */
@@ -64,17 +71,15 @@ export function watchActivityWorkers(
   stopped: () => boolean,
 ): void {
   const window = new WorkerCountWindow();
-  const timer = setInterval(() => void recount(), RECOUNT_EVERY_MS);
-  timer.unref();
+  const startedAt = Date.now();
   const recount = async () => {
-    if (stopped()) {
-      clearInterval(timer);
-      return;
-    }
+    if (stopped()) return;
     await activityWorkersOn(connection, worker.namespace, worker.taskQueue, worker.identity).then(
       (workers) => onCount(window.observe(workers)),
       () => undefined,
     );
+    const starting = Date.now() - startedAt < STARTING_FOR_MS;
+    setTimeout(() => void recount(), starting ? STARTING_RECOUNT_EVERY_MS : RECOUNT_EVERY_MS).unref();
   };
   void recount();
 }

@@ -58,6 +58,8 @@ const PLATFORM_LIMIT = 30;
  * shows cutover's own pacing: three workers each sending the whole limit
  * would show up as about 1.5 x it, not as 429s.
  */
+/** Calls that may go at once after a quiet spell, across all workers: a window may hold the rate's calls plus these. */
+const PLATFORM_BURST = 10;
 const SIMULATED_PLATFORM_RATE = PLATFORM_LIMIT * 1.5;
 const RATE_WINDOW_SECONDS = 10;
 /** Marketo's documented quota: 100 calls per 20 s. */
@@ -89,7 +91,7 @@ function workerConfig(simulator: RunningSimulator, address: string) {
       clientSecret: 'env:CLUSTER_SECRET',
       scopes: ['openid'],
       sandboxes: SANDBOXES.map((name) => ({ name, autoApprove: true })),
-      rateLimit: { requestsPerSecond: PLATFORM_LIMIT },
+      rateLimit: { requestsPerSecond: PLATFORM_LIMIT, burst: PLATFORM_BURST },
     },
     sfmc: {
       clientId: DEMO_SFMC.clientId,
@@ -318,7 +320,7 @@ async function main(): Promise<number> {
   const platformWindow = busiestWindow(admitted, RATE_WINDOW_SECONDS);
   const platformBusiest = platformWindow.calls / RATE_WINDOW_SECONDS;
   const throttledShare = (platform.length - admitted.length) / Math.max(1, platform.length);
-  if (platformBusiest > PLATFORM_LIMIT * 1.05)
+  if (platformWindow.calls > PLATFORM_LIMIT * RATE_WINDOW_SECONDS + PLATFORM_BURST)
     failures.push(
       `Experience Platform calls reached ${platformBusiest.toFixed(1)}/s over ${RATE_WINDOW_SECONDS} s; the limit is ${PLATFORM_LIMIT}/s`,
     );

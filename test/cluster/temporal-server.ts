@@ -116,6 +116,22 @@ async function portsFor(): Promise<Record<string, string>> {
   return Object.fromEntries(names.map((name, index) => [`TEMPORAL_${name}_PORT`, String(taken[index])]));
 }
 
+async function untilAnswered(temporalCli: string, args: string[], timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      await execFileAsync(temporalCli, args);
+      return;
+    } catch (error) {
+      if (Date.now() > deadline)
+        throw new Error(
+          `\`temporal ${args.join(' ')}\` kept failing for ${timeoutMs} ms: ${(error as Error).message}`,
+        );
+      await delay(500);
+    }
+  }
+}
+
 async function untilHealthy(
   temporalCli: string,
   address: string,
@@ -198,6 +214,16 @@ export async function startTemporalCluster(options: {
     stdio: ['ignore', 'ignore', 'pipe'],
     timeout: 120_000,
   });
+  // The frontend's namespace registry refreshes on its own clock: until then the new namespace is "not found".
+  await untilAnswered(temporalCli.path, [
+    'operator',
+    'search-attribute',
+    'list',
+    '--address',
+    address,
+    '--namespace',
+    namespace,
+  ]);
   return {
     address,
     namespace,
