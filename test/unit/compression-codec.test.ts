@@ -15,7 +15,10 @@ import {
 const encodingOf = (payload: Payload) => Buffer.from(payload.metadata?.encoding ?? []).toString();
 const largeProgress = () =>
   defaultPayloadConverter.toPayload({
-    items: Array.from({ length: 10_000 }, (_, index) => ({ v1FlowId: `flow-${index}`, status: 'v1-removed' })),
+    items: Array.from({ length: 10_000 }, (_, index) => ({
+      v1FlowId: `flow-${index}`,
+      status: 'v1-removed',
+    })),
   });
 
 describe('LargePayloadCompression', () => {
