@@ -10,7 +10,6 @@
  * the configured limit across the three workers, and whether the
  * invitations waited out the full delay. Exits non-zero on any failure.
  */
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -18,27 +17,21 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { execFileSync } from 'node:child_process';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import YAML from 'yaml';
-import { buildWorker } from '../../bench/bench-setup';
+import { BENCH_ENV, benchSecrets, benchWorkerConfig, buildWorker } from '../../bench/bench-setup';
 import { checkSimulatorState } from '../../bench/fault-checks';
 import { startSalesConnectProvisioning } from '../../src/cli/commands/sales-connect';
 import { dataConverterFor } from '../../src/codec/data-converter';
 import { parseConfig } from '../../src/config/load';
-import { Redactor, SecretResolver } from '../../src/config/secrets';
 import { projectRoot } from '../../src/project-root';
 import { MIGRATION_RUNS } from '../../src/runs';
 import { startMigrationRequest } from '../../src/runs/migration';
 import type { LoggedRequest } from '../../src/simulator/core/request-log';
-import {
-  DEMO_IMS_CLIENT_ID,
-  DEMO_MARKETO,
-  DEMO_ORG_ID,
-  DEMO_SALES_CONNECT,
-  DEMO_SFMC,
-} from '../../src/simulator/seeds/demo-catalog';
+import { DEMO_ORG_ID, DEMO_SALES_CONNECT } from '../../src/simulator/seeds/demo-catalog';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/server';
 import { freePort } from '../../src/temporal/free-port';
 import { progressQuery, type MigrationProgress } from '../../src/workflows/migration/messages';
 import type { ProvisioningProgress } from '../../src/workflows/sales-connect/messages';
+import { rawSalesConnectConfig } from '../support/cutover-config';
 import { ensurePostgres, startPostgres } from './postgres';
 import { ClusterProcess } from './processes';
 import {
@@ -70,57 +63,25 @@ const WORKERS = 3;
 const INVITED = Array.from({ length: 10 }, (_, index) => ({
   email: `seller-${String(index + 1).padStart(4, '0')}@demo.example`,
 }));
-const SECRETS = {
-  CLUSTER_SECRET: 'cluster-test-secret',
-  CLUSTER_CODEC_KEY: crypto.randomBytes(32).toString('base64'),
-};
+const TASK_QUEUE = 'cutover-cluster';
 
 const started = Date.now();
 const say = (line: string) =>
   process.stderr.write(`[cluster ${Math.round((Date.now() - started) / 1000)} s] ${line}\n`);
 
+/** The bench's worker config (cutover's defaults, encrypted payloads), with the cluster's limit and a Sales Connect run. */
 function workerConfig(simulator: RunningSimulator, address: string) {
+  const bench = benchWorkerConfig(simulator, address, TASK_QUEUE, PLATFORM_LIMIT);
+  const { salesConnect, salesforce } = rawSalesConnectConfig(simulator, TASK_QUEUE, {
+    provisioningDelay: `${PROVISIONING_DELAY_SECONDS} seconds`,
+    users: INVITED,
+  });
   return {
-    temporal: { address, namespace: 'default', taskQueue: 'cutover-cluster' },
-    worker: { logLevel: 'INFO' },
-    adobe: {
-      imsUrl: `${simulator.baseUrl}/ims`,
-      platformUrl: `${simulator.baseUrl}/platform`,
-      orgId: DEMO_ORG_ID,
-      clientId: DEMO_IMS_CLIENT_ID,
-      clientSecret: 'env:CLUSTER_SECRET',
-      scopes: ['openid'],
-      sandboxes: SANDBOXES.map((name) => ({ name, autoApprove: true })),
-      rateLimit: { requestsPerSecond: PLATFORM_LIMIT, burst: PLATFORM_BURST },
-    },
-    sfmc: {
-      clientId: DEMO_SFMC.clientId,
-      clientSecret: 'env:CLUSTER_SECRET',
-      baseEndpoint: DEMO_SFMC.subdomain,
-      authBaseUrl: `${simulator.baseUrl}/sfmc/${DEMO_SFMC.subdomain}/auth`,
-    },
-    marketo: {
-      munchkinId: DEMO_MARKETO.munchkinId,
-      clientId: DEMO_MARKETO.clientId,
-      clientSecret: 'env:CLUSTER_SECRET',
-      baseUrl: `${simulator.baseUrl}/marketo/${DEMO_MARKETO.munchkinId}`,
-    },
-    salesConnect: {
-      instanceId: DEMO_SALES_CONNECT.instanceId,
-      gateway: { type: 'http', baseUrl: `${simulator.baseUrl}/sales-connect`, simulated: true },
-      provisioningDelay: `${PROVISIONING_DELAY_SECONDS} seconds`,
-      users: INVITED,
-    },
-    salesforce: {
-      instance: DEMO_SALES_CONNECT.salesforceInstance,
-      isProduction: true,
-      marketoMeasure: {
-        instance: DEMO_SALES_CONNECT.salesforceInstance,
-        isProduction: true,
-        dailyApiLimit: 150_000,
-      },
-    },
-    codec: { keys: [{ id: 'cluster', key: 'env:CLUSTER_CODEC_KEY' }] },
+    ...bench,
+    temporal: { ...bench.temporal, namespace: 'default' },
+    adobe: { ...bench.adobe, rateLimit: { requestsPerSecond: PLATFORM_LIMIT, burst: PLATFORM_BURST } },
+    salesConnect,
+    salesforce,
   };
 }
 
@@ -201,7 +162,7 @@ async function main(): Promise<number> {
   const configFile = path.join(dir, 'cutover.yaml');
   fs.writeFileSync(configFile, YAML.stringify(raw));
   const config = parseConfig(raw, configFile);
-  const env = { ...process.env, ...SECRETS };
+  const env = { ...process.env, ...BENCH_ENV };
   execFileSync(
     process.execPath,
     [path.join(projectRoot, 'bin', 'cutover.js'), 'search-attributes', '--config', configFile],
@@ -235,7 +196,7 @@ async function main(): Promise<number> {
   const client = new Client({
     connection,
     namespace: 'default',
-    dataConverter: await dataConverterFor(config, new SecretResolver(SECRETS, new Redactor())),
+    dataConverter: await dataConverterFor(config, benchSecrets()),
   });
   const runsStarted = Date.now();
   const simulatedRunsStarted = simulator.snapshot().clock.now;

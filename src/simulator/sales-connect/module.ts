@@ -53,6 +53,11 @@ function headerValue(value: string | string[] | undefined): string | undefined {
 
 type InstanceHandler = (instance: SimSalesConnectInstance, request: SimRequest) => SimResponse;
 
+const unknownInstance = (): SimResponse => ({
+  status: 404,
+  body: { error: 'unknown_instance', message: 'No such Sales Connect instance.' },
+});
+
 /** Finds the instance and checks its API key before the route's own work. */
 function forInstance(state: () => SalesConnectSimulatorState, handler: InstanceHandler): SimHandler {
   return (request) => {
@@ -220,11 +225,7 @@ export const salesConnectSimulatorModule: SimulatorModule<SalesConnectSimulatorS
   registerAdmin(router: Router, state: () => SalesConnectSimulatorState, context: SimulatorContext): void {
     router.put('/__admin/sales-connect/:instanceId/settings', (request) => {
       const instance = state().instances[request.params.instanceId ?? ''];
-      if (!instance)
-        return {
-          status: 404,
-          body: { error: 'unknown_instance', message: 'No such Sales Connect instance.' },
-        };
+      if (!instance) return unknownInstance();
       const parsed = settingsSchema.safeParse(request.body ?? {});
       if (!parsed.success) {
         const problems = parsed.error.issues.map(
@@ -249,11 +250,7 @@ export const salesConnectSimulatorModule: SimulatorModule<SalesConnectSimulatorS
     // Someone disconnecting Marketo in Sales Connect's UI, e.g. during the wait before invitations.
     router.delete('/__admin/sales-connect/:instanceId/marketo-connection', (request) => {
       const instance = state().instances[request.params.instanceId ?? ''];
-      if (!instance)
-        return {
-          status: 404,
-          body: { error: 'unknown_instance', message: 'No such Sales Connect instance.' },
-        };
+      if (!instance) return unknownInstance();
       instance.marketo = null;
       context.changed();
       return { status: 204 };
