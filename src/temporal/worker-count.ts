@@ -60,9 +60,10 @@ export class WorkerCountWindow {
 
 /**
  * Tells `onCount` how many workers share the task queue, now and every ten
- * seconds (every second while starting), until `stopped()` says so; a failed count keeps the last one. A
- * worker that was killed still counts until its poller ages out, which only
- * slows the others for a minute or two, never pushes them past the shared limit.
+ * seconds (every second while starting), until `stopped()` says so; a failed
+ * count keeps the last one. A worker that was killed still counts until its
+ * poller ages out, which only slows the others for a minute or two, never
+ * pushes them past the shared limit.
  */
 export function watchActivityWorkers(
   connection: Pick<NativeConnection, 'workflowService'>,

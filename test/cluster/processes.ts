@@ -63,14 +63,11 @@ export class ClusterProcess {
 
   /** SIGTERM, as a deploy stops it; SIGKILL if it has not exited within `graceMs`. */
   async stop(graceMs = 45_000): Promise<void> {
-    const child = this.child;
-    if (!child || !this.running) return;
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    child.kill('SIGTERM');
-    await Promise.race([exited, delay(graceMs)]);
-    if (this.running) await this.kill();
+    await Promise.race([this.signal('SIGTERM'), delay(graceMs)]);
+    await this.kill();
   }
 
+  /** Sends `signal` and resolves once the process has exited; at once when it is not running. */
   private async signal(signal: NodeJS.Signals): Promise<void> {
     const child = this.child;
     if (!child || !this.running) return;

@@ -116,25 +116,10 @@ async function portsFor(): Promise<Record<string, string>> {
   return Object.fromEntries(names.map((name, index) => [`TEMPORAL_${name}_PORT`, String(taken[index])]));
 }
 
-async function untilAnswered(temporalCli: string, args: string[], timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      await execFileAsync(temporalCli, args);
-      return;
-    } catch (error) {
-      if (Date.now() > deadline)
-        throw new Error(
-          `\`temporal ${args.join(' ')}\` kept failing for ${timeoutMs} ms: ${(error as Error).message}`,
-        );
-      await delay(500);
-    }
-  }
-}
-
-async function untilHealthy(
+/** Runs a `temporal` CLI command until it succeeds; gives up at the deadline, or as soon as a service has exited. */
+async function untilAnswered(
   temporalCli: string,
-  address: string,
+  args: string[],
   services: ClusterProcess[],
   timeoutMs = 120_000,
 ): Promise<void> {
@@ -143,12 +128,12 @@ async function untilHealthy(
     const exited = services.find((service) => !service.running);
     if (exited) throw new Error(`${exited.name} exited while the cluster started; see its log`);
     try {
-      await execFileAsync(temporalCli, ['operator', 'cluster', 'health', '--address', address]);
+      await execFileAsync(temporalCli, args);
       return;
     } catch (error) {
       if (Date.now() > deadline)
         throw new Error(
-          `Temporal at ${address} was not healthy after ${timeoutMs} ms: ${(error as Error).message}`,
+          `\`temporal ${args.join(' ')}\` kept failing for ${timeoutMs} ms: ${(error as Error).message}`,
         );
       await delay(500);
     }
@@ -201,7 +186,7 @@ export async function startTemporalCluster(options: {
   );
   const startAll = async () => {
     for (const service of services) service.start();
-    await untilHealthy(temporalCli.path, address, services);
+    await untilAnswered(temporalCli.path, ['operator', 'cluster', 'health', '--address', address], services);
   };
   await startAll();
   execFileSync('sh', [path.join(DEPLOY_DIR, SHARED_WITH_COMPOSE.namespaceScript)], {
@@ -215,15 +200,11 @@ export async function startTemporalCluster(options: {
     timeout: 120_000,
   });
   // The frontend's namespace registry refreshes on its own clock: until then the new namespace is "not found".
-  await untilAnswered(temporalCli.path, [
-    'operator',
-    'search-attribute',
-    'list',
-    '--address',
-    address,
-    '--namespace',
-    namespace,
-  ]);
+  await untilAnswered(
+    temporalCli.path,
+    ['operator', 'search-attribute', 'list', '--address', address, '--namespace', namespace],
+    services,
+  );
   return {
     address,
     namespace,
