@@ -32,7 +32,7 @@ const LAYERS = [
   {
     type: 'activities',
     pattern: 'src/activities',
-    allow: ['integrations', 'config', 'domain', 'observability', 'visibility'],
+    allow: ['integrations', 'config', 'domain', 'observability', 'visibility', 'temporal'],
   },
   {
     type: 'workflows',

@@ -9,6 +9,7 @@ import { CutoverItemsFailed, CutoverLastStatus } from '../visibility/search-attr
 import { collect, findOrCreate, runOutcome } from './flow-service-lookup';
 import type { RemoteClients } from './remote-clients';
 import { withRemoteFailures } from './remote-failure';
+import { changeSchedule } from '../temporal/schedule-changes';
 
 export interface IngestionDependencies {
   clients: RemoteClients;
@@ -104,8 +105,10 @@ export function createIngestionActivities(deps: IngestionDependencies) {
 
     /**
      * Records a run's outcome on its schedule (CutoverLastStatus, failures in a
-     * row in CutoverItemsFailed, the note) and pauses it after too many
-     * failures in a row. Returns whether the schedule is now paused.
+     * row in CutoverItemsFailed) and pauses it after too many failures in a
+     * row. The attributes change only on the schedule as it was read and the
+     * pause is Temporal's own, so neither undoes a person's pause, unpause or
+     * note. Returns whether this outcome paused the schedule.
      */
     async recordScheduleOutcome(input: {
       scheduleId: string;
@@ -113,28 +116,27 @@ export function createIngestionActivities(deps: IngestionDependencies) {
       detail: string;
       pauseAfterFailures?: number;
     }): Promise<{ paused: boolean; failuresInARow: number }> {
-      const handle = schedules().getHandle(input.scheduleId);
       let failuresInARow = 0;
-      let pause = false;
-      await handle.update((schedule) => {
-        const before = schedule.typedSearchAttributes?.get(CutoverItemsFailed) ?? 0;
-        failuresInARow = input.status === 'failed' ? before + 1 : 0;
-        pause = input.pauseAfterFailures !== undefined && failuresInARow >= input.pauseAfterFailures;
-        const attributes = (schedule.typedSearchAttributes ?? undefined)?.updateCopy([
-          { key: CutoverLastStatus, value: input.status },
-          { key: CutoverItemsFailed, value: failuresInARow },
-        ]);
+      const { change } = await changeSchedule(schedules(), input.scheduleId, ({ attributes, paused }) => {
+        failuresInARow = input.status === 'failed' ? (attributes.get(CutoverItemsFailed) ?? 0) + 1 : 0;
+        const tooMany = input.pauseAfterFailures !== undefined && failuresInARow >= input.pauseAfterFailures;
         return {
-          ...schedule,
-          ...(attributes ? { typedSearchAttributes: attributes } : {}),
-          state: {
-            ...schedule.state,
-            note: `${input.status}: ${input.detail}`.slice(0, 1000),
-            paused: schedule.state.paused || pause,
-          },
+          attributes: [
+            { key: CutoverLastStatus, value: input.status },
+            { key: CutoverItemsFailed, value: failuresInARow },
+          ],
+          // A schedule a person paused keeps that person's note.
+          ...(tooMany && !paused
+            ? {
+                pause: `paused after ${failuresInARow} failed runs in a row; last: ${input.detail}`.slice(
+                  0,
+                  1000,
+                ),
+              }
+            : {}),
         };
       });
-      return { paused: pause, failuresInARow };
+      return { paused: Boolean(change.pause), failuresInARow };
     },
 
     /** Tells the configured webhook about a failed run; the authorization secret is resolved here only. */

@@ -7,6 +7,7 @@ import {
   type ScheduleOptions,
 } from '@temporalio/client';
 import type { CutoverConfig, IngestionScheduleConfig } from '../config/schema';
+import { replaceScheduleDefinition, updateScheduleSearchAttributes } from '../temporal/schedule-changes';
 import {
   CutoverFlowGroup,
   CutoverItemsFailed,
@@ -49,10 +50,19 @@ export function ingestionSettingsFor(
 }
 
 /**
- * A Temporal Schedule for one group of flows. Overlap SKIP: a run never starts
- * while the previous one still ingests, and since each run starts where the
- * Flow Service's last successful window ended, a skipped start loses nothing.
+ * A run never starts while the previous one still ingests (one run at a time
+ * counts the schedule's failures in a row), and since each run starts where
+ * the Flow Service's last successful window ended, a skipped start loses
+ * nothing.
  */
+const INGESTION_OVERLAP = ScheduleOverlapPolicy.SKIP;
+
+/** Starts a run of the schedule now, unless one is running (Temporal's own trigger would start a second). */
+export async function triggerIngestionSchedule(client: Client, scheduleId: string): Promise<void> {
+  await client.schedule.getHandle(scheduleId).trigger(INGESTION_OVERLAP);
+}
+
+/** A Temporal Schedule for one group of flows. */
 export function scheduleOptionsFor(config: CutoverConfig, settings: IngestionSettings): ScheduleOptions {
   const sandboxes = [...new Set(settings.flows.map((flow) => flow.sandbox))].sort();
   const kindAttributes = [
@@ -74,7 +84,7 @@ export function scheduleOptionsFor(config: CutoverConfig, settings: IngestionSet
       staticSummary: `Ingest ${settings.flows.length} dataflow(s) of ${settings.schedule}`.slice(0, 200),
     },
     policies: {
-      overlap: ScheduleOverlapPolicy.SKIP,
+      overlap: INGESTION_OVERLAP,
       catchupWindow: settings.spec.catchupWindow as Duration,
       pauseOnFailure: false,
     },
@@ -171,16 +181,21 @@ export async function syncIngestionSchedules(
       result.unchanged.push(scheduleId);
       return;
     }
-    if (!options.dryRun) {
-      await handle.update((previous) => ({
-        ...previous,
-        spec: options_.spec,
-        action: options_.action as typeof previous.action,
-        policies: { ...previous.policies, ...options_.policies },
-      }));
-    }
+    if (!options.dryRun) await replaceScheduleDefinition(client.schedule, options_);
     result.updated.push(scheduleId);
   }
+}
+
+/**
+ * Unpauses a schedule with Temporal's own unpause, then starts a fresh count
+ * of failures in a row without rewriting anything else: a pause that comes
+ * right after (a person's, or the schedule's own after failures) stays.
+ */
+export async function unpauseIngestionSchedule(client: Client, scheduleId: string, note: string) {
+  await client.schedule.getHandle(scheduleId).unpause(note);
+  await updateScheduleSearchAttributes(client.schedule, scheduleId, () => [
+    { key: CutoverItemsFailed, value: 0 },
+  ]);
 }
 
 /** Runs one schedule's step; whatever goes wrong says which schedule it was. */

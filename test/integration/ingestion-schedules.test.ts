@@ -213,7 +213,9 @@ describe('scheduled ingestion on the dev server', () => {
     const description = await handle.describe();
     expect(description.typedSearchAttributes.get(CutoverLastStatus)).toBe('failed');
     expect(description.typedSearchAttributes.get(CutoverItemsFailed)).toBe(2);
-    expect(description.state.note).toMatch(/^failed: 1 window\(s\) failed/);
+    expect(description.state.note).toMatch(
+      /^paused after 2 failed runs in a row; last: 1 window\(s\) failed/,
+    );
     await adminPut(simulator, `/__admin/flow-service/flows/${flowId}/fail-next-runs`, { count: 0 });
     await handle.delete();
   });

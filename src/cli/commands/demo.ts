@@ -15,7 +15,7 @@ import { startSimulator } from '../../simulator/server';
 import { startDevServer } from '../../temporal/dev-server';
 import { preferredOrFreePort } from '../../temporal/free-port';
 import { MIGRATION_RUNS } from '../../runs';
-import { syncIngestionSchedules } from '../../runs/ingestion';
+import { syncIngestionSchedules, triggerIngestionSchedule } from '../../runs/ingestion';
 import { createCutoverWorker, installRuntime } from '../../worker';
 import type { IngestionProgress } from '../../workflows/ingestion/messages';
 import { parseCommandArgs, portSchema } from '../args';
@@ -210,7 +210,7 @@ export async function demoCommand(argv: string[]): Promise<number> {
     );
     for (const scheduleId of [...synced.created, ...synced.updated, ...synced.unchanged]) {
       const schedule = client.schedule.getHandle(scheduleId);
-      await schedule.trigger();
+      await triggerIngestionSchedule(client, scheduleId);
       const ingestion = await Promise.race([firstScheduledRun(client, scheduleId), stopped]);
       const windows = ingestion.flows.flatMap((flow) => flow.windows);
       console.log(

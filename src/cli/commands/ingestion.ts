@@ -10,6 +10,8 @@ import {
   scheduleOptionsFor,
   startIngestionBackfill,
   syncIngestionSchedules,
+  triggerIngestionSchedule,
+  unpauseIngestionSchedule,
 } from '../../runs/ingestion';
 import {
   ingestionProgressQuery,
@@ -197,16 +199,13 @@ const scheduleCommands: Record<string, (argv: string[]) => Promise<number>> = {
       'schedule unpause',
       argv,
       async (client, _config, parsed) => {
-        const handle = client.schedule.getHandle(scheduleIdOf(parsed.name!));
-        await handle.unpause(parsed.note ?? `unpaused by ${process.env.USER ?? 'cutover'}`);
-        // A person's unpause starts a fresh count of failures in a row.
-        await handle.update((previous) => ({
-          ...previous,
-          typedSearchAttributes: previous.typedSearchAttributes.updateCopy([
-            { key: CutoverItemsFailed, value: 0 },
-          ]),
-        }));
-        console.log(`Unpaused ${handle.scheduleId}.`);
+        const scheduleId = scheduleIdOf(parsed.name!);
+        await unpauseIngestionSchedule(
+          client,
+          scheduleId,
+          parsed.note ?? `unpaused by ${process.env.USER ?? 'cutover'}`,
+        );
+        console.log(`Unpaused ${scheduleId}.`);
         return 0;
       },
       { needsSchedule: true },
@@ -216,7 +215,7 @@ const scheduleCommands: Record<string, (argv: string[]) => Promise<number>> = {
       'schedule trigger',
       argv,
       async (client, _config, parsed) => {
-        await client.schedule.getHandle(scheduleIdOf(parsed.name!)).trigger();
+        await triggerIngestionSchedule(client, scheduleIdOf(parsed.name!));
         console.log(`Triggered a run of ${scheduleIdOf(parsed.name!)} now (skipped if one is running).`);
         return 0;
       },
