@@ -18,8 +18,7 @@ import { startSimulator, type RunningSimulator } from '../../src/simulator/serve
 import { Redactor, SecretResolver } from '../../src/config/secrets';
 import { TEST_SECRETS, adminPut, rawSalesConnectConfig } from '../support/cutover-config';
 import { cutoverTestWorker } from '../support/cutover-worker';
-import { findSecrets } from '../support/history-checks';
-import { historyTexts } from '../support/history';
+import { findSecrets, historyTexts } from '../support/history';
 import { useTemporalEnvironment } from '../support/temporal-env';
 import { waitFor } from '../support/wait-for';
 import { uniqueTaskQueue, workflowBundle } from '../support/worker';

@@ -2,21 +2,10 @@ import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
 import { expect } from 'vitest';
-import { secretSpellings } from '../../src/config/secrets';
-import { TEST_SECRETS } from './cutover-config';
-import { historyTexts } from './history';
+import { findSecrets, historyTexts } from './history';
 import { workflowBundle } from './worker';
 
 const workflowsPath = path.join(__dirname, '../../src/workflows/index.ts');
-
-/** Where any of these secrets, in any spelling, shows in the texts; empty when none does. */
-export function findSecrets(texts: string[], secrets: string[] = Object.values(TEST_SECRETS)): string[] {
-  return secrets.flatMap((secret) =>
-    secretSpellings(secret).flatMap((spelling) =>
-      texts.filter((text) => text.includes(spelling)).map((text) => `${spelling} in ${text.slice(0, 120)}`),
-    ),
-  );
-}
 
 /**
  * A finished run and every child it started: each history replays against

@@ -1,6 +1,8 @@
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import type { temporal } from '@temporalio/proto';
 import { decompressedPayload } from '../../src/codec/compression-codec';
+import { secretSpellings } from '../../src/config/secrets';
+import { TEST_SECRETS } from './cutover-config';
 
 type History = temporal.api.history.v1.IHistory;
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
@@ -61,6 +63,15 @@ export function historyTexts(history: History): string[] {
   };
   walk(history.events ?? []);
   return texts;
+}
+
+/** Where any of these secrets, in any spelling, shows in the texts; empty when none does. */
+export function findSecrets(texts: string[], secrets: string[] = Object.values(TEST_SECRETS)): string[] {
+  return secrets.flatMap((secret) =>
+    secretSpellings(secret).flatMap((spelling) =>
+      texts.filter((text) => text.includes(spelling)).map((text) => `${spelling} in ${text.slice(0, 120)}`),
+    ),
+  );
 }
 
 const idOf = (event: HistoryEvent) => Number(event.eventId);

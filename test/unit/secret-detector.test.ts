@@ -2,8 +2,7 @@ import { defaultPayloadConverter } from '@temporalio/common';
 import type { temporal } from '@temporalio/proto';
 import { describe, expect, it } from 'vitest';
 import { Redactor, secretSpellings } from '../../src/config/secrets';
-import { historyTexts } from '../support/history';
-import { findSecrets } from '../support/history-checks';
+import { findSecrets, historyTexts } from '../support/history';
 
 const SECRET = "s3cr!t (x)~'y+z";
 
