@@ -8,13 +8,18 @@ export const doctorRun = {
   kind: 'doctor',
   workflow: doctorWorkflow,
 
-  execute(client: Client, taskQueue: string): Promise<WorkerInspection> {
-    return client.workflow.execute(doctorWorkflow, {
+  /** The run itself, for callers that keep its history (the replay corpus); `execute` waits for its answer. */
+  start(client: Client, taskQueue: string) {
+    return client.workflow.start(doctorWorkflow, {
       taskQueue,
       workflowId: `cutover-doctor-${Date.now()}`,
       typedSearchAttributes: [{ key: CutoverKind, value: doctorRun.kind }],
       staticSummary: 'cutover doctor: worker round trip',
       workflowExecutionTimeout: '2 minutes',
     });
+  },
+
+  async execute(client: Client, taskQueue: string): Promise<WorkerInspection> {
+    return (await doctorRun.start(client, taskQueue)).result();
   },
 };
