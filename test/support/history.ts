@@ -65,15 +65,6 @@ export function historyTexts(history: History): string[] {
   return texts;
 }
 
-/** Where any of these secrets, in any spelling, shows in the texts; empty when none does. */
-export function findSecrets(texts: string[], secrets: string[] = Object.values(TEST_SECRETS)): string[] {
-  return secrets.flatMap((secret) =>
-    secretSpellings(secret).flatMap((spelling) =>
-      texts.filter((text) => text.includes(spelling)).map((text) => `${spelling} in ${text.slice(0, 120)}`),
-    ),
-  );
-}
-
 const idOf = (event: HistoryEvent) => Number(event.eventId);
 
 export interface ScheduledActivity {
@@ -131,4 +122,13 @@ export function firedTimers(history: History): FiredTimer[] {
       },
     ];
   });
+}
+
+/** Where any of these secrets, in any spelling, shows in the texts; empty when none does. */
+export function findSecrets(texts: string[], secrets: string[] = Object.values(TEST_SECRETS)): string[] {
+  return secrets.flatMap((secret) =>
+    secretSpellings(secret).flatMap((spelling) =>
+      texts.filter((text) => text.includes(spelling)).map((text) => `${spelling} in ${text.slice(0, 120)}`),
+    ),
+  );
 }
