@@ -11,7 +11,7 @@ import {
   type FlowServiceCollection,
 } from './flow-service-lookup';
 import { mapBounded } from '../domain/bounded';
-import { firstRunOf, type WatchSlice } from './first-run-watcher';
+import { firstRunOf, type WatchSlice } from './run-watcher';
 import { checkpoint, heartbeat } from './heartbeat';
 import { RemoteApiError } from '../integrations/http/errors';
 import type { RemoteClients } from './remote-clients';

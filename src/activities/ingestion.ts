@@ -3,10 +3,17 @@ import type { ScheduleClient } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { IngestionConfig } from '../config/schema';
 import type { SecretSource } from '../config/secrets';
-import { lastSuccessfulWindowEnd, type IngestionWindow, type RunSummary } from '../domain/ingestion/windows';
-import type { Run } from '../integrations/flow-service/schemas';
+import type { IngestionWindow } from '../domain/ingestion/windows';
 import { CutoverItemsFailed, CutoverLastStatus } from '../visibility/search-attributes';
-import { collect, findOrCreate, runOutcome } from './flow-service-lookup';
+import { runOutcome } from './flow-service-lookup';
+import { heartbeat } from './heartbeat';
+import {
+  ingestedUpTo,
+  ingestWindowSlice,
+  startWindowRun,
+  type SliceOutcome,
+  type WindowSlice,
+} from './ingestion-windows';
 import type { RemoteClients } from './remote-clients';
 import { withRemoteFailures } from './remote-failure';
 import { changeSchedule } from '../temporal/schedule-changes';
@@ -25,35 +32,45 @@ export type IngestionRunOutcome =
   | { state: 'success'; runId: string; records: number; failedRecords: number }
   | { state: 'failed'; runId: string; detail: string };
 
-function summaryOf(run: Run): RunSummary {
-  const outcome = runOutcome(run);
-  return {
-    windowStart: run.params?.windowStartTime,
-    windowEnd: run.params?.windowEndTime,
-    status: outcome.state,
-  };
-}
-
-const sameWindow = (run: Run, window: IngestionWindow) =>
-  run.params?.windowStartTime === window.start && run.params?.windowEndTime === window.end;
-
 /** Ingestion over Flow Service on-demand runs; the remote runs are the record of what was ingested. */
 export function createIngestionActivities(deps: IngestionDependencies) {
   const schedules = deps.schedules ?? (() => Context.current().client.schedule);
   const fetchImpl = deps.fetch ?? fetch;
 
   return withRemoteFailures({
-    /** Where the flow's on-demand ingestion stands: the end of its latest successful window. */
+    /**
+     * Where each flow's on-demand ingestion stands: the end of its latest
+     * successful window (null: never ingested). `recentFrom` is how far back a
+     * flow that keeps up has its last success.
+     */
+    async ingestionStandings(input: {
+      flows: Array<{ sandbox: string; flowId: string }>;
+      recentFrom?: number;
+    }): Promise<{ ends: Array<number | null> }> {
+      const ends: Array<number | null> = [];
+      for (const flow of input.flows) {
+        ends.push(
+          (await ingestedUpTo(deps.clients.flowService(flow.sandbox), flow.flowId, input.recentFrom)) ?? null,
+        );
+        heartbeat({ read: ends.length });
+      }
+      return { ends };
+    },
+
+    /** One slice of a flow's windows, in order (see `ingestWindowSlice`). */
+    async ingestWindows(slice: WindowSlice): Promise<SliceOutcome> {
+      return ingestWindowSlice(deps.clients, slice);
+    },
+
+    /** Where the flow's on-demand ingestion stands (runs started before windows were ingested in slices). */
     async lastIngestedWindowEnd(input: { sandbox: string; flowId: string }): Promise<{ end?: number }> {
-      const runs = await collect(deps.clients.flowService(input.sandbox).listRuns(input.flowId));
-      const end = lastSuccessfulWindowEnd(runs.map(summaryOf));
+      const end = await ingestedUpTo(deps.clients.flowService(input.sandbox), input.flowId);
       return end === undefined ? {} : { end };
     },
 
     /**
      * Starts the on-demand run of one window, or returns the run already doing
-     * it: a retry after a lost answer, or a second attempt while the first is
-     * still running, never ingests the window twice. A failed run is not reused.
+     * it (runs started before windows were ingested in slices).
      * `notBefore` (ms) limits reuse to runs made since then, for deliberate re-ingestion.
      */
     async startIngestionRun(input: {
@@ -62,30 +79,8 @@ export function createIngestionActivities(deps: IngestionDependencies) {
       window: IngestionWindow;
       notBefore?: number;
     }): Promise<{ runId: string; reused: boolean }> {
-      const flowService = deps.clients.flowService(input.sandbox);
-      // A retried start waits for the runs list to show a run an unanswered attempt may have started.
-      const ensured = await findOrCreate(
-        async () =>
-          (await collect(flowService.listRuns(input.flowId)))
-            .filter(
-              (run) =>
-                sameWindow(run, input.window) &&
-                runOutcome(run).state !== 'failed' &&
-                (input.notBefore === undefined || (run.createdAt ?? 0) >= input.notBefore),
-            )
-            .sort((a, b) => (a.createdAt ?? 0) - (b.createdAt ?? 0)),
-        () =>
-          flowService.createRun({
-            flowId: input.flowId,
-            params: {
-              startTime: Math.floor(Date.now() / 1000),
-              windowStartTime: input.window.start,
-              windowEndTime: input.window.end,
-            },
-          }),
-        deps.clients.consistency,
-      );
-      return { runId: ensured.id, reused: !ensured.created };
+      const { id, reused } = await startWindowRun(deps.clients, { ...input, lookFirst: true });
+      return { runId: id, reused };
     },
 
     async ingestionRunOutcome(input: { sandbox: string; runId: string }): Promise<IngestionRunOutcome> {

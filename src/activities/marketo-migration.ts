@@ -26,7 +26,7 @@ import {
   type EnsuredObject,
   type NamedObject,
 } from './flow-service-lookup';
-import { firstRunOf, type WatchSlice } from './first-run-watcher';
+import { firstRunOf, type WatchSlice } from './run-watcher';
 import { heartbeat } from './heartbeat';
 import type { RemoteClients } from './remote-clients';
 import { withRemoteFailures } from './remote-failure';

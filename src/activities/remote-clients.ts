@@ -14,7 +14,7 @@ import { retryingFetch } from '../integrations/http/retrying-fetch';
 import { MarketoClient, marketoBaseUrl, normaliseMarketoCredentials } from '../integrations/marketo';
 import { HttpSalesConnectGateway, type SalesConnectGateway } from '../integrations/sales-connect';
 import { SfmcClient, sfmcAuthBaseUrl } from '../integrations/sfmc';
-import { FirstRunWatcher } from './first-run-watcher';
+import { FirstRunWatcher, RunWatcher } from './run-watcher';
 import type { ListConsistency } from './flow-service-lookup';
 import { createSpecResolver, type SpecResolver } from './spec-resolver';
 
@@ -28,6 +28,8 @@ export interface RemoteClients {
   specs: SpecResolver;
   /** Waits for first runs, many flows per runs list. */
   firstRuns: FirstRunWatcher;
+  /** Waits for ingestion windows' runs, many runs per runs list. */
+  windowRuns: RunWatcher;
   flowService(sandbox: string): FlowServiceClient;
   dataPrep(sandbox: string): DataPrepClient;
   /** Undefined when the config has no SFMC section. */
@@ -164,6 +166,11 @@ export function createRemoteClients(
   return {
     consistency: { listVisibilityWindowMs: msToNumber(config.adobe.listVisibilityWindow as Duration) },
     firstRuns: new FirstRunWatcher((sandbox, flowIds) => flowService(sandbox).listRunsOfFlows(flowIds)),
+    // A flow's windows are ingested one after another: each run is looked for as soon as it is started.
+    windowRuns: new RunWatcher(
+      { list: (sandbox, runIds) => flowService(sandbox).listRunsById(runIds), keyOf: (run) => run.id },
+      { gatherMs: 0, lookAtOnce: true },
+    ),
     specs: createSpecResolver(config.adobe.specIds),
     adobeToken: () => tokens.token(),
     flowService,

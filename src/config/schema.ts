@@ -450,6 +450,8 @@ const ingestionScheduleSchema = z
     runTimeout: durationSchema.default(INGESTION_RUN_TIMEOUT),
     /** Pause the schedule after this many failed runs in a row. */
     pauseAfterFailures: z.number().int().min(1).optional(),
+    /** Flows ingesting at once in a run (default 1000: the Flow Service's rate sets the pace). */
+    concurrency: z.number().int().min(1).max(MAX_CONCURRENCY).optional(),
     paused: z.boolean().default(false),
   })
   .strict()

@@ -46,3 +46,10 @@ export const SALES_CONNECT_BATCH_SIZE = 25;
 
 /** How long one Flow Service ingestion run may take. */
 export const INGESTION_RUN_TIMEOUT = '2 hours';
+
+/**
+ * Flows of one ingestion run ingesting at once: high enough that the Flow
+ * Service's rate, not this, sets the pace (a waiting window costs a share
+ * of a runs list, not a worker slot).
+ */
+export const INGESTION_CONCURRENCY = 1000;

@@ -41,6 +41,7 @@ export function ingestionSettingsFor(
     attemptsPerWindow: entry.attemptsPerWindow,
     runTimeout: entry.runTimeout,
     ...(entry.pauseAfterFailures ? { pauseAfterFailures: entry.pauseAfterFailures } : {}),
+    ...(entry.concurrency ? { concurrency: entry.concurrency } : {}),
     spec: {
       interval: entry.interval,
       ...(entry.cron ? { cron: entry.cron } : {}),

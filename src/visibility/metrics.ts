@@ -59,7 +59,7 @@ export function cutoverMetrics(meter: MetricMeter) {
       for (const [status, count] of counts) runItems.set(count, { kind, status });
     },
     invitationSettled: (status: string) => invitations.add(1, { status }),
-    windowSettled: (status: string) => ingestionWindows.add(1, { status }),
+    windowsSettled: (status: string, count: number) => ingestionWindows.add(count, { status }),
     rateLimited: (api: string) => rateLimited.add(1, { api }),
   };
 }

@@ -67,6 +67,17 @@ export const INSPECT: ActivityOptions = {
   },
 };
 
+/**
+ * A slice of a flow's ingestion windows: it starts runs (found again by a
+ * retry that lost an answer) and waits on them, heartbeating each window so
+ * a retry resumes where the last attempt stood.
+ */
+export const INGEST: ActivityOptions = {
+  heartbeatTimeout: '20 seconds',
+  startToCloseTimeout: PACED_ATTEMPT,
+  retry: WRITE_RETRY,
+};
+
 /** Waiting inside the worker for a remote outcome (a first run), one watch slice at a time. */
 export const WATCH: ActivityOptions = {
   ...INSPECT,

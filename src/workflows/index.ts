@@ -4,4 +4,8 @@ export { marketoMigrationWorkflow, marketoSandboxMigrationWorkflow } from './mar
 export { sfmcDataflowMigrationWorkflow } from './sfmc/dataflow-migration';
 export { sfmcMigrationWorkflow, sfmcSandboxMigrationWorkflow } from './sfmc/migration';
 export { salesConnectProvisioningWorkflow } from './sales-connect/provisioning';
-export { ingestionBackfillWorkflow, scheduledIngestionWorkflow } from './ingestion/ingestion';
+export {
+  ingestionBackfillWorkflow,
+  ingestionGroupWorkflow,
+  scheduledIngestionWorkflow,
+} from './ingestion/ingestion';

@@ -10,4 +10,6 @@
 export const PATCHES = {
   /** Sales Connect: after the wait, check Marketo is still connected before inviting anyone. */
   marketoRecheckedAfterWait: 'sales-connect-marketo-rechecked-after-wait',
+  /** Ingestion: flows in groups of child workflows, windows in slices (src/workflows/ingestion/legacy.ts before). */
+  ingestionInGroups: 'ingestion-in-groups',
 } as const;

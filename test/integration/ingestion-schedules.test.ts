@@ -135,6 +135,14 @@ describe('scheduled ingestion on the dev server', () => {
         async () => (await succeeded(flowA)).filter((run) => run.start > failedWindow.start).length >= 2,
         { timeoutMs: 30_000, what: 'two windows after the failed one' },
       );
+      // The run that ingested them records its success on the schedule once all its flows are done.
+      await waitFor(
+        async () =>
+          (await env().client.schedule.getHandle(scheduleIdOf(name)).describe()).typedSearchAttributes.get(
+            CutoverLastStatus,
+          ) === 'success',
+        { timeoutMs: 30_000, what: 'a successful run after the failed one' },
+      );
       await env().client.schedule.getHandle(scheduleIdOf(name)).pause('test done');
     });
 

@@ -159,12 +159,16 @@ describe('ingestion of a backlog of windows', () => {
     await setup.worker.runUntil(async () => {
       await cli(setup, 'schedule', 'create', '--name', setup.name);
       const first = await triggerAndWait(setup);
-      const windows = (first.outcome as IngestionProgress).flows[0]!.windows;
-      expect(windows.map((window) => window.start)).toEqual([from, from + HOUR]);
+      expect((first.outcome as IngestionProgress).windows).toMatchObject({ planned: 2, succeeded: 2 });
+      expect(windowRuns(setup.flowId).slice(1)).toEqual([
+        { start: from, outcome: 'success' },
+        { start: from + HOUR, outcome: 'success' },
+      ]);
       const second = await triggerAndWait(setup);
-      expect((second.outcome as IngestionProgress).flows[0]!.windows.map((window) => window.start)).toEqual([
-        from + 2 * HOUR,
-        from + 3 * HOUR,
+      expect((second.outcome as IngestionProgress).windows).toMatchObject({ planned: 2, succeeded: 2 });
+      expect(windowRuns(setup.flowId).slice(3)).toEqual([
+        { start: from + 2 * HOUR, outcome: 'success' },
+        { start: from + 3 * HOUR, outcome: 'success' },
       ]);
     });
     await env().client.schedule.getHandle(scheduleIdOf(setup.name)).delete();

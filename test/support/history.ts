@@ -65,6 +65,21 @@ export function historyTexts(history: History): string[] {
   return texts;
 }
 
+/** The size of the largest payload a history holds, as stored (after the codec), in bytes. */
+export function largestPayloadBytes(history: History): number {
+  let largest = 0;
+  const seen = new Set<unknown>();
+  const walk = (value: unknown): void => {
+    if (value === null || typeof value !== 'object' || seen.has(value)) return;
+    seen.add(value);
+    if (isPayload(value)) largest = Math.max(largest, value.data?.length ?? 0);
+    else if (!(value instanceof Uint8Array))
+      for (const child of Array.isArray(value) ? value : Object.values(value)) walk(child);
+  };
+  walk(history.events ?? []);
+  return largest;
+}
+
 const idOf = (event: HistoryEvent) => Number(event.eventId);
 
 export interface ScheduledActivity {

@@ -20,7 +20,7 @@ import { createCutoverWorker, installRuntime } from '../../worker';
 import type { IngestionProgress } from '../../workflows/ingestion/messages';
 import { parseCommandArgs, portSchema } from '../args';
 import { formatInspection, runDoctor } from './doctor';
-import { desiredIngestionSettings } from './ingestion';
+import { describeIngestion, desiredIngestionSettings } from './ingestion';
 import { followMigration, startMigration } from './migration';
 import { followSalesConnectProvisioning, startSalesConnectProvisioning, usersTable } from './sales-connect';
 import { progressSummary, progressTable } from './migration-progress';
@@ -212,9 +212,8 @@ export async function demoCommand(argv: string[]): Promise<number> {
       const schedule = client.schedule.getHandle(scheduleId);
       await triggerIngestionSchedule(client, scheduleId);
       const ingestion = await Promise.race([firstScheduledRun(client, scheduleId), stopped]);
-      const windows = ingestion.flows.flatMap((flow) => flow.windows);
       console.log(
-        `  ${scheduleId}: ${ingestion.status}, ${windows.length} window(s) over ${ingestion.flows.length} dataflow(s), ${windows.reduce((sum, window) => sum + (window.records ?? 0), 0)} records; next run ${(await schedule.describe()).info.nextActionTimes[0]?.toISOString()}`,
+        `  ${scheduleId}: ${describeIngestion(ingestion)}; next run ${(await schedule.describe()).info.nextActionTimes[0]?.toISOString()}`,
       );
       console.log(
         `  in the UI: ${server.uiUrl}/namespaces/${server.namespace}/schedules/${encodeURIComponent(scheduleId)}\n`,

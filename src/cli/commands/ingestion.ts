@@ -1,7 +1,8 @@
-import { ScheduleNotFoundError, type Client } from '@temporalio/client';
+import { ScheduleNotFoundError, type Client, type ScheduleDescription } from '@temporalio/client';
 import { z } from 'zod';
 import { loadConfigFile } from '../../config/load';
 import type { CutoverConfig, IngestionScheduleConfig } from '../../config/schema';
+import { scheduleSizeProblem } from '../../domain/ingestion/limits';
 import { planningClients } from '../../runs/clients';
 import { CutoverItemsFailed, CutoverLastStatus } from '../../visibility/search-attributes';
 import {
@@ -39,7 +40,10 @@ export async function desiredIngestionSettings(
   const clients = planningClients(config);
   const settings: IngestionSettings[] = [];
   for (const entry of entries) {
-    settings.push(ingestionSettingsFor(entry, await resolveIngestionFlows(entry, { clients, client })));
+    const flows = await resolveIngestionFlows(entry, { clients, client });
+    const tooMany = scheduleSizeProblem(entry.name, flows.length);
+    if (tooMany) throw new UsageError(tooMany);
+    settings.push(ingestionSettingsFor(entry, flows));
   }
   return settings;
 }
@@ -170,6 +174,7 @@ const scheduleCommands: Record<string, (argv: string[]) => Promise<number>> = {
               .map((time) => time.toISOString())
               .join(', ')}`,
             `recent runs: ${description.info.recentActions.map((action) => `${action.scheduledAt.toISOString()} ${action.action.workflow.workflowId}`).join('; ') || 'none'}`,
+            await latestRun(client, description),
             '',
             formatTable(
               ['sandbox', 'dataflow', 'name'],
@@ -261,9 +266,50 @@ const scheduleCommands: Record<string, (argv: string[]) => Promise<number>> = {
     ),
 };
 
-function describeIngestion(progress: IngestionProgress): string {
-  const windows = progress.flows.flatMap((flow) => flow.windows);
-  return `${progress.status}: ${windows.filter((window) => window.status === 'success').length} window(s) ingested, ${windows.filter((window) => window.status === 'failed').length} failed`;
+/** Failed windows `schedule describe` lists; the run's progress counts the rest. */
+const FAILURES_LISTED = 5;
+
+/**
+ * Where the schedule's latest run stands: its counts and first failed
+ * windows, from its progress query (a worker answers it) or else from the
+ * summary it left in its memo.
+ */
+async function latestRun(client: Client, description: ScheduleDescription): Promise<string> {
+  const latest = description.info.runningActions.at(-1) ?? description.info.recentActions.at(-1)?.action;
+  if (!latest) return 'latest run: none';
+  const { workflowId, firstExecutionRunId } = latest.workflow;
+  const handle = client.workflow.getHandle(workflowId, undefined, { firstExecutionRunId });
+  const progress = await client
+    .withDeadline(Date.now() + 5_000, () => handle.query(ingestionProgressQuery))
+    .catch(() => undefined);
+  if (!progress) {
+    const { memo, status } = await handle.describe();
+    return `latest run ${workflowId}: ${String(memo?.summary ?? status.name.toLowerCase())} (no worker answered for its progress)`;
+  }
+  return [
+    `latest run ${workflowId}: ${describeIngestion(progress)}`,
+    ...progress.failures
+      .slice(0, FAILURES_LISTED)
+      .map(
+        (failure) =>
+          `  failed: ${failure.sandbox} ${failure.name ?? failure.flowId} ${new Date(failure.start * 1000).toISOString()} after ${failure.attempts} attempt(s): ${failure.reason}`,
+      ),
+  ].join('\n');
+}
+
+/** One line on where an ingestion run stands: its counts, and the first window that failed. */
+export function describeIngestion(progress: IngestionProgress): string {
+  const { windows, failures } = progress;
+  const first = failures[0];
+  return [
+    `${progress.status}: ${windows.succeeded} of ${windows.planned} window(s) ingested over ${progress.dataflows} dataflow(s), ${windows.records} records`,
+    ...(windows.failed ? [`${windows.failed} failed`] : []),
+    ...(first
+      ? [
+          `first: ${first.name ?? first.flowId} ${new Date(first.start * 1000).toISOString()}: ${first.reason}`,
+        ]
+      : []),
+  ].join('; ');
 }
 
 /** Re-ingests a past period for the schedule's flows, in its windows and in order, as one workflow. */

@@ -26,37 +26,67 @@ export function lastSuccessfulWindowEnd(runs: RunSummary[]): number | undefined 
   return ends.length ? Math.max(...ends) : undefined;
 }
 
+/** Consecutive windows from `from` up to `to` (unix seconds, end exclusive), the last one clipped at `to`. */
+export interface WindowRange {
+  from: number;
+  to: number;
+}
+
 /**
- * The windows a scheduled run ingests, oldest first: from where the last
+ * What a scheduled run ingests of a flow, oldest first: from where the last
  * success ended up to `end`, so a missed or failed window is picked up by the
  * next run and nothing already ingested is ingested again. A flow never
  * ingested starts with the one window before `end`. At most `max` windows
  * per run; the rest are left for the next one.
  */
+export function scheduledRange(
+  lastEnd: number | undefined,
+  end: number,
+  windowSeconds: number,
+  max: number,
+): WindowRange {
+  const from = lastEnd ?? end - windowSeconds;
+  return { from, to: Math.max(from, Math.min(end, from + max * windowSeconds)) };
+}
+
+/** A past period in the schedule's windows; the edges snap outwards to window boundaries. */
+export function periodRange(fromSeconds: number, toSeconds: number, windowSeconds: number): WindowRange {
+  return {
+    from: Math.floor(fromSeconds / windowSeconds) * windowSeconds,
+    to: Math.ceil(toSeconds / windowSeconds) * windowSeconds,
+  };
+}
+
+/** The window of a range that starts at `start`. */
+export function windowAt(start: number, range: WindowRange, windowSeconds: number): IngestionWindow {
+  return { start, end: Math.min(start + windowSeconds, range.to) };
+}
+
+export function windowCount(range: WindowRange, windowSeconds: number): number {
+  return Math.max(0, Math.ceil((range.to - range.from) / windowSeconds));
+}
+
+export function windowsOf(range: WindowRange, windowSeconds: number): IngestionWindow[] {
+  return Array.from({ length: windowCount(range, windowSeconds) }, (_, index) =>
+    windowAt(range.from + index * windowSeconds, range, windowSeconds),
+  );
+}
+
+/** The windows of `scheduledRange`, one by one. */
 export function windowsToIngest(
   lastEnd: number | undefined,
   end: number,
   windowSeconds: number,
   max: number,
 ): IngestionWindow[] {
-  const from = lastEnd ?? end - windowSeconds;
-  const windows: IngestionWindow[] = [];
-  for (let start = from; start < end && windows.length < max; start += windowSeconds) {
-    windows.push({ start, end: Math.min(start + windowSeconds, end) });
-  }
-  return windows;
+  return windowsOf(scheduledRange(lastEnd, end, windowSeconds, max), windowSeconds);
 }
 
-/** A past period cut into the schedule's windows, in order; the edges snap outwards to window boundaries. */
+/** The windows of `periodRange`, one by one. */
 export function splitPeriod(
   fromSeconds: number,
   toSeconds: number,
   windowSeconds: number,
 ): IngestionWindow[] {
-  const first = Math.floor(fromSeconds / windowSeconds) * windowSeconds;
-  const last = Math.ceil(toSeconds / windowSeconds) * windowSeconds;
-  const windows: IngestionWindow[] = [];
-  for (let start = first; start < last; start += windowSeconds)
-    windows.push({ start, end: start + windowSeconds });
-  return windows;
+  return windowsOf(periodRange(fromSeconds, toSeconds, windowSeconds), windowSeconds);
 }

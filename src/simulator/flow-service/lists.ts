@@ -4,6 +4,8 @@ import { badRequest } from './errors';
 import { matchesFilter, parsePropertyFilter } from './property-filters';
 
 const DEFAULT_PAGE_SIZE = 100;
+/** Top-level fields every collection stores exactly as it serves them. */
+const NARROWING = ['id', 'flowId'];
 
 interface PageCursor {
   offset: number;
@@ -40,6 +42,36 @@ function orderBy(items: Record<string, unknown>[], field: string | undefined): R
     String(a[key] ?? '').localeCompare(String(b[key] ?? ''), undefined, { numeric: true }),
   );
   return descending ? sorted.reverse() : sorted;
+}
+
+/**
+ * The stored records a list can match at all, narrowed by its equality
+ * filters on `id` (by key) and `flowId` (stored as served): a list of a few
+ * runs never builds the view of every run in the sandbox. The answer still
+ * applies every filter to the views; this only skips records that cannot
+ * match. Later pages (a continuation token) are not narrowed.
+ */
+export function listCandidates<T extends Record<string, unknown>>(
+  records: Record<string, T>,
+  request: SimRequest,
+): T[] {
+  const equalities = request.query
+    .getAll('property')
+    .map(parsePropertyFilter)
+    .filter(
+      (filter) =>
+        filter?.operator === '==' && filter.path.length === 1 && NARROWING.includes(filter.path[0]!),
+    );
+  const byId = equalities.find((filter) => filter!.path[0] === 'id');
+  let candidates = byId
+    ? byId.values.flatMap((id) => (Object.hasOwn(records, id) ? [records[id]!] : []))
+    : Object.values(records);
+  for (const filter of equalities) {
+    const [field] = filter!.path as [string];
+    if (field !== 'id')
+      candidates = candidates.filter((record) => filter!.values.includes(String(record[field])));
+  }
+  return candidates;
 }
 
 /**

@@ -9,7 +9,7 @@ import type { SimulatorContext, SimulatorModule } from '../core/module';
 import type { Router, SimRequest, SimResponse } from '../core/router';
 import { badRequest, forbidden, missingHeader, notFound, stillInUse, versionNotMatching } from './errors';
 import { applyJsonPatch, type PatchOperation } from './json-patch';
-import { listAnswer } from './lists';
+import { listAnswer, listCandidates } from './lists';
 import { refuseMarketoEngageTargetParams } from './marketo-engage';
 import { permissionsFor } from './permissions';
 import {
@@ -400,7 +400,7 @@ function registerFlowServiceRoutes(
       guarded((caller, sandbox, request) => {
         if (collection === 'flows' || collection === 'runs')
           catchUpRuns(caller, sandbox, Object.values(sandbox.flows));
-        const items = Object.values(sandbox[collection])
+        const items = listCandidates(sandbox[collection], request)
           .filter(visible)
           .map((record) => viewOf(collection, record, sandbox));
         return listAnswer(collection, items, request);

@@ -2,45 +2,38 @@ import { defineSearchAttributeKey, SearchAttributeType, type Duration } from '@t
 import { msToNumber } from '@temporalio/common/lib/time';
 import {
   ApplicationFailure,
-  metricMeter,
+  isCancellation,
+  ParentClosePolicy,
+  patched,
   proxyActivities,
+  setHandler,
+  startChild,
   upsertMemo,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { IngestionActivities } from '../../activities/ingestion';
-import {
-  splitPeriod,
-  windowEndAt,
-  windowsToIngest,
-  type IngestionWindow,
-} from '../../domain/ingestion/windows';
-import { cutoverMetrics } from '../../visibility/metrics';
+import { INGESTION_CONCURRENCY } from '../../domain/defaults';
+import { scheduleSizeProblem } from '../../domain/ingestion/limits';
+import { periodRange, windowCount, windowEndAt } from '../../domain/ingestion/windows';
 import { CutoverLastStatus } from '../../visibility/search-attributes';
-import { READ, REPORT, WRITE } from '../activity-options';
+import { REPORT } from '../activity-options';
+import { PATCHES } from '../patches';
 import { describeFailure } from '../shared/failures';
-import { forEachBounded } from '../shared/concurrency';
-import { pollUntilSettled } from '../shared/polling';
-import { countsByStatus, RunReporter } from '../shared/reporter';
+import { RunReporter } from '../shared/reporter';
+import { EMPTY_TALLY, runIngestionGroup } from './group';
+import { legacyIngestionBackfill, legacyScheduledIngestion, type LegacyIngestionProgress } from './legacy';
 import {
+  groupReportSignal,
   ingestionProgressQuery,
-  scheduleIdOf,
   type BackfillInput,
-  type FlowIngestion,
-  type IngestionFlow,
+  type FailedWindow,
+  type GroupReport,
+  type GroupTally,
+  type IngestionGroupInput,
   type IngestionProgress,
   type IngestionSettings,
-  type WindowResult,
+  type WindowTally,
 } from './messages';
-
-const runs = proxyActivities<Pick<IngestionActivities, 'lastIngestedWindowEnd' | 'ingestionRunOutcome'>>({
-  ...READ,
-  summary: 'Read Flow Service runs: where ingestion stopped, or how a run ended',
-});
-
-const starts = proxyActivities<Pick<IngestionActivities, 'startIngestionRun'>>({
-  ...WRITE,
-  summary: 'Start (or find) the on-demand run of a window',
-});
 
 const scheduleOutcome = proxyActivities<Pick<IngestionActivities, 'recordScheduleOutcome'>>({
   ...REPORT,
@@ -56,179 +49,237 @@ const ScheduledStartTime = defineSearchAttributeKey(
   'TemporalScheduledStartTime',
   SearchAttributeType.DATETIME,
 );
-const FLOWS_AT_ONCE = 5;
+const ScheduledById = defineSearchAttributeKey('TemporalScheduledById', SearchAttributeType.KEYWORD);
 
-/** One window, tried up to `attemptsPerWindow` times; each failed Flow Service run is followed by a new one. */
-async function ingestWindow(
+/** Flows per child workflow: each group's input and result stay a few tens of kilobytes. */
+const FLOWS_PER_GROUP = 100;
+/** Reports all groups send their run, at most: each is a few events in the run's history. */
+const REPORTS_PER_RUN = 300;
+/** Failed windows a run's progress shows; the rest are counted. */
+const FAILURES_SHOWN = 50;
+/** Failed windows a run's summary (memo, failure message) names. */
+const FAILURES_NAMED = 5;
+
+/**
+ * One scheduled ingestion run: each flow ingests the windows from where its
+ * last successful on-demand run ended up to the window the scheduled time
+ * closes (the Flow Service's runs are the record), in order. A failed window
+ * stops its flow and fails the run, and is the first window the next run
+ * ingests.
+ */
+export async function scheduledIngestionWorkflow(
   settings: IngestionSettings,
-  flow: IngestionFlow,
-  window: IngestionWindow,
-  notBefore?: number,
-): Promise<WindowResult> {
-  let reason = '';
-  for (let attempt = 1; attempt <= settings.attemptsPerWindow; attempt += 1) {
-    const { runId } = await starts.startIngestionRun({
-      sandbox: flow.sandbox,
-      flowId: flow.flowId,
-      window,
-      ...(notBefore !== undefined ? { notBefore } : {}),
-    });
-    const outcome = await pollUntilSettled(
-      () => runs.ingestionRunOutcome({ sandbox: flow.sandbox, runId }),
-      msToNumber(settings.runTimeout as Duration),
-      `Wait for run ${runId} (${new Date(window.start * 1000).toISOString()} to ${new Date(window.end * 1000).toISOString()})`,
-    );
-    if (outcome.state === 'success') {
-      return {
-        ...window,
-        status: 'success',
-        attempts: attempt,
-        runId,
-        records: outcome.records,
-        failedRecords: outcome.failedRecords,
-      };
-    }
-    if (outcome.state === 'pending') {
-      return {
-        ...window,
-        status: 'failed',
-        attempts: attempt,
-        runId,
-        reason: `run ${runId} still running after ${settings.runTimeout}`,
-      };
-    }
-    reason = `run ${runId} failed: ${outcome.detail}`;
-  }
-  return { ...window, status: 'failed', attempts: settings.attemptsPerWindow, reason };
-}
-
-/** Windows of one flow in order; the first failure stops the flow, so no later window gets ahead of a gap. */
-async function ingestInOrder(
-  settings: IngestionSettings,
-  flow: IngestionFlow,
-  windows: IngestionWindow[],
-  into: FlowIngestion,
-  notBefore?: number,
-): Promise<void> {
-  const metrics = cutoverMetrics(metricMeter);
-  for (const window of windows) {
-    const result = await ingestWindow(settings, flow, window, notBefore);
-    into.windows.push(result);
-    metrics.windowSettled(result.status);
-    if (result.status === 'failed') return;
-  }
-}
-
-function describeRun(progress: IngestionProgress): string {
-  const windows = progress.flows.flatMap((flow) => flow.windows.map((window) => ({ flow, window })));
-  const failed = windows.filter(({ window }) => window.status === 'failed');
-  const records = windows.reduce((sum, { window }) => sum + (window.records ?? 0), 0);
-  if (!failed.length) return `${windows.length} window(s) ingested, ${records} records`;
-  return `${failed.length} window(s) failed: ${failed
-    .map(
-      ({ flow, window }) =>
-        `${flow.name ?? flow.flowId} ${new Date(window.start * 1000).toISOString()}: ${window.reason}`,
-    )
-    .join('; ')}`;
-}
-
-/** Where an ingestion run stands, as every run kind reports it: windows by status. */
-function reportRun(reporter: RunReporter<IngestionProgress>, progress: IngestionProgress, note?: string) {
-  const windows = progress.flows.flatMap((flow) => flow.windows);
-  const failed = windows.filter((window) => window.status === 'failed').length;
-  reporter.report(
-    {
-      phase: progress.status,
-      unit: 'windows',
-      total: windows.length,
-      done: windows.length - failed,
-      failed,
-      counts: countsByStatus(windows, ['success', 'failed']),
-      note: note ?? `For ${progress.scheduledAt}`,
-    },
-    progress.status === 'running' ? [] : [{ key: CutoverLastStatus, value: progress.status }],
+): Promise<IngestionProgress | LegacyIngestionProgress> {
+  if (!patched(PATCHES.ingestionInGroups)) return legacyScheduledIngestion(settings);
+  const scheduledAt = workflowInfo().typedSearchAttributes.get(ScheduledStartTime) ?? new Date(Date.now());
+  const end = windowEndAt(Math.floor(scheduledAt.getTime() / 1000), settings.windowSeconds);
+  const run = new IngestionRun(settings, scheduledAt, settings.flows.length * settings.maxWindowsPerRun);
+  return run.ingest(
+    { scheduled: { end, maxWindowsPerRun: settings.maxWindowsPerRun } },
+    // A run started by hand (or where search attributes are off) has no schedule to record its outcome on.
+    workflowInfo().typedSearchAttributes.get(ScheduledById),
   );
 }
 
-async function finish(
-  settings: IngestionSettings,
-  progress: IngestionProgress,
-  reporter: RunReporter<IngestionProgress>,
-  scheduled: boolean,
-) {
-  const failed = progress.flows.some((flow) => flow.windows.some((window) => window.status === 'failed'));
-  progress.status = failed ? 'failed' : 'success';
-  const summary = describeRun(progress);
-  upsertMemo({ lastStatus: progress.status, summary });
-  reportRun(reporter, progress, `For ${progress.scheduledAt}: ${summary}`);
-  if (scheduled) {
-    await scheduleOutcome.recordScheduleOutcome({
-      scheduleId: scheduleIdOf(settings.schedule),
-      status: progress.status,
-      detail: summary,
-      ...(settings.pauseAfterFailures ? { pauseAfterFailures: settings.pauseAfterFailures } : {}),
-    });
+/** Re-ingests a past period in the schedule's windows, in order, even where it was ingested before. */
+export async function ingestionBackfillWorkflow(
+  input: BackfillInput,
+): Promise<IngestionProgress | LegacyIngestionProgress> {
+  if (!patched(PATCHES.ingestionInGroups)) return legacyIngestionBackfill(input);
+  const range = periodRange(input.from, input.to, input.windowSeconds);
+  const run = new IngestionRun(
+    input,
+    new Date(input.to * 1000),
+    input.flows.length * windowCount(range, input.windowSeconds),
+  );
+  // Runs this backfill made are reused on retry; older runs of the same window are deliberately redone.
+  return run.ingest({ backfill: { range, notBefore: workflowInfo().startTime.getTime() } });
+}
+
+/** A group of an ingestion run's flows, in its own history (see `runIngestionGroup`). */
+export async function ingestionGroupWorkflow(input: IngestionGroupInput): Promise<GroupTally> {
+  return runIngestionGroup(input);
+}
+
+/**
+ * A run's flows in groups, each a child workflow with its own history, so a
+ * run of any number of flows and windows stays far under Temporal's history
+ * and payload limits; the run keeps only counts and the failed windows.
+ */
+class IngestionRun {
+  private readonly progress: IngestionProgress;
+  private readonly reporter: RunReporter<IngestionProgress>;
+  private readonly tallies: WindowTally[] = [];
+  private readonly failures: FailedWindow[][] = [];
+  private readonly groupErrors: string[] = [];
+
+  constructor(
+    private readonly settings: IngestionSettings,
+    scheduledAt: Date,
+    private readonly mostWindows: number,
+  ) {
+    this.progress = {
+      scheduledAt: scheduledAt.toISOString(),
+      status: 'running',
+      dataflows: settings.flows.length,
+      windows: { ...EMPTY_TALLY },
+      failures: [],
+      moreFailures: 0,
+    };
+    this.reporter = new RunReporter(settings, ingestionProgressQuery, () => this.progress);
+    setHandler(groupReportSignal, (report) => this.apply(report));
   }
-  if (failed) {
+
+  async ingest(
+    plan: Pick<IngestionGroupInput, 'scheduled' | 'backfill'>,
+    scheduleId?: string,
+  ): Promise<IngestionProgress> {
+    const tooMany = scheduleSizeProblem(this.settings.schedule, this.settings.flows.length);
+    if (tooMany) throw ApplicationFailure.nonRetryable(tooMany, 'IngestionTooLarge');
+    this.show();
+    const groups = inGroupsOf(this.settings.flows, FLOWS_PER_GROUP);
+    const lanes = Math.max(
+      1,
+      Math.floor((this.settings.concurrency ?? INGESTION_CONCURRENCY) / Math.max(1, groups.length)),
+    );
+    const reportEvery = Math.max(1, Math.ceil(this.mostWindows / REPORTS_PER_RUN));
+    const handles = await Promise.all(
+      groups.map((flows, group) =>
+        startChild(ingestionGroupWorkflow, {
+          workflowId: `${workflowInfo().workflowId}/flows-${group + 1}`,
+          parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
+          staticSummary:
+            `Ingest ${flows.length} dataflow(s) of ${this.settings.schedule}, group ${group + 1} of ${groups.length}`.slice(
+              0,
+              200,
+            ),
+          args: [
+            {
+              runWorkflowId: workflowInfo().workflowId,
+              schedule: this.settings.schedule,
+              group,
+              flows,
+              windowSeconds: this.settings.windowSeconds,
+              attemptsPerWindow: this.settings.attemptsPerWindow,
+              runTimeoutMs: msToNumber(this.settings.runTimeout as Duration),
+              lanes,
+              reportEvery,
+              ...plan,
+            },
+          ],
+        }),
+      ),
+    );
+    await Promise.all(
+      handles.map((handle, group) =>
+        handle.result().then(
+          (tally) => this.settle(group, tally),
+          (error: unknown) => {
+            if (isCancellation(error)) throw error;
+            this.groupErrors.push(`group ${group + 1}: ${describeFailure(error)}`);
+          },
+        ),
+      ),
+    );
+    await this.finish(scheduleId);
+    return this.progress;
+  }
+
+  private apply(report: GroupReport): void {
+    this.tallies[report.group] = report.tally;
+    (this.failures[report.group] ??= []).push(...report.newFailures);
+    this.show();
+  }
+
+  private settle(group: number, tally: GroupTally): void {
+    const { failures, ...counts } = tally;
+    this.tallies[group] = counts;
+    this.failures[group] = failures;
+  }
+
+  /** Sums the groups' tallies into the run's progress, and shows it. */
+  private show(note?: string): void {
+    const windows = { ...EMPTY_TALLY };
+    for (const tally of this.tallies)
+      for (const key of Object.keys(windows) as Array<keyof WindowTally>) windows[key] += tally?.[key] ?? 0;
+    const failures = this.failures.flat();
+    Object.assign(this.progress, {
+      windows,
+      failures: failures.slice(0, FAILURES_SHOWN),
+      moreFailures: Math.max(0, windows.failed - FAILURES_SHOWN),
+    });
+    this.reporter.report(
+      {
+        phase: this.progress.status,
+        unit: 'windows',
+        total: windows.planned,
+        done: windows.succeeded,
+        failed: windows.failed,
+        counts: [
+          ['success', windows.succeeded],
+          ['failed', windows.failed],
+        ].filter(([, count]) => Number(count) > 0) as Array<[string, number]>,
+        note: note ?? `For ${this.progress.scheduledAt}: ${this.progress.dataflows} dataflow(s)`,
+      },
+      this.progress.status === 'running' ? [] : [{ key: CutoverLastStatus, value: this.progress.status }],
+    );
+  }
+
+  private summary(): string {
+    const { windows, failures } = this.progress;
+    const ingested = `${windows.succeeded} window(s) ingested, ${windows.records} records`;
+    if (!windows.failed && !this.groupErrors.length) return ingested;
+    const named = failures
+      .slice(0, FAILURES_NAMED)
+      .map(
+        (failure) =>
+          `${failure.name ?? failure.flowId} ${new Date(failure.start * 1000).toISOString()}: ${failure.reason}`,
+      );
+    const more = windows.failed - named.length;
+    return [
+      `${windows.failed} window(s) failed: ${named.join('; ')}${more > 0 ? `; and ${more} more` : ''}`,
+      ...this.groupErrors,
+      ingested,
+    ].join('; ');
+  }
+
+  private async finish(scheduleId: string | undefined): Promise<void> {
+    const failed = this.progress.windows.failed > 0 || this.groupErrors.length > 0;
+    this.progress.status = failed ? 'failed' : 'success';
+    const summary = this.summary();
+    upsertMemo({ lastStatus: this.progress.status, summary });
+    this.show(`For ${this.progress.scheduledAt}: ${summary}`);
+    if (scheduleId)
+      await scheduleOutcome.recordScheduleOutcome({
+        scheduleId,
+        status: this.progress.status,
+        detail: summary,
+        ...(this.settings.pauseAfterFailures ? { pauseAfterFailures: this.settings.pauseAfterFailures } : {}),
+      });
+    if (!failed) return;
     // The webhook is a courtesy: when it cannot be reached, the run still fails for its own reason.
     const notified = await failureWebhook
       .notifyIngestionFailure({
-        report: { schedule: settings.schedule, workflowId: workflowInfo().workflowId, ...progress, summary },
+        report: {
+          schedule: this.settings.schedule,
+          workflowId: workflowInfo().workflowId,
+          ...this.progress,
+          summary,
+        },
       })
       .then(
         () => '',
         (error: unknown) => ` (the webhook could not be told: ${describeFailure(error)})`,
       );
     throw ApplicationFailure.nonRetryable(
-      `Ingestion for ${settings.schedule} failed: ${summary}${notified}`,
+      `Ingestion for ${this.settings.schedule} failed: ${summary}${notified}`,
       'IngestionFailed',
     );
   }
 }
 
-/**
- * One scheduled ingestion run: each flow ingests the windows from where its
- * last successful on-demand run ended up to the window the scheduled time
- * closes (the Flow Service's runs are the record), in order, waiting for each
- * run with durable timers. A failed window fails the run, and is the first
- * window the next run ingests.
- */
-export async function scheduledIngestionWorkflow(settings: IngestionSettings): Promise<IngestionProgress> {
-  const scheduledAt = workflowInfo().typedSearchAttributes.get(ScheduledStartTime) ?? new Date(Date.now());
-  const progress: IngestionProgress = {
-    scheduledAt: scheduledAt.toISOString(),
-    status: 'running',
-    flows: settings.flows.map((flow) => ({ ...flow, windows: [] })),
-  };
-  const reporter = new RunReporter(settings, ingestionProgressQuery, () => progress);
-  reportRun(reporter, progress);
-  const end = windowEndAt(Math.floor(scheduledAt.getTime() / 1000), settings.windowSeconds);
-  await forEachBounded(progress.flows, FLOWS_AT_ONCE, async (flow) => {
-    const { end: last } = await runs.lastIngestedWindowEnd({ sandbox: flow.sandbox, flowId: flow.flowId });
-    await ingestInOrder(
-      settings,
-      flow,
-      windowsToIngest(last, end, settings.windowSeconds, settings.maxWindowsPerRun),
-      flow,
-    );
-  });
-  await finish(settings, progress, reporter, true);
-  return progress;
-}
-
-/** Re-ingests a past period in the schedule's windows, in order, even where it was ingested before. */
-export async function ingestionBackfillWorkflow(input: BackfillInput): Promise<IngestionProgress> {
-  const progress: IngestionProgress = {
-    scheduledAt: new Date(input.to * 1000).toISOString(),
-    status: 'running',
-    flows: input.flows.map((flow) => ({ ...flow, windows: [] })),
-  };
-  const reporter = new RunReporter(input, ingestionProgressQuery, () => progress);
-  reportRun(reporter, progress);
-  const windows = splitPeriod(input.from, input.to, input.windowSeconds);
-  // Runs this backfill made are reused on retry; older runs of the same window are deliberately redone.
-  const startedAt = workflowInfo().startTime.getTime();
-  for (const flow of progress.flows) await ingestInOrder(input, flow, windows, flow, startedAt);
-  await finish(input, progress, reporter, false);
-  return progress;
+function inGroupsOf<T>(items: readonly T[], size: number): T[][] {
+  return Array.from({ length: Math.ceil(items.length / size) }, (_, index) =>
+    items.slice(index * size, (index + 1) * size),
+  );
 }

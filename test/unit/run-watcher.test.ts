@@ -5,7 +5,7 @@
  * seen, or with its own cancellation, whatever the lists around it do.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { FirstRunWatcher, type FirstRunWatch } from '../../src/activities/first-run-watcher';
+import { FirstRunWatcher, RunWatcher, type FirstRunWatch } from '../../src/activities/run-watcher';
 import type { Run } from '../../src/integrations/flow-service/schemas';
 
 const START = Date.UTC(2025, 0, 1);
@@ -40,12 +40,11 @@ function recordingList(respond: (sandbox: string, flowId: string, call: number) 
 // Everything on the fake clock: the watcher's own deadlines (setTimeout) and its pauses between rounds.
 // No gathering pause unless a test is about it: the rounds then fall on whole seconds.
 function watcherOn(listRuns: (sandbox: string, flowIds: string[]) => AsyncIterable<Run>, gatherMs = 0) {
-  return new FirstRunWatcher(
-    listRuns,
-    () => Date.now(),
-    (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  return new FirstRunWatcher(listRuns, {
+    now: () => Date.now(),
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     gatherMs,
-  );
+  });
 }
 
 function watch(flowId: string, options: Partial<FirstRunWatch> = {}): FirstRunWatch {
@@ -242,3 +241,45 @@ function* brokenAfter(...runs: Run[]): Generator<Run> {
   yield* runs;
   throw new Error('socket hang up');
 }
+
+describe('RunWatcher over runs by id, one looked at as soon as it is started', () => {
+  function byIdWatcher(listRuns: (sandbox: string, runIds: string[]) => AsyncIterable<Run>) {
+    return new RunWatcher(
+      { list: listRuns, keyOf: (listed) => listed.id },
+      {
+        now: () => Date.now(),
+        sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+        gatherMs: 0,
+        lookAtOnce: true,
+      },
+    );
+  }
+  const waitFor = (key: string) => ({ sandbox: 'prod', key, since: START, until: START + 60_000 });
+
+  it('answers each run with its own listed run, by id', async () => {
+    const { calls, listRuns } = recordingList((_sandbox, runId) => [run('flow-a', 'success', START, runId)]);
+    const watcher = byIdWatcher(listRuns);
+    const [first, second] = [watcher.settledRun(waitFor('run-1')), watcher.settledRun(waitFor('run-2'))];
+    await advance(0);
+    await expect(first).resolves.toMatchObject({ id: 'run-1' });
+    await expect(second).resolves.toMatchObject({ id: 'run-2' });
+    expect(calls.flatMap((call) => call.flowIds)).toEqual(['run-1', 'run-2']);
+  });
+
+  it('looks at a run that starts waiting while the others rest, without waiting for their next round', async () => {
+    const { calls, listRuns } = recordingList((_sandbox, runId) => [
+      run('flow-a', runId === 'slow' ? 'inProgress' : 'success', START, runId),
+    ]);
+    const watcher = byIdWatcher(listRuns);
+    void watcher.settledRun(waitFor('slow'));
+    await advance(100);
+    const quick = tracked(watcher.settledRun(waitFor('quick')));
+    await advance(0);
+    expect(quick).toEqual({ settled: true, value: expect.objectContaining({ id: 'quick' }) });
+    expect(calls.map((call) => [call.at, call.flowIds])).toEqual([
+      [0, ['slow']],
+      // The list that goes out for it is filled up with the runs due next.
+      [100, ['quick', 'slow']],
+    ]);
+  });
+});
