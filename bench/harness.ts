@@ -24,9 +24,15 @@ export async function startBench(options: {
   sandboxes: string[];
   maxConcurrentActivityTaskExecutions: number;
   extend?: (simulator: RunningSimulator) => Record<string, unknown>;
+  /** Experience Platform's calls per second, enforced by the simulator and kept to by the worker. */
+  rate?: number;
 }) {
   Runtime.install({ logger: new DefaultLogger('WARN') });
-  const simulator = await startSimulator({ port: 0, seed: options.seed });
+  const simulator = await startSimulator({
+    port: 0,
+    seed: options.seed,
+    ...(options.rate ? { quotas: { platform: { requestsPerSecond: options.rate } } } : {}),
+  });
   await fetch(`${simulator.baseUrl}/__admin/flow-service/settings`, {
     method: 'PUT',
     headers: { 'content-type': 'application/json' },
@@ -48,6 +54,7 @@ export async function startBench(options: {
         clientSecret: 'env:BENCH_SECRET',
         scopes: ['openid'],
         sandboxes: options.sandboxes.map((name) => ({ name, autoApprove: true })),
+        ...(options.rate ? { rateLimit: { requestsPerSecond: options.rate } } : {}),
       },
       ...options.extend?.(simulator),
     },
