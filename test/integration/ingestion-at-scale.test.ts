@@ -17,7 +17,11 @@ import {
   ingestionGroupWorkflow,
   scheduledIngestionWorkflow,
 } from '../../src/workflows/ingestion/ingestion';
-import type { IngestionFlow, IngestionProgress } from '../../src/workflows/ingestion/messages';
+import {
+  ingestionProgressQuery,
+  type IngestionFlow,
+  type IngestionProgress,
+} from '../../src/workflows/ingestion/messages';
 import { adminPut, rawSimulatorConfig } from '../support/cutover-config';
 import { cutoverTestWorker } from '../support/cutover-worker';
 import { runHistories } from '../support/run-histories';
@@ -225,4 +229,56 @@ describe('a group of flows whose history fills up', () => {
     expect(histories.length).toBeGreaterThanOrEqual(3);
     expect(Math.max(...histories.map((history) => history.events))).toBeLessThan(100);
   }, 300_000);
+});
+
+describe('a dataflow that cannot be ingested', () => {
+  const simulator = useSimulator();
+
+  it('stops only that flow, at its first window, saying why; the others are ingested', async () => {
+    await adminPut(simulator(), '/__admin/flow-service/settings', { runDurationMs: 0 });
+    const taskQueue = uniqueTaskQueue('flow-gone');
+    const config = configFor(simulator(), taskQueue);
+    const flow = flowServiceState(simulator(), 'prod').flows.find(
+      (candidate) => candidate.name === 'SFMC Subscriber to AEP',
+    )!;
+    const gone = '00000000-0000-4000-8000-000000000000';
+    const flows: IngestionFlow[] = [
+      { sandbox: 'prod', flowId: String(flow.id), name: 'SFMC Subscriber to AEP' },
+      { sandbox: 'prod', flowId: gone, name: 'deleted in the UI' },
+    ];
+    const from = Date.parse('2025-01-01T00:00:00Z') / 1000;
+    const to = from + 6 * HOUR;
+    const worker = await cutoverTestWorker(env(), config);
+    const handle = await env().client.workflow.start(ingestionBackfillWorkflow, {
+      taskQueue,
+      workflowId: `flow-gone-${taskQueue}`,
+      args: [
+        {
+          ...ingestionSettingsFor(config.ingestion!.schedules[0]!, flows),
+          useSearchAttributes: false,
+          from,
+          to,
+        },
+      ],
+    });
+    // A worker answers the finished run's query from its history.
+    const { failure, progress } = await worker.runUntil(async () => ({
+      failure: await handle.result().then(
+        () => undefined,
+        (error: Error) => error,
+      ),
+      progress: await handle.query(ingestionProgressQuery),
+    }));
+    expect(String((failure?.cause as Error | undefined)?.message)).toMatch(
+      new RegExp(
+        `^Ingestion for at-scale failed: 1 window\\(s\\) failed: deleted in the UI 2025-01-01T00:00:00.000Z: .*${gone}`,
+      ),
+    );
+    expect(progress).toMatchObject({
+      status: 'failed',
+      windows: { planned: 12, succeeded: 6, failed: 1, flowsDone: 2 },
+      failures: [{ flowId: gone, start: from, attempts: 1 }],
+    });
+    expectContiguous(windowsByFlow(simulator()).get(String(flow.id)), from, to);
+  }, 120_000);
 });

@@ -1,21 +1,24 @@
 import {
   continueAsNew,
   getExternalWorkflowHandle,
+  isCancellation,
   metricMeter,
   proxyActivities,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { IngestionActivities } from '../../activities/ingestion';
 import type { SliceOutcome } from '../../activities/ingestion-windows';
-import { scheduledRange, windowCount } from '../../domain/ingestion/windows';
+import { scheduledRange, windowAt, windowCount } from '../../domain/ingestion/windows';
 import { cutoverMetrics } from '../../visibility/metrics';
 import { INGEST, READ } from '../activity-options';
 import { forEachBounded } from '../shared/concurrency';
+import { describeFailure } from '../shared/failures';
 import { WATCH_SLICE_MS } from '../shared/polling';
 import { RunReporter } from '../shared/reporter';
 import {
   groupProgressQuery,
   groupReportSignal,
+  NO_WINDOWS,
   type GroupFlow,
   type GroupTally,
   type IngestionGroupInput,
@@ -45,16 +48,6 @@ export const WINDOWS_PER_SLICE = 100;
  */
 export const GROUP_HISTORY_BUDGET = 5_000;
 
-export const EMPTY_TALLY: GroupTally = {
-  planned: 0,
-  succeeded: 0,
-  failed: 0,
-  records: 0,
-  failedRecords: 0,
-  flowsDone: 0,
-  failures: [],
-};
-
 /**
  * A group of a run's flows, each ingesting its windows in order, `lanes` at
  * once: slices of windows, each a few events, reported to the run every so
@@ -79,7 +72,7 @@ class IngestionGroup {
   private sending: Promise<void> = Promise.resolve();
 
   constructor(private readonly input: IngestionGroupInput) {
-    this.tally = input.tally ?? { ...EMPTY_TALLY, failures: [] };
+    this.tally = input.tally ?? { ...NO_WINDOWS, failures: [] };
     this.failuresReported = input.failuresReported ?? 0;
     this.run = getExternalWorkflowHandle(input.runWorkflowId);
     new RunReporter({ useSearchAttributes: false }, groupProgressQuery, () => this.tally);
@@ -123,12 +116,21 @@ class IngestionGroup {
 
   /** One flow's windows, slice after slice, until it is done or this history has grown enough. */
   async ingest(flow: GroupFlow): Promise<void> {
-    while (!flow.done && !this.historyIsFull()) {
-      const outcome = await windows.ingestWindows({
+    while (!flow.done && !this.historyIsFull()) this.apply(flow, await this.slice(flow));
+  }
+
+  /**
+   * The flow's next slice. A slice that fails past its retries (the flow is
+   * gone, a permission is missing) stops this flow at its window, not the group.
+   */
+  private async slice(flow: GroupFlow): Promise<SliceOutcome> {
+    const { range, cursor } = flow as Required<GroupFlow>;
+    try {
+      return await windows.ingestWindows({
         sandbox: flow.sandbox,
         flowId: flow.flowId,
-        range: flow.range!,
-        cursor: flow.cursor!,
+        range,
+        cursor,
         windowSeconds: this.input.windowSeconds,
         attemptsPerWindow: this.input.attemptsPerWindow,
         runTimeoutMs: this.input.runTimeoutMs,
@@ -136,7 +138,19 @@ class IngestionGroup {
         maxWindows: WINDOWS_PER_SLICE,
         maxMs: WATCH_SLICE_MS,
       });
-      this.apply(flow, outcome);
+    } catch (error) {
+      if (isCancellation(error)) throw error;
+      return {
+        cursor,
+        succeeded: 0,
+        records: 0,
+        failedRecords: 0,
+        failure: {
+          ...windowAt(cursor.next, range, this.input.windowSeconds),
+          attempts: cursor.attempt,
+          reason: describeFailure(error),
+        },
+      };
     }
   }
 

@@ -20,11 +20,12 @@ import { REPORT } from '../activity-options';
 import { PATCHES } from '../patches';
 import { describeFailure } from '../shared/failures';
 import { RunReporter } from '../shared/reporter';
-import { EMPTY_TALLY, runIngestionGroup } from './group';
+import { runIngestionGroup } from './group';
 import { legacyIngestionBackfill, legacyScheduledIngestion, type LegacyIngestionProgress } from './legacy';
 import {
   groupReportSignal,
   ingestionProgressQuery,
+  NO_WINDOWS,
   type BackfillInput,
   type FailedWindow,
   type GroupReport,
@@ -122,7 +123,7 @@ class IngestionRun {
       scheduledAt: scheduledAt.toISOString(),
       status: 'running',
       dataflows: settings.flows.length,
-      windows: { ...EMPTY_TALLY },
+      windows: { ...NO_WINDOWS },
       failures: [],
       moreFailures: 0,
     };
@@ -199,7 +200,7 @@ class IngestionRun {
 
   /** Sums the groups' tallies into the run's progress, and shows it. */
   private show(note?: string): void {
-    const windows = { ...EMPTY_TALLY };
+    const windows = { ...NO_WINDOWS };
     for (const tally of this.tallies)
       for (const key of Object.keys(windows) as Array<keyof WindowTally>) windows[key] += tally?.[key] ?? 0;
     const failures = this.failures.flat();

@@ -48,6 +48,15 @@ export interface WindowTally {
   flowsDone: number;
 }
 
+export const NO_WINDOWS: WindowTally = {
+  planned: 0,
+  succeeded: 0,
+  failed: 0,
+  records: 0,
+  failedRecords: 0,
+  flowsDone: 0,
+};
+
 export interface IngestionProgress {
   /** The time this run stands for (the schedule's action time, or the backfill's end), ISO 8601. */
   scheduledAt: string;
