@@ -29,6 +29,7 @@ const WORKFLOW_TYPES = [
   'salesConnectProvisioningWorkflow',
   'scheduledIngestionWorkflow',
   'ingestionBackfillWorkflow',
+  'ingestionGroupWorkflow',
   'doctorWorkflow',
 ];
 
