@@ -1,23 +1,21 @@
-import { defineSearchAttributeKey, SearchAttributeType, type Duration } from '@temporalio/common';
+import type { Duration } from '@temporalio/common';
 import { msToNumber } from '@temporalio/common/lib/time';
 import {
   ApplicationFailure,
   isCancellation,
   ParentClosePolicy,
   patched,
-  proxyActivities,
   setHandler,
   startChild,
   upsertMemo,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { IngestionActivities } from '../../activities/ingestion';
 import { INGESTION_CONCURRENCY } from '../../domain/defaults';
 import { scheduleSizeProblem } from '../../domain/ingestion/limits';
 import { periodRange, windowCount, windowEndAt } from '../../domain/ingestion/windows';
 import { CutoverLastStatus } from '../../visibility/search-attributes';
-import { REPORT } from '../activity-options';
 import { PATCHES } from '../patches';
+import { failureWebhook, scheduleOutcome, ScheduledById, ScheduledStartTime } from './outcome';
 import { describeFailure } from '../shared/failures';
 import { RunReporter } from '../shared/reporter';
 import { runIngestionGroup } from './group';
@@ -35,22 +33,6 @@ import {
   type IngestionSettings,
   type WindowTally,
 } from './messages';
-
-const scheduleOutcome = proxyActivities<Pick<IngestionActivities, 'recordScheduleOutcome'>>({
-  ...REPORT,
-  summary: 'Record the outcome on the schedule (and pause it after too many failures)',
-});
-
-const failureWebhook = proxyActivities<Pick<IngestionActivities, 'notifyIngestionFailure'>>({
-  ...REPORT,
-  summary: 'Tell the failure webhook which windows failed',
-});
-
-const ScheduledStartTime = defineSearchAttributeKey(
-  'TemporalScheduledStartTime',
-  SearchAttributeType.DATETIME,
-);
-const ScheduledById = defineSearchAttributeKey('TemporalScheduledById', SearchAttributeType.KEYWORD);
 
 /** Flows per child workflow: each group's input and result stay a few tens of kilobytes. */
 const FLOWS_PER_GROUP = 100;

@@ -1,4 +1,4 @@
-import { defineSearchAttributeKey, SearchAttributeType, type Duration } from '@temporalio/common';
+import type { Duration } from '@temporalio/common';
 import { msToNumber } from '@temporalio/common/lib/time';
 import {
   ApplicationFailure,
@@ -16,8 +16,9 @@ import {
 } from '../../domain/ingestion/windows';
 import { cutoverMetrics } from '../../visibility/metrics';
 import { CutoverLastStatus } from '../../visibility/search-attributes';
-import { READ, REPORT, WRITE } from '../activity-options';
+import { READ, WRITE } from '../activity-options';
 import { describeFailure } from '../shared/failures';
+import { failureWebhook, scheduleOutcome, ScheduledStartTime } from './outcome';
 import { forEachBounded } from '../shared/concurrency';
 import { pollUntilSettled } from '../shared/polling';
 import { countsByStatus, RunReporter } from '../shared/reporter';
@@ -101,20 +102,6 @@ const starts = proxyActivities<Pick<IngestionActivities, 'startIngestionRun'>>({
   summary: 'Start (or find) the on-demand run of a window',
 });
 
-const scheduleOutcome = proxyActivities<Pick<IngestionActivities, 'recordScheduleOutcome'>>({
-  ...REPORT,
-  summary: 'Record the outcome on the schedule (and pause it after too many failures)',
-});
-
-const failureWebhook = proxyActivities<Pick<IngestionActivities, 'notifyIngestionFailure'>>({
-  ...REPORT,
-  summary: 'Tell the failure webhook which windows failed',
-});
-
-const ScheduledStartTime = defineSearchAttributeKey(
-  'TemporalScheduledStartTime',
-  SearchAttributeType.DATETIME,
-);
 const FLOWS_AT_ONCE = 5;
 
 /** One window, tried up to `attemptsPerWindow` times; each failed Flow Service run is followed by a new one. */
