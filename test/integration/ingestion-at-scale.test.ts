@@ -6,7 +6,7 @@
  * limit. On the time-skipping server (no schedules there: the runs are
  * started as a schedule would start them).
  */
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load';
 import type { CutoverConfig } from '../../src/config/schema';
 import { windowEndAt } from '../../src/domain/ingestion/windows';
@@ -34,6 +34,23 @@ const env = useTemporalEnvironment(timeSkippingEnvironment);
 const HOUR = 3600;
 const HISTORY_WARNING = 10_240;
 const ONE_MEGABYTE = 1024 * 1024;
+
+/** A simulator for the file's tests in a describe block, its runs done as soon as they start. */
+function useInstantRuns(options: Parameters<typeof useSimulator>[0] = {}) {
+  const simulator = useSimulator(options);
+  beforeAll(() => adminPut(simulator(), '/__admin/flow-service/settings', { runDurationMs: 0 }));
+  return simulator;
+}
+
+/** The demo's prod dataflows of these names. */
+function demoFlows(simulator: RunningSimulator, names: string[]): IngestionFlow[] {
+  const flows = flowServiceState(simulator, 'prod').flows;
+  return names.map((name) => ({
+    sandbox: 'prod',
+    flowId: String(flows.find((candidate) => candidate.name === name)!.id),
+    name,
+  }));
+}
 
 function configFor(simulator: RunningSimulator, taskQueue: string): CutoverConfig {
   const raw = rawSimulatorConfig(simulator, taskQueue);
@@ -92,10 +109,9 @@ async function expectSmallHistories(workflowId: string) {
 }
 
 describe('a year of hourly windows backfilled over the demo dataflows', () => {
-  const simulator = useSimulator();
+  const simulator = useInstantRuns();
 
   it('ingests every window once, in order, with every history under the warning', async () => {
-    await adminPut(simulator(), '/__admin/flow-service/settings', { runDurationMs: 0 });
     const taskQueue = uniqueTaskQueue('backfill-year');
     const config = configFor(simulator(), taskQueue);
     const flows: IngestionFlow[] = flowServiceState(simulator(), 'prod')
@@ -128,10 +144,9 @@ describe('a year of hourly windows backfilled over the demo dataflows', () => {
 });
 
 describe('a scheduled run catching up a day over a thousand dataflows', () => {
-  const simulator = useSimulator({ seed: { profile: 'large', sandboxes: 1, flowsPerSandbox: 1000 } });
+  const simulator = useInstantRuns({ seed: { profile: 'large', sandboxes: 1, flowsPerSandbox: 1000 } });
 
   it('ingests 24 windows of each flow from where it stood, with every history under the warning', async () => {
-    await adminPut(simulator(), '/__admin/flow-service/settings', { runDurationMs: 0 });
     const taskQueue = uniqueTaskQueue('catch-up');
     const config = configFor(simulator(), taskQueue);
     const flows: IngestionFlow[] = flowServiceState(simulator(), 'prod')
@@ -169,16 +184,15 @@ describe('a scheduled run catching up a day over a thousand dataflows', () => {
 });
 
 describe('a group of flows whose history fills up', () => {
-  const simulator = useSimulator();
+  const simulator = useInstantRuns();
 
   it('continues as new with where each flow stands: in order, no gap, a failed window stops only its flow, a lost answer starts no second run', async () => {
-    await adminPut(simulator(), '/__admin/flow-service/settings', { runDurationMs: 0 });
     const taskQueue = uniqueTaskQueue('group-continues');
     const config = configFor(simulator(), taskQueue);
-    const [a, b] = ['SFMC Subscriber to AEP', 'SFMC Campaign to AEP'].map((name) => {
-      const flow = flowServiceState(simulator(), 'prod').flows.find((candidate) => candidate.name === name)!;
-      return { sandbox: 'prod', flowId: String(flow.id), name };
-    }) as [IngestionFlow, IngestionFlow];
+    const [a, b] = demoFlows(simulator(), ['SFMC Subscriber to AEP', 'SFMC Campaign to AEP']) as [
+      IngestionFlow,
+      IngestionFlow,
+    ];
     // Flow A's 501st window fails all three attempts; one create's answer is lost on the way.
     await adminPut(simulator(), `/__admin/flow-service/flows/${a.flowId}/fail-next-runs`, {
       count: 3,
@@ -232,20 +246,14 @@ describe('a group of flows whose history fills up', () => {
 });
 
 describe('a dataflow that cannot be ingested', () => {
-  const simulator = useSimulator();
+  const simulator = useInstantRuns();
 
   it('stops only that flow, at its first window, saying why; the others are ingested', async () => {
-    await adminPut(simulator(), '/__admin/flow-service/settings', { runDurationMs: 0 });
     const taskQueue = uniqueTaskQueue('flow-gone');
     const config = configFor(simulator(), taskQueue);
-    const flow = flowServiceState(simulator(), 'prod').flows.find(
-      (candidate) => candidate.name === 'SFMC Subscriber to AEP',
-    )!;
+    const [flow] = demoFlows(simulator(), ['SFMC Subscriber to AEP']) as [IngestionFlow];
     const gone = '00000000-0000-4000-8000-000000000000';
-    const flows: IngestionFlow[] = [
-      { sandbox: 'prod', flowId: String(flow.id), name: 'SFMC Subscriber to AEP' },
-      { sandbox: 'prod', flowId: gone, name: 'deleted in the UI' },
-    ];
+    const flows: IngestionFlow[] = [flow, { sandbox: 'prod', flowId: gone, name: 'deleted in the UI' }];
     const from = Date.parse('2025-01-01T00:00:00Z') / 1000;
     const to = from + 6 * HOUR;
     const worker = await cutoverTestWorker(env(), config);
@@ -279,6 +287,6 @@ describe('a dataflow that cannot be ingested', () => {
       windows: { planned: 12, succeeded: 6, failed: 1, flowsDone: 2 },
       failures: [{ flowId: gone, start: from, attempts: 1 }],
     });
-    expectContiguous(windowsByFlow(simulator()).get(String(flow.id)), from, to);
+    expectContiguous(windowsByFlow(simulator()).get(flow.flowId), from, to);
   }, 120_000);
 });
