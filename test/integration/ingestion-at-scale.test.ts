@@ -9,7 +9,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load';
 import type { CutoverConfig } from '../../src/config/schema';
-import { windowEndAt } from '../../src/domain/ingestion/windows';
 import { ingestionSettingsFor } from '../../src/runs/ingestion';
 import type { RunningSimulator } from '../../src/simulator/server';
 import {
@@ -152,7 +151,7 @@ describe('a scheduled run catching up a day over a thousand dataflows', () => {
       .map((flow) => ({ sandbox: 'prod', flowId: String(flow.id) }));
     expect(flows).toHaveLength(1000);
     // Every flow was last ingested a day before the window the run closes.
-    const end = windowEndAt(Math.floor(Date.now() / 1000), HOUR);
+    const end = Math.floor(Date.now() / 1000 / HOUR) * HOUR;
     const stood = end - 24 * HOUR;
     const flowService = demoAdobeClients(simulator(), 'prod').flowService;
     for (const flow of flows)

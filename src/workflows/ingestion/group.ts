@@ -4,6 +4,7 @@ import {
   isCancellation,
   metricMeter,
   proxyActivities,
+  setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { IngestionActivities } from '../../activities/ingestion';
@@ -14,7 +15,6 @@ import { INGEST, READ } from '../activity-options';
 import { forEachBounded } from '../shared/concurrency';
 import { describeFailure } from '../shared/failures';
 import { WATCH_SLICE_MS } from '../shared/polling';
-import { RunReporter } from '../shared/reporter';
 import {
   groupProgressQuery,
   groupReportSignal,
@@ -75,7 +75,7 @@ class IngestionGroup {
     this.tally = input.tally ?? { ...NO_WINDOWS, failures: [] };
     this.failuresReported = input.failuresReported ?? 0;
     this.run = getExternalWorkflowHandle(input.runWorkflowId);
-    new RunReporter({ useSearchAttributes: false }, groupProgressQuery, () => this.tally);
+    setHandler(groupProgressQuery, () => this.tally);
   }
 
   unfinished(): GroupFlow[] {
