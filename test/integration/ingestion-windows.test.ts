@@ -8,7 +8,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { setTimeout as delay } from 'node:timers/promises';
 import type { Worker } from '@temporalio/worker';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import YAML from 'yaml';
@@ -22,7 +21,7 @@ import { runCli } from '../support/cli';
 import { cutoverTestWorker } from '../support/cutover-worker';
 import { expectCleanHistory } from '../support/history-checks';
 import { committedCreates, flowServiceState } from '../support/simulator-state';
-import { demoAdobeClients, useFreshDemoSimulator } from '../support/simulator';
+import { collect, demoAdobeClients, useFreshDemoSimulator } from '../support/simulator';
 import { useTemporalEnvironment } from '../support/temporal-env';
 import { waitFor } from '../support/wait-for';
 import { uniqueTaskQueue } from '../support/worker';
@@ -184,7 +183,13 @@ describe('ingestion of a backlog of windows', () => {
     });
     const before = committedCreates(simulator(), '/flowservice/runs');
     // The run recording what was ingested so far must be visible to the run about to start.
-    await delay(1_600);
+    await waitFor(
+      async () =>
+        (await collect(demoAdobeClients(simulator(), 'prod').flowService.listRuns(setup.flowId))).some(
+          (run) => run.params?.windowEndTime === from,
+        ),
+      { what: 'the ingested run to show in lists' },
+    );
     await setup.worker.runUntil(async () => {
       await cli(setup, 'schedule', 'create', '--name', setup.name);
       const run = await triggerAndWait(setup);
