@@ -142,6 +142,16 @@ describe('ingestion of a backlog of windows', () => {
         { start: from + HOUR, outcome: 'failed' },
       ]);
       await expectCleanHistory(env().client, first.workflowId);
+      // describe tells where the latest run stands: counts, and the window that stopped the flow, why.
+      const described = await cli(setup, 'schedule', 'describe', '--name', setup.name);
+      expect(described).toContain(
+        `latest run ${first.workflowId}: failed: 1 of 2 window(s) ingested over 1 dataflow(s)`,
+      );
+      expect(described).toMatch(
+        new RegExp(
+          `  failed: prod SFMC Subscriber to AEP ${new Date((from + HOUR) * 1000).toISOString()} after 2 attempt\\(s\\): run \\S+ failed: CONNECTOR-2001-500`,
+        ),
+      );
 
       const second = await triggerAndWait(setup);
       expect((second.outcome as IngestionProgress).status).toBe('success');
