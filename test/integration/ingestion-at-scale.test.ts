@@ -57,8 +57,19 @@ function configFor(simulator: RunningSimulator, taskQueue: string): CutoverConfi
     {
       ...raw,
       // The simulator enforces no quota here; the client's own pace would make this a test of patience.
-      adobe: { ...raw.adobe, rateLimit: { requestsPerSecond: 100_000, burst: 1_000 } },
-      ingestion: { schedules: [{ name: 'at-scale', flows: { sandbox: 'prod' }, interval: '1 hour' }] },
+      adobe: { ...raw.adobe, rateLimit: { requestsPerSecond: 100_000, burst: 100 } },
+      ingestion: {
+        schedules: [
+          {
+            name: 'at-scale',
+            flows: { sandbox: 'prod' },
+            interval: '1 hour',
+            // The simulator answers in this test's own process: a thousand calls at once would starve
+            // it on a loaded machine until they time out, which no real rate limit lets happen.
+            concurrency: 100,
+          },
+        ],
+      },
     },
     'scale.yaml',
   );
