@@ -76,10 +76,21 @@ export interface ListConsistency {
   listVisibilityWindowMs: number;
 }
 
+/**
+ * When, on this worker's clock, anything written up to `since` shows in
+ * lists. `since` is an instant on Temporal's clock (a workflow's time, or when
+ * an attempt was scheduled), which a time-skipping server runs hours or days
+ * ahead of the worker's: whatever the clocks say, the wait is never longer
+ * than the window itself.
+ */
+function visibleBy(since: number, consistency: ListConsistency, now = Date.now()): number {
+  return Math.min(since, now) + consistency.listVisibilityWindowMs;
+}
+
 /** Waits, inside the activity, until anything created up to `since` (epoch ms) shows in lists. */
 export async function settleSince(since: number | undefined, consistency: ListConsistency): Promise<void> {
   if (since === undefined) return;
-  const left = since + consistency.listVisibilityWindowMs - Date.now();
+  const left = visibleBy(since, consistency) - Date.now();
   if (left > 0) await waitInActivity(left);
 }
 
@@ -102,9 +113,7 @@ export async function findOrCreate(
 ): Promise<EnsuredObject> {
   const info = activityInfo();
   const retried = (info?.attempt ?? 1) > 1;
-  const settledAt = retried
-    ? info!.currentAttemptScheduledTimestampMs + consistency.listVisibilityWindowMs
-    : 0;
+  const settledAt = retried ? visibleBy(info!.currentAttemptScheduledTimestampMs, consistency) : 0;
   for (;;) {
     const [existing] = await find();
     if (existing) return { id: existing.id, created: false, retried };

@@ -186,6 +186,24 @@ describe('find-or-create across a lost answer', () => {
     expect(made).toEqual({ id: 'new', created: true, retried: true });
     expect(createdAt - scheduledAt).toBeGreaterThanOrEqual(1_500);
   });
+
+  it('waits one window at most when the Temporal clock runs hours ahead of the worker clock (a time-skipping server)', async () => {
+    const startedAt = Date.now();
+    const env = new MockActivityEnvironment({
+      attempt: 2,
+      currentAttemptScheduledTimestampMs: startedAt + 3 * 3_600_000,
+    });
+    const made = await env.run(() =>
+      findOrCreate(
+        async () => [],
+        async () => ({ id: 'new' }),
+        consistency,
+      ),
+    );
+    expect(made).toEqual({ id: 'new', created: true, retried: true });
+    expect(Date.now() - startedAt).toBeGreaterThanOrEqual(1_500);
+    expect(Date.now() - startedAt).toBeLessThan(5_000);
+  });
 });
 
 describe('batch checkpoints', () => {
