@@ -76,6 +76,19 @@ export class ClusterProcess {
     await exited;
   }
 
+  /** Why it exited, as its log's last error says it, and where the log is: for a failure message CI prints. */
+  exitReport(): string {
+    const log = fs.readFileSync(this.options.log, 'utf8');
+    const lines = log.slice(log.lastIndexOf(`--- ${this.name} start #`)).split('\n');
+    const reasons = lines.flatMap((line) => {
+      if (line.startsWith('Unable to ')) return [line];
+      const error = /"level":"(?:error|fatal)".*?"error":"((?:[^"\\]|\\.)*)"/.exec(line);
+      return error ? [error[1]!] : [];
+    });
+    const reason = reasons.at(-1)?.slice(0, 400) ?? 'no error in its log';
+    return `${this.name} exited (${reason}); see ${this.options.log}`;
+  }
+
   /** Resolves once the log holds `text` after the latest start; fails if the process exits first. */
   async waitForLog(text: string, timeoutMs = 120_000): Promise<void> {
     const marker = `--- ${this.name} start #${this.starts} at`;

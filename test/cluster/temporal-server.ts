@@ -1,5 +1,6 @@
 import { execFile, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { promisify } from 'node:util';
@@ -116,6 +117,25 @@ async function portsFor(): Promise<Record<string, string>> {
   return Object.fromEntries(names.map((name, index) => [`TEMPORAL_${name}_PORT`, String(taken[index])]));
 }
 
+/** Resolves once `port` accepts connections, which a service does only after its start-up wrote what it shares; fails as soon as it exits. */
+async function untilListening(port: number, service: ClusterProcess, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (!service.running) throw new Error(`while the cluster started, ${service.exitReport()}`);
+    const accepted = await new Promise<boolean>((resolve) => {
+      const socket = net.connect({ host: '127.0.0.1', port }, () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once('error', () => resolve(false));
+    });
+    if (accepted) return;
+    if (Date.now() > deadline)
+      throw new Error(`${service.name} did not listen on ${port} within ${timeoutMs} ms`);
+    await delay(250);
+  }
+}
+
 /** Runs a `temporal` CLI command until it succeeds; gives up at the deadline, or as soon as a service has exited. */
 async function untilAnswered(
   temporalCli: string,
@@ -126,7 +146,7 @@ async function untilAnswered(
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const exited = services.find((service) => !service.running);
-    if (exited) throw new Error(`${exited.name} exited while the cluster started; see its log`);
+    if (exited) throw new Error(`while the cluster started, ${exited.exitReport()}`);
     try {
       await execFileAsync(temporalCli, args);
       return;
@@ -185,7 +205,13 @@ export async function startTemporalCluster(options: {
       ),
   );
   const startAll = async () => {
-    for (const service of services) service.start();
+    // The first one alone: on a fresh database every service writes the cluster's metadata record
+    // when none is there, and the loser of that race exits ("version mismatch, expected 0 but got 1").
+    // History listens only once that record is written; the others then find it and leave it be.
+    const [history, ...others] = services;
+    history!.start();
+    await untilListening(Number(ports.TEMPORAL_HISTORY_PORT), history!);
+    for (const service of others) service.start();
     await untilAnswered(temporalCli.path, ['operator', 'cluster', 'health', '--address', address], services);
   };
   await startAll();
