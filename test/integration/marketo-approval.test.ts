@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/server';
 import { approveUpdate, rejectUpdate, type MigrationProgress } from '../../src/workflows/migration/messages';
 import { adminPut } from '../support/cutover-config';
-import { awaitingApproval, startMigrationRun } from '../support/migration-start';
+import { awaitingApproval, resultOnceClosed, startMigrationRun } from '../support/migration-start';
 import { collect, demoAdobeClients } from '../support/simulator';
 import { timeSkippingEnvironment, useTemporalEnvironment } from '../support/temporal-env';
 import { uniqueTaskQueue } from '../support/worker';
@@ -38,7 +38,7 @@ describe('the Marketo cut-over gate (time-skipping server)', () => {
       expect(await handle.executeUpdate(approveUpdate, { args: [{ by: 'ops@example.com' }] })).toEqual([
         'prod',
       ]);
-      return handle.result();
+      return resultOnceClosed(handle);
     });
     expect(result.phase).toBe('completed');
     const flows = await prodFlows();
@@ -57,7 +57,7 @@ describe('the Marketo cut-over gate (time-skipping server)', () => {
       const [first] = waiting.items.filter((item) => item.status === 'verified');
       await demoAdobeClients(simulator, 'prod').flowService.disableFlow(first!.v2FlowId!);
       await handle.executeUpdate(approveUpdate, { args: [{}] });
-      return { result: await handle.result(), switchedOff: first! };
+      return { result: await resultOnceClosed(handle), switchedOff: first! };
     });
     const item = result.result.items.find((candidate) => candidate.v1FlowId === result.switchedOff.v1FlowId);
     expect(item).toMatchObject({
@@ -77,7 +77,7 @@ describe('the Marketo cut-over gate (time-skipping server)', () => {
     const result: MigrationProgress = await worker.runUntil(async () => {
       await awaitingApproval(handle);
       await handle.executeUpdate(rejectUpdate, { args: [{ reason: 'wrong static lists', by: 'ops' }] });
-      return handle.result();
+      return resultOnceClosed(handle);
     });
     expect(result.phase).toBe('rolled-back');
     const rolledBack = result.items.filter((item) => item.status === 'rolled-back');

@@ -8,7 +8,7 @@ import {
 } from '../../src/workflows/migration/messages';
 import { sandboxRunId } from '../../src/workflows/migration/steps';
 import { adminPut } from '../support/cutover-config';
-import { awaitingApproval, startMigrationRun } from '../support/migration-start';
+import { awaitingApproval, resultOnceClosed, startMigrationRun } from '../support/migration-start';
 import { firedTimers, scheduledActivities } from '../support/history';
 import { collect, demoAdobeClients } from '../support/simulator';
 import { timeSkippingEnvironment, useTemporalEnvironment } from '../support/temporal-env';
@@ -25,6 +25,14 @@ afterEach(() => simulator.close());
 
 const start = (taskQueue: string, sandboxes: Parameters<typeof startMigrationRun>[4]) =>
   startMigrationRun('sfmc', env(), simulator, taskQueue, sandboxes);
+
+/** Each failure of the chain with its type and message, to read what ended a run. */
+function failureChain(error: unknown): string {
+  const links: string[] = [];
+  for (let current = error; current instanceof Error; current = current.cause)
+    links.push(`${current.constructor.name}: ${current.message} ${JSON.stringify(current)}`);
+  return links.join('\n <- ');
+}
 
 async function prodFlows() {
   return collect(demoAdobeClients(simulator, 'prod').flowService.flows.list());
@@ -56,7 +64,7 @@ describe('the SFMC cut-over gate (time-skipping server)', () => {
       await expect(handle.executeUpdate(approveUpdate, { args: [{}] })).rejects.toMatchObject({
         cause: { message: expect.stringMatching(/^Nothing is waiting for approval/) },
       });
-      return handle.result();
+      return resultOnceClosed(handle);
     });
     expect(result.phase).toBe('completed');
     const flows = await prodFlows();
@@ -73,7 +81,7 @@ describe('the SFMC cut-over gate (time-skipping server)', () => {
       await handle.executeUpdate(rejectUpdate, {
         args: [{ reason: 'numbers look off', by: 'ops@example.com' }],
       });
-      return handle.result();
+      return resultOnceClosed(handle);
     });
     expect(result.phase).toBe('rolled-back');
     const rolledBack = result.items.filter((item) => item.status === 'rolled-back');
@@ -93,14 +101,14 @@ describe('the SFMC cut-over gate (time-skipping server)', () => {
     const outcome = await worker.runUntil(async () => {
       const waiting = await awaitingApproval(handle);
       await handle.cancel();
-      const error = await handle.result().then(
+      const error = await resultOnceClosed(handle).then(
         () => undefined,
         (caught: Error) => caught,
       );
       // The closed run still answers the query: what each sandbox reported as it rolled back.
       return { waiting, error, after: await handle.query(progressQuery) };
     });
-    expect(outcome.error?.cause?.constructor.name).toBe('CancelledFailure');
+    expect(outcome.error?.cause?.constructor.name, failureChain(outcome.error)).toBe('CancelledFailure');
     const verified = outcome.waiting.items.filter((candidate) => candidate.status === 'verified');
     expect(verified.length).toBeGreaterThan(0);
     expect(

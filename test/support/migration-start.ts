@@ -41,3 +41,21 @@ export const awaitingApproval = (handle: WorkflowHandle) =>
     },
     { timeoutMs: 30_000, what: 'the approval gate' },
   );
+
+/**
+ * The result of a run once it has closed, waited for without letting the
+ * time-skipping server skip. Waiting with `handle.result()` lets it skip
+ * whenever nothing is in flight, and a run that waits on a condition with no
+ * timer (the approval gate) has one timer left: Temporal's ten-year default
+ * run timeout. In the instant between a cancel or a decision and the work it
+ * starts, the server skipped there and the run ended TIMED_OUT. Only for runs
+ * with no durable timer left to skip.
+ */
+export async function resultOnceClosed<T>(handle: WorkflowHandle<() => Promise<T>>): Promise<T> {
+  await waitFor(async () => ((await handle.describe()).status.name === 'RUNNING' ? undefined : true), {
+    timeoutMs: 50_000,
+    intervalMs: 100,
+    what: `${handle.workflowId} to close`,
+  });
+  return handle.result();
+}
