@@ -5,7 +5,7 @@ import {
   makeTelemetryFilterString,
   type Logger,
 } from '@temporalio/worker';
-import type { DataConverter, Duration } from '@temporalio/common';
+import { NamespaceNotFoundError, type DataConverter, type Duration } from '@temporalio/common';
 import { createActivities, type ActivityDependencies } from './activities';
 import { remoteRateLimitsFrom } from './activities/remote-clients';
 import { dataConverterFor } from './codec/data-converter';
@@ -14,7 +14,11 @@ import { loadConfigFile, secretResolverFor } from './config/load';
 import type { CutoverConfig, WorkerConfig } from './config/schema';
 import type { SecretSource } from './config/secrets';
 import { createStructuredLogger } from './observability/logger';
-import { TemporalUnreachableError, resolveTemporalConnection } from './temporal/connection-options';
+import {
+  MetricsPortInUseError,
+  TemporalUnreachableError,
+  resolveTemporalConnection,
+} from './temporal/connection-options';
 import { workflowSource } from './temporal/workflow-source';
 import { watchActivityWorkers } from './temporal/worker-count';
 
@@ -43,7 +47,11 @@ export function installRuntime(
     });
   } catch (error) {
     // A process that already runs Temporal (a test, an embedding app) keeps its runtime, and its telemetry.
-    if (!/already been (installed|instantiated)/.test((error as Error).message)) throw error;
+    if (!/already been (installed|instantiated)/.test((error as Error).message)) {
+      if (/address.*in use|EADDRINUSE|os error 98/i.test((error as Error).message))
+        throw new MetricsPortInUseError(workerConfig.metricsAddress ?? '');
+      throw error;
+    }
   }
   runtimeInstalled = true;
   return logger;
@@ -106,6 +114,18 @@ export async function createCutoverWorker({
   return worker;
 }
 
+const GRPC_NOT_FOUND = 5;
+
+/** A worker polling a namespace that is not there would poll nothing forever, and look healthy doing it. */
+async function requireNamespace(connection: NativeConnection, namespace: string): Promise<void> {
+  try {
+    await connection.workflowService.describeNamespace({ namespace });
+  } catch (error) {
+    if ((error as { code?: number }).code === GRPC_NOT_FOUND) throw new NamespaceNotFoundError(namespace);
+    throw error;
+  }
+}
+
 /** Runs a worker until a shutdown signal drains it. */
 export async function runWorker(config: CutoverConfig): Promise<void> {
   const logger = installRuntime(config.worker);
@@ -119,6 +139,7 @@ export async function runWorker(config: CutoverConfig): Promise<void> {
     throw new TemporalUnreachableError(settings.address, (error as Error).message);
   });
   try {
+    await requireNamespace(connection, settings.namespace);
     const worker = await createCutoverWorker({ config, connection, namespace: settings.namespace, secrets });
     logger.info('cutover worker started', {
       address: settings.address,

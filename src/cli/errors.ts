@@ -10,7 +10,7 @@ import { SecretResolutionError, processRedactor } from '../config/secrets';
 import { RemoteApiError } from '../integrations/http/errors';
 import { MarketoCredentialError } from '../integrations/marketo';
 import { TemporalBinaryNotFoundError } from '../temporal/binaries';
-import { TemporalUnreachableError } from '../temporal/connection-options';
+import { MetricsPortInUseError, TemporalUnreachableError } from '../temporal/connection-options';
 import { UsageError } from './args';
 
 /**
@@ -38,6 +38,7 @@ const FIX_INPUT = [
   SecretResolutionError,
   MarketoCredentialError,
   TemporalBinaryNotFoundError,
+  MetricsPortInUseError,
 ] as const;
 
 /**

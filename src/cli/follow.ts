@@ -1,3 +1,4 @@
+import { decodeOptionalFailureToOptionalError } from '@temporalio/common/lib/internal-non-workflow';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
@@ -71,12 +72,16 @@ export async function failureReason(client: Client, workflowId: string): Promise
     waitNewEvent: false,
   });
   const last = history?.events?.[history.events.length - 1];
-  let failure = last?.workflowExecutionFailedEventAttributes?.failure;
+  // Decoded: failure messages are encrypted payloads (src/codec/failure-converter.ts).
+  let failure: Error | undefined = await decodeOptionalFailureToOptionalError(
+    client.options.loadedDataConverter,
+    last?.workflowExecutionFailedEventAttributes?.failure,
+  );
   const reasons: string[] = [];
   while (failure) {
-    if (failure.message && !reasons.some((reason) => reason.includes(failure!.message!)))
-      reasons.push(failure.message);
-    failure = failure.cause ?? undefined;
+    const { message } = failure;
+    if (message && !reasons.some((reason) => reason.includes(message))) reasons.push(message);
+    failure = failure.cause instanceof Error ? failure.cause : undefined;
   }
   if (last?.workflowExecutionTimedOutEventAttributes) reasons.push('the run timed out');
   if (last?.workflowExecutionTerminatedEventAttributes)

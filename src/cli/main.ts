@@ -112,5 +112,8 @@ export async function main(argv: string[]): Promise<number> {
 if (require.main === module) {
   main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
+    // A failed start can leave Temporal's native runtime holding the process open: a worker that
+    // cannot work must exit, or a supervisor sees it as healthy. Output is written by now.
+    setTimeout(() => process.exit(code), 1_000).unref();
   });
 }

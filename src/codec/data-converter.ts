@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { DataConverter, PayloadCodec } from '@temporalio/common';
 import { keyRingFrom } from '../config/codec';
 import type { CutoverConfig } from '../config/schema';
@@ -19,10 +20,16 @@ export async function payloadCodecFor(
   return new CodecChain([compression, new AesGcmCodec(await keyRingFrom(config.codec, secrets))]);
 }
 
+/** The module whose failure converter every worker, workflow bundle and client uses (see failure-converter.ts). */
+export const FAILURE_CONVERTER_PATH = path.join(__dirname, `failure-converter${path.extname(__filename)}`);
+
 /** The data converter every client and worker of this config uses. */
 export async function dataConverterFor(
   config: Pick<CutoverConfig, 'codec'>,
   secrets: SecretSource,
 ): Promise<DataConverter> {
-  return { payloadCodecs: [await payloadCodecFor(config, secrets)] };
+  return {
+    payloadCodecs: [await payloadCodecFor(config, secrets)],
+    failureConverterPath: FAILURE_CONVERTER_PATH,
+  };
 }

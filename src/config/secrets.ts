@@ -20,6 +20,7 @@ export function secretSpellings(secret: string): string[] {
   return [
     ...new Set([
       secret,
+      secret.replace(/ /g, '+'),
       JSON.stringify(secret).slice(1, -1),
       encodeURIComponent(secret),
       form,
@@ -27,8 +28,65 @@ export function secretSpellings(secret: string): string[] {
       base64,
       base64.replace(/=+$/, ''),
       Buffer.from(secret).toString('base64url'),
+      // UTF-8 read back as Latin-1, as a server that guesses the charset writes it.
+      Buffer.from(secret).toString('latin1'),
     ]),
   ];
+}
+
+const HTML_NAMED: Record<string, string> = {
+  quot: '"',
+  amp: '&',
+  lt: '<',
+  gt: '>',
+  apos: "'",
+  nbsp: '\u00a0',
+};
+const BACKSLASH_SIMPLE: Record<string, string> = { n: '\n', r: '\r', t: '\t', b: '\b', f: '\f' };
+
+/** One layer of the escapes a remote may write a value in: JSON and Python (`\u20ac`, `\xe2\x82\xac`, `\"`), HTML entities, percent (any case). */
+function unescapeOnce(text: string): string {
+  return text
+    .replace(/(?:\\x[0-9a-fA-F]{2})+/g, (run) => bytesAsText(run.split('\\x').slice(1)))
+    .replace(/\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)/gs, (all, escape: string) => {
+      if (escape.length === 1) return BACKSLASH_SIMPLE[escape] ?? escape;
+      if (escape.startsWith('u')) return String.fromCharCode(parseInt(escape.slice(1), 16));
+      return codePoint(parseInt(escape.slice(1), 16)) ?? all;
+    })
+    .replace(/&#x([0-9a-fA-F]+);/g, (all, hex: string) => codePoint(parseInt(hex, 16)) ?? all)
+    .replace(/&#(\d+);/g, (all, decimal: string) => codePoint(Number(decimal)) ?? all)
+    .replace(/&([a-z]+);/g, (all, name: string) => HTML_NAMED[name] ?? all)
+    .replace(/(?:%[0-9a-fA-F]{2})+/g, (run) => bytesAsText(run.split('%').slice(1)));
+}
+
+/** Escaped bytes as UTF-8 text when they are UTF-8, as Latin-1 when not (Python writes both as `\xNN`). */
+function bytesAsText(hexBytes: string[]): string {
+  const bytes = Buffer.from(hexBytes.join(''), 'hex');
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return bytes.toString('latin1');
+  }
+}
+
+function codePoint(value: number): string | undefined {
+  return value <= 0x10ffff ? String.fromCodePoint(value) : undefined;
+}
+
+/**
+ * The text with every escape layer a remote may have added taken off (a
+ * value echoed inside an echoed request is escaped twice). Matching on this,
+ * as well as on the text, finds a secret in any spelling a remote may produce
+ * from the value cutover sent, not only the ones listed in secretSpellings.
+ */
+export function unescaped(text: string): string {
+  let current = text;
+  for (let layer = 0; layer < 4; layer += 1) {
+    const next = unescapeOnce(current);
+    if (next === current) return current;
+    current = next;
+  }
+  return current;
 }
 
 /** Remembers every secret value resolved in this process so text can be scrubbed before it leaves. */
@@ -39,9 +97,24 @@ export class Redactor {
   remember(secret: string): void {
     if (secret.length < MIN_REDACTABLE_LENGTH) return;
     for (const spelling of secretSpellings(secret)) this.values.add(spelling);
+    // A secret that itself holds something escape-like reads differently once the escapes are off.
+    this.values.add(unescaped(secret));
   }
 
+  /**
+   * The text with every remembered secret replaced. Where a secret shows only
+   * once the escapes are taken off, the unescaped text is returned, scrubbed:
+   * a message then reads differently, and holds no secret in any spelling.
+   */
   redact(text: string): string {
+    const scrubbed = this.replaceKnown(text);
+    const plain = unescaped(scrubbed);
+    if (plain === scrubbed) return scrubbed;
+    const plainScrubbed = this.replaceKnown(plain);
+    return plainScrubbed === plain ? scrubbed : plainScrubbed;
+  }
+
+  private replaceKnown(text: string): string {
     let result = text;
     for (const value of [...this.values].sort((a, b) => b.length - a.length))
       result = result.split(value).join(REDACTED);

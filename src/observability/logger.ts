@@ -15,7 +15,12 @@ export function formatLogEntry(entry: LogEntry, redactor: Redactor = processReda
     message: entry.message,
     ...entry.meta,
   };
-  return redactor.redact(JSON.stringify(record, (_key, value: unknown) => jsonSafe(value)));
+  // Each value on its own first: a secret a remote escaped is found in the value's text, not in the line's JSON.
+  const line = JSON.stringify(record, (_key, value: unknown) => {
+    const safe = jsonSafe(value);
+    return typeof safe === 'string' ? redactor.redact(safe) : safe;
+  });
+  return redactor.redact(line);
 }
 
 export function createStructuredLogger(

@@ -103,3 +103,13 @@ export class TemporalUnreachableError extends Error {
     this.name = 'TemporalUnreachableError';
   }
 }
+
+/** The worker's metrics endpoint cannot listen: the operator's setting, not a fault. */
+export class MetricsPortInUseError extends Error {
+  constructor(address: string) {
+    super(
+      `worker.metricsAddress: ${address} is already in use by another process: choose a free port (or leave metricsAddress out to turn metrics off).`,
+    );
+    this.name = 'MetricsPortInUseError';
+  }
+}

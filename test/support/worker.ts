@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { NativeConnection, WorkerOptions } from '@temporalio/worker';
+import { FAILURE_CONVERTER_PATH } from '../../src/codec/data-converter';
 import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 
 const bundles = new Map<string, Promise<WorkflowBundleWithSourceMap>>();
@@ -8,7 +9,11 @@ const bundles = new Map<string, Promise<WorkflowBundleWithSourceMap>>();
 export function workflowBundle(workflowsPath: string): Promise<WorkflowBundleWithSourceMap> {
   let bundle = bundles.get(workflowsPath);
   if (!bundle) {
-    bundle = bundleWorkflowCode({ workflowsPath, logger: silentBundlerLogger });
+    bundle = bundleWorkflowCode({
+      workflowsPath,
+      failureConverterPath: FAILURE_CONVERTER_PATH,
+      logger: silentBundlerLogger,
+    });
     bundles.set(workflowsPath, bundle);
   }
   return bundle;

@@ -73,3 +73,32 @@ describe('SecretResolver', () => {
     );
   });
 });
+
+describe('Redactor, whatever escapes a remote wrote the secret in', () => {
+  // Non-ASCII, quotes, a newline and a backslash: every escape family spells these differently.
+  const SECRET = 'p€ss "q" \nb\\é';
+  const redactor = new Redactor();
+  redactor.remember(SECRET);
+  const echoes: Record<string, string> = {
+    'JSON, non-ASCII escaped (Python json.dumps)': String.raw`"p\u20acss \"q\" \nb\\\u00e9"`,
+    'JSON escaped twice (an echo inside an echo)': String.raw`"p\\u20acss \\\"q\\\" \\nb\\\\\\u00e9"`,
+    'JSON, upper-case hex': String.raw`"p\u20ACss \"q\" \nb\\\u00E9"`,
+    'percent, lower-case hex': 'p%e2%82%acss%20%22q%22%20%0ab%5c%c3%a9',
+    'form, spaces as +': 'p%E2%82%ACss+%22q%22+%0Ab%5C%C3%A9',
+    'HTML entities': 'p&#8364;ss &quot;q&quot; \nb\\&#xe9;',
+    'Python bytes repr': String.raw`b'p\xe2\x82\xacss "q" \nb\\\xc3\xa9'`,
+    'UTF-8 read as Latin-1': 'pâ\u0082¬ss "q" \nb\\Ã©',
+  };
+
+  it.each(Object.entries(echoes))('finds it in %s', (_how, echo) => {
+    const scrubbed = redactor.redact(`invalid_client: {"client_secret": ${echo}} (request 7)`);
+    expect(scrubbed).toContain('[redacted]');
+    expect(scrubbed).not.toMatch(/ss|q.+b|€|e2|20ac|8364/i);
+    expect(scrubbed).toContain('(request 7)');
+  });
+
+  it('leaves text with no secret exactly as it was, escapes and all', () => {
+    const text = String.raw`{"error":"bad \"grant\"","hint":"100% sure","path":"a%2Fb","x":"\u00e9"}`;
+    expect(redactor.redact(text)).toBe(text);
+  });
+});

@@ -17,6 +17,14 @@ export type RemoteErrorKind =
   | 'unprocessable'
   | 'unexpected-response';
 
+/** The most of a remote's own words a message keeps: its code, title and status say what happened; a whole body may echo anything. */
+const REMOTE_EXCERPT_CHARS = 300;
+
+function excerpt(text: string): string {
+  const oneLine = text.replace(/\s+/g, ' ').trim();
+  return oneLine.length > REMOTE_EXCERPT_CHARS ? `${oneLine.slice(0, REMOTE_EXCERPT_CHARS)}…` : oneLine;
+}
+
 const RETRYABLE_KINDS: ReadonlySet<RemoteErrorKind> = new Set(['network', 'server', 'rate-limited']);
 
 export interface RemoteApiErrorDetails {
@@ -47,7 +55,11 @@ export class RemoteApiError extends Error {
   readonly retryAfterMs: number | undefined;
   readonly retryable: boolean;
 
-  constructor(details: RemoteApiErrorDetails, options?: { cause?: unknown }) {
+  constructor(given: RemoteApiErrorDetails, options?: { cause?: unknown }) {
+    const details = {
+      ...given,
+      remoteMessage: given.remoteMessage && excerpt(processRedactor.redact(given.remoteMessage)),
+    };
     super(processRedactor.redact(RemoteApiError.describe(details)), options);
     this.name = 'RemoteApiError';
     this.api = details.api;
@@ -55,7 +67,7 @@ export class RemoteApiError extends Error {
     this.kind = details.kind;
     this.status = details.status;
     this.remoteCode = details.remoteCode;
-    this.remoteMessage = details.remoteMessage && processRedactor.redact(details.remoteMessage);
+    this.remoteMessage = details.remoteMessage;
     this.retryAfterMs = details.retryAfterMs;
     this.retryable = RETRYABLE_KINDS.has(details.kind);
   }
