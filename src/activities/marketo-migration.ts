@@ -43,6 +43,17 @@ interface SegmentSelector {
   value?: { id?: string; name?: string; mappingId?: string };
 }
 
+/** Marks a V2 dataflow cutover made in place of a V1 one. */
+const V2_TAG = /cutover:marketo:[\w-]+/;
+
+/** A destination dataflow whose target connection is gone: its inherited attributes name no spec for it. */
+function targetIsGone(flow: Flow): boolean {
+  const targets = (flow.inheritedAttributes?.targetConnections ?? []) as Array<{
+    connectionSpec?: { id?: string };
+  }>;
+  return targets.length === 0 || targets.every((target) => target.connectionSpec?.id === undefined);
+}
+
 /** Reads audiences, identities and attributes out of a destination dataflow's GeneralTransform. */
 export function readDestinationFlow(
   flow: Flow,
@@ -224,10 +235,17 @@ export function createMarketoMigrationActivities({ clients }: { clients: RemoteC
           );
           heartbeat(flows.length);
         }
-        for await (const _flow of flowService.flows.list([
+        const found = new Set(flows.map((flow) => flow.flowId));
+        for await (const flow of flowService.flows.list([
           where('inheritedAttributes.properties.isDestinationFlow', '==', true),
         ])) {
           existingDestinationsInSandbox += 1;
+          // One whose target connection is gone never matches the V1 filter above; it is listed anyway.
+          if (!found.has(flow.id) && !V2_TAG.test(flow.description ?? '') && targetIsGone(flow))
+            flows.push({
+              ...readDestinationFlow(flow, input.sandbox, { id: '', name: '' }),
+              targetConnectionMissing: true,
+            });
         }
       });
       const marketo = await marketoClient();

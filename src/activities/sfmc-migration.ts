@@ -41,6 +41,29 @@ export interface V2FlowInput {
 
 const V1_TAG = /cutover:sfmc:([\w-]+)/;
 
+interface InheritedSource {
+  id?: string;
+  connectionSpec?: { id?: string };
+  baseConnection?: { id?: string };
+}
+
+/**
+ * A source dataflow whose source connection is gone (deleted in the UI):
+ * discovery, which goes from V1 base connections to their source connections
+ * to the flows reading them, never reaches it. It is listed anyway, so no V1
+ * is silently left to die on retirement day.
+ */
+function sourceIsGone(flow: Flow): boolean {
+  const sources = (flow.inheritedAttributes?.sourceConnections ?? []) as InheritedSource[];
+  return sources.length === 0 || sources.every((source) => source.connectionSpec?.id === undefined);
+}
+
+function inheritedBaseOf(flow: Flow): Pick<Connection, 'id' | 'name'> {
+  const sources = (flow.inheritedAttributes?.sourceConnections ?? []) as InheritedSource[];
+  const id = sources[0]?.baseConnection?.id ?? '';
+  return { id, name: id ? `${id} (not found)` : '(gone)' };
+}
+
 /** Reads discovery keeps in flight per sandbox: enough to overlap latency, few enough for a rate limit. */
 const DISCOVERY_READS_AT_ONCE = 6;
 
@@ -53,21 +76,22 @@ export function createSfmcMigrationActivities({ clients }: SfmcMigrationDependen
   /** One V1 dataflow with everything a plan needs: its target, mapping, delta column and last runs. */
   async function describeV1Flow(
     sandbox: string,
-    base: Connection,
+    base: Pick<Connection, 'id' | 'name' | 'auth'>,
     sources: SourceConnection[],
     explored: Array<{ path?: string; isCustomObject?: boolean }>,
     flow: Flow,
   ): Promise<DiscoveredV1Flow> {
     const flowService = clients.flowService(sandbox);
     const dataPrep = clients.dataPrep(sandbox);
-    const source = sources.find((candidate) => flow.sourceConnectionIds.includes(candidate.id))!;
-    const path = String(source.params?.path ?? source.params?.tableName ?? '');
+    const source = sources.find((candidate) => flow.sourceConnectionIds.includes(candidate.id));
+    const path = String(source?.params?.path ?? source?.params?.tableName ?? '');
     const targetId = flow.targetConnectionIds[0]!;
     const target = await flowService.targetConnections.get(targetId);
     const schema = (target?.data?.schema ?? {}) as { id?: string; version?: string };
     const mappingId = flow.transformations.find((transformation) => transformation.name === 'Mapping')?.params
       .mappingId;
     const mappingSet = typeof mappingId === 'string' ? await dataPrep.getMappingSet(mappingId) : undefined;
+    const missingMappingSetId = mappingSet ? undefined : typeof mappingId === 'string' ? mappingId : '';
     const delta = flow.transformations.find((transformation) => transformation.name === 'Copy')?.params
       .deltaColumn as { name?: string } | undefined;
     const runs = (await collect(flowService.listRuns(flow.id))).sort(
@@ -95,7 +119,9 @@ export function createSfmcMigrationActivities({ clients }: SfmcMigrationDependen
         name: base.name,
         ...tenantOf(base.auth?.params),
       },
-      sourceConnection: { id: source.id, path },
+      sourceConnection: source
+        ? { id: source.id, path }
+        : { id: flow.sourceConnectionIds[0] ?? '', path: '', missing: true },
       isCustomObject:
         Boolean(explored.find((table) => table.path === path)?.isCustomObject) || path.endsWith('__c'),
       target: {
@@ -116,6 +142,7 @@ export function createSfmcMigrationActivities({ clients }: SfmcMigrationDependen
             },
           }
         : {}),
+      ...(missingMappingSetId !== undefined ? { missingMappingSetId } : {}),
       ...(delta?.name ? { deltaColumn: delta.name } : {}),
       ...(lastRun && last ? { lastRun: { id: lastRun.id, status: last.state } } : {}),
       ...(lastSuccess?.state === 'success'
@@ -183,10 +210,20 @@ export function createSfmcMigrationActivities({ clients }: SfmcMigrationDependen
 
       const crmToAep = await clients.specs.id(flowService, 'crmToAep');
       const existingV2FlowsByV1FlowId: Record<string, string> = {};
-      for (const flow of await collect(flowService.flows.list([where('flowSpec.id', '==', crmToAep)]))) {
+      const sourceFlows = await collect(flowService.flows.list([where('flowSpec.id', '==', crmToAep)]));
+      for (const flow of sourceFlows) {
         const v1FlowId = V1_TAG.exec(flow.description ?? '')?.[1];
         if (v1FlowId) existingV2FlowsByV1FlowId[v1FlowId] = flow.id;
       }
+      const found = new Set(flows.map((flow) => flow.flowId));
+      const strays = sourceFlows.filter(
+        (flow) => !found.has(flow.id) && !V1_TAG.test(flow.description ?? '') && sourceIsGone(flow),
+      );
+      flows.push(
+        ...(await mapBounded(strays, DISCOVERY_READS_AT_ONCE, async (flow) =>
+          describeV1Flow(input.sandbox, inheritedBaseOf(flow), [], [], flow),
+        )),
+      );
 
       const sfmc = await clients.sfmc();
       // A tenant's data extensions are shared by every sandbox: only those a dataflow here migrates

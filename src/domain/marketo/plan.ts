@@ -183,6 +183,13 @@ function planFlow(
 ): MarketoPlanItem {
   const target = options.target ?? MARKETO_TARGET;
   const rules = TARGET_CARDS[target];
+  if (flow.targetConnectionMissing) {
+    return skip(
+      flow,
+      'v1-target-connection-missing',
+      `its target connection ${flow.targetConnectionId || '(none)'} is gone, so nothing says which destination it exported to (Marketo V1, or another); if it was Marketo, activate its audiences to the V2 destination in the Experience Platform UI; then delete this dataflow`,
+    );
+  }
   if (flow.baseConnection.missing) {
     return skip(
       flow,

@@ -7,6 +7,8 @@ export interface DiscoveredMarketoV1Flow {
   /** The Profile source connection the dataflow reads; V2 reads the same one. */
   sourceConnectionId: string;
   targetConnectionId: string;
+  /** The flow names a target connection that is gone (deleted in the UI): nothing says which destination it exported to. */
+  targetConnectionMissing?: true;
   /** The V1 Marketo base connection its target connection hangs off, and the Munchkin ID it names; `missing` when it is gone. */
   baseConnection: { id: string; name: string; munchkinId?: string; missing?: boolean };
   /** State of the newest activation run, if any. */
@@ -64,7 +66,8 @@ export type MarketoSkipReason =
   | 'person-creation-needs-names'
   | 'no-audiences'
   | 'v1-disabled'
-  | 'v1-base-connection-missing';
+  | 'v1-base-connection-missing'
+  | 'v1-target-connection-missing';
 
 export interface PlannedMarketoFlow {
   target: MarketoTargetCard;

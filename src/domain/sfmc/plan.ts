@@ -148,6 +148,22 @@ function planFlow(
       existingV2FlowId: existing,
     };
   }
+  if (flow.sourceConnection.missing) {
+    return {
+      action: 'skip',
+      v1: flow,
+      reason: 'v1-source-missing',
+      detail: `its source connection ${flow.sourceConnection.id || '(none)'} is gone, so nothing says what it read (an SFMC V1 object, or another source's); if it was SFMC, set the dataflow up again on the V2 source in the Experience Platform UI; then delete this one`,
+    };
+  }
+  if (flow.missingMappingSetId !== undefined) {
+    return {
+      action: 'skip',
+      v1: flow,
+      reason: 'v1-mapping-missing',
+      detail: `its mapping set ${flow.missingMappingSetId || '(none named)'} is gone, so V2 would have no mapping to the dataset; map the V1 dataflow again in the Experience Platform UI, or delete it`,
+    };
+  }
   if (!flow.target.dataSetId || !flow.target.schemaId) {
     return {
       action: 'skip',

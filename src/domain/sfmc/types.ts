@@ -8,10 +8,13 @@ export interface DiscoveredV1Flow {
   schedule: { frequency?: string; interval?: string | number; startTime?: number };
   /** `tenant`: the SFMC subdomain the V1 base connection reads, when its parameters name one. */
   baseConnection: { id: string; name: string; tenant?: string };
-  sourceConnection: { id: string; path: string };
+  /** `missing`: the flow names a source connection that is gone (deleted in the UI); `path` is then empty. */
+  sourceConnection: { id: string; path: string; missing?: true };
   isCustomObject: boolean;
   target: { connectionId: string; dataSetId?: string; schemaId?: string; schemaVersion?: string };
   mappingSet?: { id: string; mappings: Array<{ sourceType: string; source: string; destination: string }> };
+  /** The mapping set the flow names and Data Prep no longer has (or none named): V2 would have nothing to map. */
+  missingMappingSetId?: string;
   deltaColumn?: string;
   /** The newest run, whatever its outcome. */
   lastRun?: { id: string; status: string };
@@ -48,7 +51,9 @@ export type SkipReason =
   | 'no-date-time-column'
   | 'v2-credentials-missing'
   | 'already-migrated'
-  | 'v1-target-missing';
+  | 'v1-target-missing'
+  | 'v1-source-missing'
+  | 'v1-mapping-missing';
 
 export interface PlannedMapping {
   sourceType: 'ATTRIBUTE' | 'EXPRESSION' | 'STATIC';

@@ -178,6 +178,17 @@ export const dataPrepSimulatorModule: SimulatorModule<DataPrepSimulatorState> = 
     });
   },
   registerAdmin(router, state, context) {
+    // A mapping set gone from under its dataflow, as after a clean-up outside the dataflow's own screens.
+    router.delete('/__admin/data-prep/mappingSets/:id', (request) => {
+      for (const org of Object.values(state().orgs))
+        for (const sandbox of Object.values(org.sandboxes))
+          if (Object.hasOwn(sandbox.mappingSets, request.params.id!)) {
+            delete sandbox.mappingSets[request.params.id!];
+            context.changed();
+            return { status: 204 };
+          }
+      return { status: 404, body: { error: 'no such mapping set' } };
+    });
     router.put('/__admin/data-prep/settings', (request) => {
       const settings = z.object({ deleteSupported: z.boolean() }).strict().safeParse(request.body);
       if (!settings.success)
