@@ -8,8 +8,12 @@ export interface CorruptedAnswer {
   status: number;
   body: string;
   contentType?: string;
-  /** `{request}` in `body` becomes the request's own body (JSON-escaped), as an echoing server would send it back. */
-  echoRequest?: boolean;
+  /**
+   * `{request}` in `body` becomes the request's own body, as an echoing server sends it back: JSON-escaped
+   * (`true`), or its form fields decoded and written as Python's json.dumps does, non-ASCII as `\uXXXX`,
+   * inside the JSON string (`'python-json'`).
+   */
+  echoRequest?: boolean | 'python-json';
 }
 
 export interface CorruptingProxy {
@@ -18,6 +22,16 @@ export interface CorruptingProxy {
   corrupt(rules: CorruptedAnswer[]): void;
   clear(): void;
   close(): Promise<void>;
+}
+
+function echoOf(body: Buffer, how: boolean | 'python-json'): string {
+  const text = body.toString('utf8');
+  if (how !== 'python-json') return text;
+  const fields = Object.fromEntries(new URLSearchParams(text));
+  return JSON.stringify(fields).replace(
+    /[\u007f-\uffff]/g,
+    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 /**
@@ -39,7 +53,9 @@ export async function startCorruptingProxy(targetBaseUrl: string): Promise<Corru
       );
       if (rule) {
         const text = rule.echoRequest
-          ? rule.body.replace('{request}', JSON.stringify(body.toString('utf8')).slice(1, -1))
+          ? rule.body.replace('{request}', () =>
+              JSON.stringify(echoOf(body, rule.echoRequest ?? false)).slice(1, -1),
+            )
           : rule.body;
         outgoing.writeHead(rule.status, { 'content-type': rule.contentType ?? 'application/json' });
         outgoing.end(text);
