@@ -19,6 +19,8 @@ export function parseCommandArgs<S extends z.ZodType>(
   options: NonNullable<ParseArgsConfig['options']>,
   schema: S,
 ): z.output<S> {
+  const misuse = flagMisuse(argv, options);
+  if (misuse) throw new UsageError(`cutover ${command}: ${misuse}. Run \`cutover help\` for usage.`);
   let values: Record<string, unknown>;
   try {
     ({ values } = parseArgs({ args: argv, options, allowPositionals: false, strict: true }));
@@ -31,6 +33,24 @@ export function parseCommandArgs<S extends z.ZodType>(
     throw new UsageError(`cutover ${command}: ${problems.join('; ')}`);
   }
   return result.data;
+}
+
+/**
+ * What node's parser would take silently or word obscurely: a flag that takes
+ * one value given twice (the last would win), and a long flag with one dash
+ * (read as a bundle of one-letter flags).
+ */
+function flagMisuse(argv: string[], options: NonNullable<ParseArgsConfig['options']>): string | undefined {
+  const seen = new Set<string>();
+  for (const arg of argv) {
+    const single = /^-([a-z][a-z-]+)(=.*)?$/.exec(arg);
+    if (single && single[1]! in options) return `${arg} has one dash: write --${single[1]}`;
+    const name = /^--([^=]+)/.exec(arg)?.[1];
+    if (!name || !(name in options) || options[name]!.multiple) continue;
+    if (seen.has(name)) return `--${name} is given twice: give it once`;
+    seen.add(name);
+  }
+  return undefined;
 }
 
 export const portSchema = z.coerce

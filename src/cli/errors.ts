@@ -5,6 +5,8 @@ import {
   isGrpcServiceError,
 } from '@temporalio/client';
 import { ApplicationFailure, NamespaceNotFoundError, WorkflowNotFoundError } from '@temporalio/common';
+import { CodecError } from '../codec/aes-gcm-codec';
+import { CodecKeyError } from '../config/codec';
 import { ConfigError } from '../config/load';
 import { SecretResolutionError, processRedactor } from '../config/secrets';
 import { RemoteApiError } from '../integrations/http/errors';
@@ -39,6 +41,9 @@ const FIX_INPUT = [
   MarketoCredentialError,
   TemporalBinaryNotFoundError,
   MetricsPortInUseError,
+  // A key of the wrong size, a key id the config lacks, a key that does not open the payload.
+  CodecError,
+  CodecKeyError,
 ] as const;
 
 /**

@@ -28,21 +28,76 @@ function formatPath(segments: readonly PropertyKey[]): string {
   );
 }
 
-export function describeIssues(error: z.ZodError): string[] {
+/** Words YAML 1.1 read as booleans and YAML 1.2 (this parser, and Temporal's) reads as text. */
+const YAML11_BOOLEANS = /^(y|yes|n|no|on|off)$/i;
+
+function valueAt(raw: unknown, segments: readonly PropertyKey[]): unknown {
+  return segments.reduce<unknown>(
+    (value, segment) => (value as Record<PropertyKey, unknown> | undefined)?.[segment],
+    raw,
+  );
+}
+
+/** What zod says, put the way a person editing the file needs it, for the mistakes a parser hides. */
+function describeIssue(issue: z.core.$ZodIssue, raw: unknown): string {
+  const given = valueAt(raw, issue.path);
+  if (issue.code === 'invalid_type' && issue.expected === 'boolean' && typeof given === 'string')
+    return YAML11_BOOLEANS.test(given)
+      ? `expected true or false, received the text "${given}" (YAML 1.2 reads yes/no/on/off as text): write true or false`
+      : `expected true or false, received the text "${given}"`;
+  if (issue.code === 'invalid_type' && issue.expected === 'string' && typeof given === 'number')
+    return `expected text, received the number ${given}: write it in quotes ("${given}")${/window|timeout|delay|retention|interval/i.test(String(issue.path.at(-1))) ? ', with a unit, e.g. "2s" or "5 minutes"' : ''}`;
+  return issue.message;
+}
+
+export function describeIssues(error: z.ZodError, raw?: unknown): string[] {
   return error.issues.map((issue) => {
     const where = formatPath(issue.path) || '(top level)';
     if (issue.code === 'unrecognized_keys')
-      return `${where}: unknown field(s) ${issue.keys.join(', ')}; remove them or check the spelling`;
-    return `${where}: ${issue.message}`;
+      return `${where}: unknown field(s) ${issue.keys.map((key) => JSON.stringify(key)).join(', ')}; remove them or check the spelling`;
+    return `${where}: ${describeIssue(issue, raw)}`;
   });
 }
 
-function parseText(file: string, text: string): unknown {
-  try {
-    return file.endsWith('.json') ? JSON.parse(text) : YAML.parse(text);
-  } catch (error) {
+/** The file's text, refused with how to save it when it is not UTF-8 (UTF-16 from Notepad, Latin-1). */
+function utf8Text(file: string, bytes: Buffer): string {
+  if (
+    (bytes[0] === 0xff && bytes[1] === 0xfe) ||
+    (bytes[0] === 0xfe && bytes[1] === 0xff) ||
+    bytes.includes(0)
+  )
     throw new ConfigError(file, [
-      `not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${(error as Error).message}`,
+      'the file is UTF-16 (as Windows Notepad saves "Unicode"): save it as UTF-8',
+    ]);
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes).replace(/^\ufeff/, '');
+  } catch {
+    const lenient = bytes.toString('utf8');
+    const line = lenient.slice(0, lenient.indexOf('\ufffd')).split('\n').length;
+    throw new ConfigError(file, [
+      `the file is not UTF-8 (line ${line} holds a character saved as Latin-1 or Windows-1252, such as an accented letter): save it as UTF-8`,
+    ]);
+  }
+}
+
+/** Where a JSON parser's "at position N" is, as a person counts it. */
+function jsonLineOf(text: string, message: string): string {
+  const position = Number(/position (\d+)/.exec(message)?.[1]);
+  if (!Number.isFinite(position)) return /line \d+/.test(message) ? '' : ' (line 1)';
+  const before = text.slice(0, position).split('\n');
+  return ` (line ${before.length}, column ${before.at(-1)!.length + 1})`;
+}
+
+function parseText(file: string, text: string): unknown {
+  const json = file.endsWith('.json');
+  try {
+    return json ? JSON.parse(text) : YAML.parse(text);
+  } catch (error) {
+    const message = (error as Error).message.split('\n')[0]!;
+    throw new ConfigError(file, [
+      json
+        ? `not valid JSON${jsonLineOf(text, message)}: ${message}; JSON allows no comments and no trailing commas (a .yaml file allows comments)`
+        : `not valid YAML: ${(error as Error).message}`,
     ]);
   }
 }
@@ -74,7 +129,7 @@ export function parseConfig(raw: unknown, file: string): CutoverConfig {
   const shape = shapeProblem(raw);
   if (shape) throw new ConfigError(file, [shape]);
   const result = cutoverConfigSchema.safeParse(raw);
-  if (!result.success) throw new ConfigError(file, describeIssues(result.error));
+  if (!result.success) throw new ConfigError(file, describeIssues(result.error, raw));
   const configDirectory = path.dirname(path.resolve(file));
   const config = anchorFileSecrets(result.data, configDirectory);
   return {
@@ -99,14 +154,14 @@ export function secretResolverFor(config: CutoverConfig, role: SecretResolverRol
 }
 
 export function loadConfigFile(file: string): CutoverConfig {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    bytes = fs.readFileSync(file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
     throw new ConfigError(file, [
       `cannot read the file (${code}); pass an existing file with --config or CUTOVER_CONFIG`,
     ]);
   }
-  return parseConfig(parseText(file, text), file);
+  return parseConfig(parseText(file, utf8Text(file, bytes)), file);
 }

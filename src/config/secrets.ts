@@ -42,6 +42,8 @@ const HTML_NAMED: Record<string, string> = {
   apos: "'",
   nbsp: '\u00a0',
 };
+/** An echo inside an echo inside a JSON body is three; more is no remote we know of. */
+const MAX_ESCAPE_LAYERS = 4;
 const BACKSLASH_SIMPLE: Record<string, string> = { n: '\n', r: '\r', t: '\t', b: '\b', f: '\f' };
 
 /** One layer of the escapes a remote may write a value in: JSON and Python (`\u20ac`, `\xe2\x82\xac`, `\"`), HTML entities, percent (any case). */
@@ -81,7 +83,7 @@ function codePoint(value: number): string | undefined {
  */
 export function unescaped(text: string): string {
   let current = text;
-  for (let layer = 0; layer < 4; layer += 1) {
+  for (let layer = 0; layer < MAX_ESCAPE_LAYERS; layer += 1) {
     const next = unescapeOnce(current);
     if (next === current) return current;
     current = next;
@@ -108,10 +110,16 @@ export class Redactor {
    */
   redact(text: string): string {
     const scrubbed = this.replaceKnown(text);
-    const plain = unescaped(scrubbed);
-    if (plain === scrubbed) return scrubbed;
-    const plainScrubbed = this.replaceKnown(plain);
-    return plainScrubbed === plain ? scrubbed : plainScrubbed;
+    // Each layer in turn: a layer may also take off a backslash the secret itself ends with.
+    let layer = scrubbed;
+    let found = false;
+    for (let depth = 0; depth < MAX_ESCAPE_LAYERS; depth += 1) {
+      const next = unescapeOnce(layer);
+      if (next === layer) break;
+      layer = this.replaceKnown(next);
+      found ||= layer !== next;
+    }
+    return found ? layer : scrubbed;
   }
 
   private replaceKnown(text: string): string {

@@ -169,14 +169,14 @@ const CASES: Case[] = [
     name: 'an unknown top-level field',
     argv: () => plan(config((raw) => void (raw.temporl = {}))),
     code: 2,
-    says: /\(top level\): unknown field\(s\) temporl; remove them or check the spelling/,
+    says: /\(top level\): unknown field\(s\) "temporl"; remove them or check the spelling/,
   },
   {
     kind: 'config',
     name: 'an unknown field in adobe',
     argv: () => plan(config((raw) => void (adobe(raw).orgid = 'x'))),
     code: 2,
-    says: /adobe: unknown field\(s\) orgid/,
+    says: /adobe: unknown field\(s\) "orgid"/,
   },
   {
     kind: 'config',

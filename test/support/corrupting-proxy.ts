@@ -8,6 +8,7 @@ export interface CorruptedAnswer {
   status: number;
   body: string;
   contentType?: string;
+  headers?: Record<string, string>;
   /**
    * `{request}` in `body` becomes the request's own body, as an echoing server sends it back: JSON-escaped
    * (`true`), or its form fields decoded and written as Python's json.dumps does, non-ASCII as `\uXXXX`,
@@ -57,7 +58,10 @@ export async function startCorruptingProxy(targetBaseUrl: string): Promise<Corru
               JSON.stringify(echoOf(body, rule.echoRequest ?? false)).slice(1, -1),
             )
           : rule.body;
-        outgoing.writeHead(rule.status, { 'content-type': rule.contentType ?? 'application/json' });
+        outgoing.writeHead(rule.status, {
+          'content-type': rule.contentType ?? 'application/json',
+          ...rule.headers,
+        });
         outgoing.end(text);
         return;
       }

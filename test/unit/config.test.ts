@@ -127,7 +127,7 @@ describe('config files', () => {
   it('reports unknown fields so typos do not pass silently', () => {
     const raw = { ...structuredClone(minimal), temporl: {} };
     expect(problemsOf(raw)).toEqual([
-      '(top level): unknown field(s) temporl; remove them or check the spelling',
+      '(top level): unknown field(s) "temporl"; remove them or check the spelling',
     ]);
   });
 

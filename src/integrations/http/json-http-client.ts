@@ -80,6 +80,16 @@ function parseBody(text: string): unknown {
   }
 }
 
+/** What a server sent instead of JSON, in a few words a person recognises. */
+function whatCameBack(body: string | undefined): string {
+  if (!body?.trim()) return 'an empty answer';
+  if (/^\s*<(!doctype html|html|head|body)\b/i.test(body)) {
+    const title = /<title[^>]*>([^<]{1,80})/i.exec(body)?.[1]?.trim();
+    return `an HTML page${title ? ` ("${title}")` : ''}`;
+  }
+  return `text that is not JSON ("${body.trim().slice(0, 60).replace(/\s+/g, ' ')}${body.trim().length > 60 ? '…' : ''}")`;
+}
+
 function describeZodPath(path: readonly PropertyKey[]): string {
   return (
     path
@@ -120,6 +130,13 @@ export class JsonHttpClient {
   ): z.output<S> {
     const result = schema.safeParse(body);
     if (result.success) return result.data;
+    if (body === undefined || typeof body === 'string')
+      throw new RemoteApiError({
+        api: this.options.api,
+        endpoint: `${spec.method} ${withoutQuery(spec.path)}`,
+        kind: 'unexpected-response',
+        remoteMessage: `${whatCameBack(body)}, not the JSON this API answers with; check that ${this.baseUrl} is the API's address (a proxy, a login page or a wrong host answers like this)`,
+      });
     const problems = result.error.issues
       .slice(0, 3)
       .map((issue) => `${describeZodPath(issue.path)}: ${issue.message}`)
@@ -177,8 +194,9 @@ export class JsonHttpClient {
         method: spec.method,
         headers,
         body,
-        // A redirect would carry credentials (API keys, form-encoded secrets) to wherever it points.
-        redirect: 'error',
+        // A redirect would carry credentials (API keys, form-encoded secrets) to wherever it points:
+        // never followed, reported with where it pointed.
+        redirect: 'manual',
         signal: AbortSignal.timeout(this.options.timeoutMs ?? 30_000),
       });
       text = await response.text();
@@ -192,6 +210,14 @@ export class JsonHttpClient {
     spec: RequestSpec,
     response: { status: number; headers: Headers; body: unknown },
   ): HttpResponse<unknown> {
+    if (response.status >= 300 && response.status < 400)
+      throw new RemoteApiError({
+        api: this.options.api,
+        endpoint: `${spec.method} ${withoutQuery(spec.path)}`,
+        kind: 'unexpected-response',
+        status: response.status,
+        remoteMessage: `redirected to ${response.headers.get('location') ?? '(no location)'}, which cutover does not follow (credentials would go along); check that ${this.baseUrl} is the API's address`,
+      });
     if (response.status < 400 || spec.acceptStatuses?.includes(response.status)) {
       return { status: response.status, headers: response.headers, body: response.body };
     }
@@ -227,7 +253,7 @@ export class JsonHttpClient {
         api: this.options.api,
         endpoint: `${spec.method} ${withoutQuery(spec.path)}`,
         kind: transient ? 'network' : 'bad-request',
-        remoteMessage: transient ? `connection failed (${reason})` : `request could not be sent (${reason})`,
+        remoteMessage: `${transient ? 'connection failed' : 'request could not be sent'} (${reason}) to ${this.baseUrl}`,
       },
       { cause: error },
     );
