@@ -63,6 +63,22 @@ export function isInputFailure(error: unknown): boolean {
   return error instanceof ApplicationFailure && INPUT_FAILURE_TYPES.has(error.type ?? '');
 }
 
+/**
+ * The error to show when a payload the run's worker wrote cannot be read with
+ * this config's codec: the key is missing or another one. Undefined for any
+ * other failure (no worker to answer, a refused request).
+ */
+export function unreadablePayload(error: unknown): Error | undefined {
+  if (error instanceof CodecError) return error;
+  const message = error instanceof Error ? error.message : '';
+  if (/Unknown encoding: binary\/encrypted/.test(message))
+    return new CliFailure(
+      "The run's payloads are encrypted, and this config has no codec section to read them: add codec.keys with the worker's key (the same id and key), then run this again.",
+      EXIT.fixInput,
+    );
+  return undefined;
+}
+
 /** Words a credential check's failure as a plan blocker, unless the config itself must be fixed first. */
 export function explainBlocker(error: unknown): string {
   if (isInputFailure(error)) throw error;

@@ -13,7 +13,7 @@ import {
   type MigrationProgress,
 } from '../../workflows/migration/messages';
 import { configFlag, configPathFrom, parseCommandArgs, UsageError } from '../args';
-import { CliFailure, EXIT, explainBlocker } from '../errors';
+import { CliFailure, EXIT, explainBlocker, unreadablePayload } from '../errors';
 import { formatTable } from '../table';
 import { endedRunFailure, failureReason, followWorkflow } from '../follow';
 import { progressView } from '../progress-view';
@@ -242,7 +242,11 @@ export const statusCommand = (argv: string[]) =>
     const running = description.status.name === 'RUNNING';
     // A closed run answers queries only through a worker replaying it; without one, do not wait long.
     const progress = await Promise.race([
-      handle.query(progressQuery).catch(() => undefined),
+      handle.query(progressQuery).catch((error: unknown) => {
+        const unreadable = unreadablePayload(error);
+        if (unreadable) throw unreadable;
+        return undefined;
+      }),
       delay(running ? 30_000 : 3_000).then(() => undefined),
     ]);
     const failure = running ? undefined : await failureReason(client, workflowId);
@@ -256,8 +260,31 @@ export const statusCommand = (argv: string[]) =>
       : EXIT.done;
   });
 
+/**
+ * Refuses before a decision is sent with a codec the run's worker cannot
+ * read (its workflow task would fail on it, and the run would wait on):
+ * reading the run's progress proves this config reads what the worker writes.
+ */
+async function requireReadablePayloads(client: Client, workflowId: string): Promise<void> {
+  const handle = client.workflow.getHandle(workflowId);
+  // An ended run is told as such by the update's own refusal; a query of it would wait for a replay.
+  if ((await handle.describe()).status.name !== 'RUNNING') return;
+  const unreadable = await Promise.race([
+    handle.query(progressQuery).then(
+      () => undefined,
+      (error: unknown) => unreadablePayload(error),
+    ),
+    delay(QUERY_PATIENCE_MS).then(() => undefined),
+  ]);
+  if (unreadable) throw unreadable;
+}
+
+/** How long a check waits for a worker to answer a query before going on without its answer. */
+const QUERY_PATIENCE_MS = 10_000;
+
 export const approveCommand = (argv: string[]) =>
   withRun('approve', argv, async (client, workflowId, args) => {
+    await requireReadablePayloads(client, workflowId);
     const approved = await client.workflow
       .getHandle(workflowId)
       .executeUpdate(approveUpdate, { args: [{ sandboxes: args.sandbox, by: process.env.USER }] });
@@ -270,6 +297,7 @@ export const rejectCommand = (argv: string[]) =>
     'reject',
     argv,
     async (client, workflowId, args) => {
+      await requireReadablePayloads(client, workflowId);
       const rejected = await client.workflow
         .getHandle(workflowId)
         .executeUpdate(rejectUpdate, { args: [{ reason: args.reason!, by: process.env.USER }] });
