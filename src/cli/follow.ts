@@ -4,6 +4,10 @@ import type { Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import type { QueryDefinition } from '@temporalio/common';
 import { CliFailure, EXIT } from './errors';
+import { retryingSteps } from './retrying-steps';
+
+/** How often (in polls) following looks for steps being retried: a describe per running workflow. */
+const RETRY_LOOK_EVERY_POLLS = 5;
 
 /**
  * Prints a line whenever `describe(progress)` changes, until the workflow
@@ -26,6 +30,8 @@ export async function followWorkflow<P>(
       (result: P) => ({ result }),
       (error: Error) => ({ error }),
     );
+    let polls = 0;
+    let retrying = '';
     while (!detached) {
       const done = await Promise.race([finished, delay(pollMs).then(() => undefined)]);
       if (done) {
@@ -34,6 +40,12 @@ export async function followWorkflow<P>(
       }
       const progress = await handle.query(query).catch(() => undefined);
       if (progress) view.update(progress);
+      // A step a remote keeps refusing moves no progress; it shows here while it is retried.
+      if (++polls % RETRY_LOOK_EVERY_POLLS === 0) {
+        const lines = (await retryingSteps(client, workflowId).catch(() => [])).join('\n');
+        if (lines && lines !== retrying) console.log(lines);
+        retrying = lines;
+      }
     }
     view.stop();
     console.log(`Detached; the run continues in Temporal (workflow ${workflowId}).`);

@@ -17,6 +17,7 @@ import { CliFailure, EXIT, explainBlocker, unreadablePayload } from '../errors';
 import { formatTable } from '../table';
 import { endedRunFailure, failureReason, followWorkflow } from '../follow';
 import { progressView } from '../progress-view';
+import { retryingSteps } from '../retrying-steps';
 import { connectClient } from '../temporal-client';
 import { cliReferenceProblems } from './doctor';
 import { progressSummary, progressTable } from './migration-progress';
@@ -255,6 +256,7 @@ export const statusCommand = (argv: string[]) =>
     );
     if (progress) console.log(progressTable(progress.items));
     else console.log('(per-dataflow progress needs a running worker on the task queue to answer the query)');
+    if (running) for (const line of await retryingSteps(client, workflowId)) console.log(line);
     return description.status.name === 'FAILED' || progress?.items.some((item) => item.status === 'failed')
       ? EXIT.notDone
       : EXIT.done;
