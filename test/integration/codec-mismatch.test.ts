@@ -8,10 +8,8 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import YAML from 'yaml';
-import { dataConverterFor } from '../../src/codec/data-converter';
 import { parseConfig } from '../../src/config/load';
 import { SecretResolver } from '../../src/config/secrets';
 import { sfmcRun } from '../../src/runs';
@@ -21,7 +19,7 @@ import { progressQuery } from '../../src/workflows/migration/messages';
 import { TEST_SECRETS, adminPut, rawSimulatorConfig } from '../support/cutover-config';
 import { runCli } from '../support/cli';
 import { expectExplained } from '../support/corpus';
-import { cutoverTestWorker } from '../support/cutover-worker';
+import { cutoverTestClient, cutoverTestWorker } from '../support/cutover-worker';
 import { awaitingApproval } from '../support/migration-start';
 import { useTemporalEnvironment } from '../support/temporal-env';
 import { uniqueTaskQueue } from '../support/worker';
@@ -64,11 +62,7 @@ describe('a CLI that cannot read what the worker encrypts', () => {
     const keyA = { keys: [{ id: 'a', key: 'env:MISMATCH_KEY_A' }] };
     const config = parseConfig(rawConfig(taskQueue, keyA), 'worker.yaml');
     const secrets = new SecretResolver(ENV);
-    const client = new Client({
-      connection: env().connection,
-      namespace: env().namespace,
-      dataConverter: await dataConverterFor(config, secrets),
-    });
+    const client = await cutoverTestClient(env(), config, secrets);
     const worker = await cutoverTestWorker(env(), config, secrets);
     const request = sfmcRun.fromConfig(config);
     const workflowId = `${request.workflowId}/${taskQueue}`;

@@ -13,12 +13,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import YAML from 'yaml';
-import { DEMO_MARKETO, DEMO_SFMC } from '../../src/simulator/seeds/demo-catalog';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/server';
 import { freePort } from '../../src/temporal/free-port';
-import { TEST_SECRETS, adminDelete, rawSalesConnectConfig } from '../support/cutover-config';
+import { TEST_SECRETS, adminDelete } from '../support/cutover-config';
 import { runCli } from '../support/cli';
-import { expectExplained, remoteWrites, type Refusal } from '../support/corpus';
+import { expectExplained, proxiedConfig, remoteWrites, type Refusal } from '../support/corpus';
 import {
   startCorruptingProxy,
   type CorruptedAnswer,
@@ -51,19 +50,7 @@ afterAll(async () => {
 
 type Raw = Record<string, unknown>;
 
-function baseConfig(): Raw {
-  const sections = rawSalesConnectConfig(simulator, taskQueue, {
-    users: [{ email: 'ben.seller@demo.example' }],
-  });
-  const via = proxy.baseUrl;
-  return {
-    ...sections,
-    temporal: { taskQueue, address: env().address },
-    adobe: { ...sections.adobe, imsUrl: `${via}/ims`, platformUrl: `${via}/platform` },
-    sfmc: { ...sections.sfmc, authBaseUrl: `${via}/sfmc/${DEMO_SFMC.subdomain}/auth` },
-    marketo: { ...sections.marketo, baseUrl: `${via}/marketo/${DEMO_MARKETO.munchkinId}` },
-  };
-}
+const baseConfig = (): Raw => proxiedConfig(simulator, proxy, { taskQueue, address: env().address });
 
 let files = 0;
 function write(content: string | Buffer, name = `config-${++files}.yaml`): string {

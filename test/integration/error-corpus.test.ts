@@ -12,7 +12,8 @@ import YAML from 'yaml';
 import { secretSpellings } from '../../src/config/secrets';
 import { DEMO_MARKETO, DEMO_SFMC } from '../../src/simulator/seeds/demo-catalog';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/server';
-import { TEST_SECRETS, rawSalesConnectConfig } from '../support/cutover-config';
+import { TEST_SECRETS } from '../support/cutover-config';
+import { proxiedConfig, remoteWrites } from '../support/corpus';
 import { runCli } from '../support/cli';
 import {
   startCorruptingProxy,
@@ -59,24 +60,7 @@ afterAll(async () => {
 
 type Raw = Record<string, unknown>;
 
-/** The full config (every section) over the corrupting proxy, on the suite's dev server. */
-function baseConfig(): Raw {
-  const sections = rawSalesConnectConfig(simulator, taskQueue, {
-    users: [{ email: 'ben.seller@demo.example' }],
-  });
-  const via = proxy.baseUrl;
-  return {
-    ...sections,
-    temporal: { taskQueue, address: env().address },
-    adobe: { ...sections.adobe, imsUrl: `${via}/ims`, platformUrl: `${via}/platform` },
-    sfmc: { ...sections.sfmc, authBaseUrl: `${via}/sfmc/${DEMO_SFMC.subdomain}/auth` },
-    marketo: { ...sections.marketo, baseUrl: `${via}/marketo/${DEMO_MARKETO.munchkinId}` },
-    salesConnect: {
-      ...sections.salesConnect,
-      gateway: { type: 'http', baseUrl: `${via}/sales-connect`, simulated: true },
-    },
-  };
-}
+const baseConfig = (): Raw => proxiedConfig(simulator, proxy, { taskQueue, address: env().address });
 
 let files = 0;
 /** Writes a config file (YAML unless the name says otherwise) and returns its path. */
@@ -1247,7 +1231,7 @@ describe('the operator-mistake corpus', () => {
     async (_name, entry) => {
       for (const [name, value] of Object.entries({ ...SECRETS, ...entry.env })) vi.stubEnv(name, value);
       proxy.corrupt(entry.answers ?? []);
-      const writesBefore = writes();
+      const writesBefore = remoteWrites(simulator);
       let result: Awaited<ReturnType<typeof runCli>>;
       try {
         result = await runCli(entry.argv());
@@ -1264,15 +1248,7 @@ describe('the operator-mistake corpus', () => {
         .filter((spelling) => text.includes(spelling));
       expect(leaked, 'secrets in the output').toEqual([]);
       expect(text).not.toContain('outside-contents');
-      expect(writes(), 'writes that reached the simulator').toEqual(writesBefore);
+      expect(remoteWrites(simulator), 'writes that reached the simulator').toEqual(writesBefore);
     },
   );
 });
-
-/** Requests that could change something: not reads, not token requests. */
-function writes(): string[] {
-  return simulator.requests
-    .list()
-    .filter((entry) => !['GET', 'HEAD'].includes(entry.method) && !/\/token|\/oauth/.test(entry.path))
-    .map((entry) => `${entry.method} ${entry.path}`);
-}

@@ -10,12 +10,11 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import type { Payload } from '@temporalio/common';
 import type { temporal } from '@temporalio/proto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import YAML from 'yaml';
-import { dataConverterFor } from '../../src/codec/data-converter';
 import { payloadCodecFor } from '../../src/codec/data-converter';
 import { parseConfig } from '../../src/config/load';
 import { SecretResolver } from '../../src/config/secrets';
@@ -26,7 +25,7 @@ import { startSimulator, type RunningSimulator } from '../../src/simulator/serve
 import { TEST_SECRETS, rawSimulatorConfig } from '../support/cutover-config';
 import { runCli } from '../support/cli';
 import { startCorruptingProxy, type CorruptingProxy } from '../support/corrupting-proxy';
-import { cutoverTestWorker } from '../support/cutover-worker';
+import { cutoverTestClient, cutoverTestWorker } from '../support/cutover-worker';
 import { findSecrets, historyTexts } from '../support/history';
 import { useTemporalEnvironment } from '../support/temporal-env';
 import { uniqueTaskQueue } from '../support/worker';
@@ -125,11 +124,7 @@ describe('a secret echoed back by a remote, escaped as Python writes JSON', () =
     const taskQueue = uniqueTaskQueue('secret-echo');
     const config = echoConfig(taskQueue);
     const secrets = new SecretResolver(ENV);
-    const codecClient = new Client({
-      connection: env().connection,
-      namespace: env().namespace,
-      dataConverter: await dataConverterFor(config, secrets),
-    });
+    const codecClient = await cutoverTestClient(env(), config, secrets);
     const worker = await cutoverTestWorker(env(), config, secrets);
     const request = sfmcRun.fromConfig(config);
     const workflowId = `${request.workflowId}/${taskQueue}`;

@@ -11,6 +11,7 @@ import YAML from 'yaml';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/server';
 import { TEST_SECRETS, adminDelete, rawSimulatorConfig } from '../support/cutover-config';
 import { runCli } from '../support/cli';
+import { remoteWrites } from '../support/corpus';
 import { collect, demoAdobeClients } from '../support/simulator';
 
 let simulator: RunningSimulator;
@@ -37,70 +38,63 @@ afterAll(() => simulator.close());
 describe('sfmc plan with V1 objects deleted in the UI', () => {
   it('lists the V1 whose source connection and the one whose mapping set is gone, with the fix, and writes nothing', async () => {
     for (const [name, value] of Object.entries(TEST_SECRETS)) vi.stubEnv(name, value);
-    const writesBefore = writes();
+    const writesBefore = remoteWrites(simulator);
     const json = await runCli(['sfmc', 'plan', '--config', file, '--sandbox', 'prod', '--json']);
     const table = await runCli(['sfmc', 'plan', '--config', file, '--sandbox', 'prod']);
     vi.unstubAllEnvs();
     expect(json.code, json.err).toBe(0);
-    const [prod] = (
-      JSON.parse(json.out) as {
-        plans: Array<{
-          items: Array<{ action: string; reason?: string; detail?: string; v1: { name: string } }>;
-        }>;
-      }
-    ).plans;
+    const prod = prodPlan(json.out);
     // The demo's prod sandbox holds five V1 SFMC dataflows: all five are still listed.
-    expect(prod!.items).toHaveLength(5);
-    expect(prod!.items.find((item) => item.v1.name === 'SFMC Subscriber to AEP')).toMatchObject({
+    expect(prod.items).toHaveLength(5);
+    expect(prod.items.find((item) => item.v1.name === 'SFMC Subscriber to AEP')).toMatchObject({
       action: 'skip',
       reason: 'v1-source-missing',
       detail: expect.stringContaining(`its source connection ${gone.source} is gone`),
     });
-    expect(prod!.items.find((item) => item.v1.name === 'SFMC Campaign to AEP')).toMatchObject({
+    expect(prod.items.find((item) => item.v1.name === 'SFMC Campaign to AEP')).toMatchObject({
       action: 'skip',
       reason: 'v1-mapping-missing',
       detail: expect.stringContaining(`its mapping set ${gone.mapping} is gone`),
     });
     expect(table.out).toMatch(/SFMC Subscriber to AEP\s+skip \(v1-source-missing\)/);
     expect(table.out).toMatch(/SFMC Campaign to AEP\s+skip \(v1-mapping-missing\)/);
-    expect(writes()).toEqual(writesBefore);
+    expect(remoteWrites(simulator)).toEqual(writesBefore);
   });
 });
 
 describe('marketo plan with V1 objects deleted in the UI', () => {
   it('lists the V1 whose target connection is gone, and the one with no identity mapping, and writes nothing', async () => {
     for (const [name, value] of Object.entries(TEST_SECRETS)) vi.stubEnv(name, value);
-    const writesBefore = writes();
+    const writesBefore = remoteWrites(simulator);
     const json = await runCli(['marketo', 'plan', '--config', file, '--sandbox', 'prod', '--json']);
     vi.unstubAllEnvs();
     expect(json.code, json.err).toBe(0);
-    const [prod] = (
-      JSON.parse(json.out) as {
-        plans: Array<{
-          items: Array<{ action: string; reason?: string; detail?: string; v1: { name: string } }>;
-        }>;
-      }
-    ).plans;
+    const prod = prodPlan(json.out);
     // The demo's prod sandbox holds three V1 Marketo destination dataflows: all three are still listed.
-    expect(prod!.items).toHaveLength(3);
-    expect(prod!.items.find((item) => item.v1.name === 'Marketo V1 - Newsletter audiences')).toMatchObject({
+    expect(prod.items).toHaveLength(3);
+    expect(prod.items.find((item) => item.v1.name === 'Marketo V1 - Newsletter audiences')).toMatchObject({
       action: 'skip',
       reason: 'v1-target-connection-missing',
       detail: expect.stringContaining(`its target connection ${gone.target} is gone`),
     });
     expect(
-      prod!.items.find((item) => item.v1.name === 'Marketo V1 - Legacy import (no identity)'),
+      prod.items.find((item) => item.v1.name === 'Marketo V1 - Legacy import (no identity)'),
     ).toMatchObject({
       action: 'skip',
       reason: 'no-identity',
     });
-    expect(writes()).toEqual(writesBefore);
+    expect(remoteWrites(simulator)).toEqual(writesBefore);
   });
 });
 
-function writes(): string[] {
-  return simulator.requests
-    .list()
-    .filter((entry) => !['GET', 'HEAD'].includes(entry.method) && !/token|oauth|__admin/.test(entry.path))
-    .map((entry) => `${entry.method} ${entry.path}`);
+interface PlannedItem {
+  action: string;
+  reason?: string;
+  detail?: string;
+  v1: { name: string };
+}
+
+/** The prod sandbox's plan from `plan --json`. */
+function prodPlan(out: string): { items: PlannedItem[] } {
+  return (JSON.parse(out) as { plans: Array<{ items: PlannedItem[] }> }).plans[0]!;
 }

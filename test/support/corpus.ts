@@ -1,6 +1,32 @@
 import { expect } from 'vitest';
 import { secretSpellings } from '../../src/config/secrets';
+import { DEMO_MARKETO, DEMO_SFMC } from '../../src/simulator/seeds/demo-catalog';
 import type { RunningSimulator } from '../../src/simulator/server';
+import { rawSalesConnectConfig } from './cutover-config';
+import type { CorruptingProxy } from './corrupting-proxy';
+
+/** The full config (every section) with every remote reached through the corrupting proxy. */
+export function proxiedConfig(
+  simulator: RunningSimulator,
+  proxy: CorruptingProxy,
+  temporal: { taskQueue: string; address: string },
+): Record<string, unknown> {
+  const sections = rawSalesConnectConfig(simulator, temporal.taskQueue, {
+    users: [{ email: 'ben.seller@demo.example' }],
+  });
+  const via = proxy.baseUrl;
+  return {
+    ...sections,
+    temporal,
+    adobe: { ...sections.adobe, imsUrl: `${via}/ims`, platformUrl: `${via}/platform` },
+    sfmc: { ...sections.sfmc, authBaseUrl: `${via}/sfmc/${DEMO_SFMC.subdomain}/auth` },
+    marketo: { ...sections.marketo, baseUrl: `${via}/marketo/${DEMO_MARKETO.munchkinId}` },
+    salesConnect: {
+      ...sections.salesConnect,
+      gateway: { type: 'http', baseUrl: `${via}/sales-connect`, simulated: true },
+    },
+  };
+}
 
 /** What a corpus case expects of a command that must refuse: its exit code and the named cause. */
 export interface Refusal {

@@ -1,4 +1,6 @@
 import path from 'node:path';
+import { Client } from '@temporalio/client';
+import { dataConverterFor } from '../../src/codec/data-converter';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import type { CutoverConfig } from '../../src/config/schema';
@@ -21,5 +23,18 @@ export async function cutoverTestWorker(
     namespace: env.namespace ?? 'default',
     secrets,
     workflowBundle: await workflowBundle(workflowsPath),
+  });
+}
+
+/** A client of the test server that reads and writes payloads with the config's codec, as the CLI does. */
+export async function cutoverTestClient(
+  env: Pick<TestWorkflowEnvironment, 'connection' | 'namespace'>,
+  config: CutoverConfig,
+  secrets: SecretSource,
+): Promise<Client> {
+  return new Client({
+    connection: env.connection,
+    namespace: env.namespace,
+    dataConverter: await dataConverterFor(config, secrets),
   });
 }
