@@ -1,10 +1,13 @@
-import { noopMetricMeter, type MetricMeter } from '@temporalio/common';
+import { noopMetricMeter, type Duration, type MetricMeter } from '@temporalio/common';
+import { msToNumber } from '@temporalio/common/lib/time';
+import { processAvailability } from '../integrations/http/availability';
 import { cutoverMetrics } from '../visibility/metrics';
 import { createDoctorActivities, type DoctorDependencies } from './doctor';
 import { createFlowServiceActivities } from './flow-service-steps';
 import { createIngestionActivities } from './ingestion';
 import { withLiveness } from './liveness';
 import { createMarketoMigrationActivities } from './marketo-migration';
+import { createOutageActivities } from './outage';
 import { createRemoteClients, type RemoteClients, type RemoteRateLimits } from './remote-clients';
 import { createSalesConnectActivities } from './sales-connect';
 import { createSfmcMigrationActivities } from './sfmc-migration';
@@ -22,6 +25,8 @@ export interface ActivityDependencies extends DoctorDependencies {
 /** Every activity the cutover worker registers, built once over injected dependencies. */
 export function createActivities(deps: ActivityDependencies) {
   const metrics = cutoverMetrics(deps.metricMeter ?? noopMetricMeter);
+  const outageAfter = deps.config.worker?.outageSuspectedAfter;
+  if (outageAfter) processAvailability.suspectAfter(msToNumber(outageAfter as Duration));
   const clients =
     deps.clients ??
     createRemoteClients(deps.config, deps.secrets, {
@@ -35,6 +40,7 @@ export function createActivities(deps: ActivityDependencies) {
     ...withLiveness(createSfmcMigrationActivities({ clients })),
     ...withLiveness(createMarketoMigrationActivities({ clients })),
     ...withLiveness(createSalesConnectActivities({ clients, salesConnect: deps.config.salesConnect })),
+    ...createOutageActivities({ clients, salesConnectInstanceId: deps.config.salesConnect?.instanceId }),
     ...withLiveness(
       createIngestionActivities({ clients, secrets: deps.secrets, ingestion: deps.config.ingestion }),
     ),

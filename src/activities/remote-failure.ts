@@ -1,7 +1,9 @@
 import { ApplicationFailure, type Duration } from '@temporalio/common';
 import { msToNumber } from '@temporalio/common/lib/time';
 import { SecretResolutionError, processRedactor } from '../config/secrets';
+import { REMOTE_API_UNAVAILABLE } from '../domain/outage';
 import { namedPermission } from '../integrations/adobe-platform/errors';
+import { processAvailability, type RemoteAvailability } from '../integrations/http/availability';
 import { RemoteApiError } from '../integrations/http/errors';
 import { activityInfo } from './heartbeat';
 import { wrapEach, type AsyncFunction } from './wrap-each';
@@ -28,7 +30,9 @@ export function policyBackoffMs(info = activityInfo()): number {
  * non-retryable. Messages are scrubbed of resolved secrets because failures
  * land in workflow history.
  */
-export function toActivityFailure(error: unknown): unknown {
+export function toActivityFailure(error: unknown, availability = processAvailability): unknown {
+  const outage = error instanceof RemoteApiError ? outageBehind(error, availability) : undefined;
+  if (outage) return outage;
   if (error instanceof RemoteApiError) {
     return ApplicationFailure.create({
       message: processRedactor.redact(error.message),
@@ -66,6 +70,29 @@ export function toActivityFailure(error: unknown): unknown {
     if (error.stack) error.stack = processRedactor.redact(error.stack);
   }
   return error;
+}
+
+/**
+ * A retryable failure while its API has answered none of this worker's calls
+ * for a while is an outage, not this step's problem: the workflows that can
+ * wait for the API take it at once (its type is non-retryable for them) and
+ * keep their own retries for failures of the item; for the others it is
+ * retried like any remote failure.
+ */
+function outageBehind(
+  error: RemoteApiError,
+  availability: RemoteAvailability,
+): ApplicationFailure | undefined {
+  if (!error.retryable) return undefined;
+  const outage = availability.outage(error.api);
+  if (!outage) return undefined;
+  return ApplicationFailure.create({
+    message: processRedactor.redact(
+      `${error.api} has answered no call for ${Math.round((Date.now() - outage.since) / 1000)} s; last: ${error.message}`,
+    ),
+    type: REMOTE_API_UNAVAILABLE,
+    details: [{ api: error.api, since: outage.since }],
+  });
 }
 
 /** Wraps every activity of a factory so remote errors reach Temporal classified. */

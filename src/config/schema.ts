@@ -77,6 +77,11 @@ export const workerConfigSchema = z
     maxCachedWorkflows: z.number().int().min(0).default(MAX_CACHED_WORKFLOWS),
     shutdownGraceTime: durationSchema.default('30s'),
     logLevel: z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
+    /**
+     * How long an API may answer none of this worker's calls before its
+     * failures count as an outage (steps then wait for it instead of failing).
+     */
+    outageSuspectedAfter: durationSchema.optional(),
   })
   .strict();
 
@@ -118,6 +123,14 @@ const sandboxSchema = z
   })
   .strict();
 
+/**
+ * How long a run waits for this section's API to answer again, when it stops
+ * answering every call, before it fails as for any other error (default
+ * OUTAGE_TOLERANCE): long enough to ride out an incident, short enough that a run
+ * does not hold V1 disabled for days.
+ */
+const outageToleranceSchema = durationSchema.optional();
+
 const specIdSchema = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, {
   error:
     'expected a spec id such as c604ff05-7f1a-43c0-8e18-33bf874cb11c (GET /connectionSpecs or /flowSpecs)',
@@ -155,6 +168,8 @@ export const adobeConfigSchema = z
        * attempt made, and a clean-up after an unanswered create waits as long.
        */
       listVisibilityWindow: durationSchema.default('30s'),
+      /** Adobe IMS, Flow Service and Data Prep (see outageToleranceSchema). */
+      outageTolerance: outageToleranceSchema,
       /**
        * Spec ids to use instead of finding them: for the cards Adobe publishes
        * no id for, when the catalogue's label is not one cutover knows.
@@ -193,6 +208,7 @@ export const sfmcConfigSchema = z
     concurrency: z.number().int().min(1).max(MAX_CONCURRENCY).default(SFMC_CONCURRENCY),
     /** How long a new V2 dataflow may take to finish its first run before the item is rolled back. */
     firstRunTimeout: durationSchema.default(FIRST_RUN_TIMEOUT),
+    outageTolerance: outageToleranceSchema,
   })
   .strict();
 
@@ -245,6 +261,7 @@ export const marketoConfigSchema = z
       .default(MARKETO_RATE_LIMIT),
     /** How long a new V2 dataflow may take to report its first activation before the item is rolled back. */
     firstActivationTimeout: durationSchema.default(FIRST_RUN_TIMEOUT),
+    outageTolerance: outageToleranceSchema,
     /** Required when target is marketoEngage. */
     engage: marketoEngageSchema.optional(),
   })
@@ -289,6 +306,7 @@ export const salesConnectConfigSchema = z
   .object({
     /** The Sales Connect instance of the Marketo subscription (as the gateway names it). */
     instanceId: salesConnectInstanceIdSchema,
+    outageTolerance: outageToleranceSchema,
     /**
      * The org's other Sales Connect instances (e.g. a Marketo sandbox's): an
      * e-mail holds an account on one instance only, so the plan reads their

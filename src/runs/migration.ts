@@ -3,7 +3,7 @@ import type { CutoverConfig } from '../config/schema';
 import { CutoverSandboxes } from '../visibility/search-attributes';
 import type { MigrationProgress, MigrationRunInput } from '../workflows/migration/messages';
 import type { RunPlan, SandboxPlanView } from '../workflows/migration/plan';
-import { migrationWorkflowId, runScope } from './scope';
+import { migrationWorkflowId, outageTolerancesOf, runScope } from './scope';
 import { startOptionsFor, type RunRequest, type StartSettings } from './start';
 
 /** Words a failed credential check as a blocker, or throws what the person must fix in the config first. */
@@ -93,7 +93,13 @@ export function migrationRequest<I extends MigrationRunInput>(
   return {
     workflowId: migrationWorkflowId(kind, config.adobe.orgId, scope.sandboxes),
     problems,
-    input: { orgId: config.adobe.orgId, sandboxes: scope.sandboxes, approval: scope.approval, ...own } as I,
+    input: {
+      orgId: config.adobe.orgId,
+      sandboxes: scope.sandboxes,
+      approval: scope.approval,
+      ...outageTolerancesOf(config),
+      ...own,
+    } as I,
   };
 }
 

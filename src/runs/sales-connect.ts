@@ -11,6 +11,7 @@ import {
 } from '../workflows/sales-connect/plan';
 import { salesConnectProvisioningWorkflow } from '../workflows/sales-connect/provisioning';
 import { planningClients } from './clients';
+import { outageTolerancesOf } from './scope';
 import type { ExplainBlocker } from './migration';
 import { startOptionsFor, type RunRequest, type StartSettings } from './start';
 
@@ -57,6 +58,7 @@ function salesConnectRunFromConfig(config: CutoverConfig): RunRequest<SalesConne
     problems: missingSections(config),
     input: {
       orgId: config.adobe.orgId,
+      ...outageTolerancesOf(config),
       instanceId: salesConnect?.instanceId ?? '',
       gateway: salesConnect?.gateway.type ?? 'manual',
       provisioningDelay: salesConnect?.provisioningDelay ?? ADOBE_PROVISIONING_DELAY,

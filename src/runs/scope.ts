@@ -1,4 +1,5 @@
 import type { CutoverConfig } from '../config/schema';
+import type { OutageTolerances } from '../domain/outage';
 import type { SandboxApproval } from '../workflows/migration/messages';
 
 export interface RunScope {
@@ -31,4 +32,16 @@ export function runScope(config: CutoverConfig, onlySandboxes?: string[]): RunSc
 /** One migration per kind, org and set of sandboxes: the same request always names the same workflow. */
 export function migrationWorkflowId(kind: string, orgId: string, sandboxes: string[]): string {
   return `${kind}/${orgId}/${[...sandboxes].sort().join('+')}`;
+}
+
+/** The outage tolerances the config sets, for a run's input: none when the config sets none (each section then waits the default). */
+export function outageTolerancesOf(config: CutoverConfig): { outageTolerances?: OutageTolerances } {
+  const sections = {
+    adobe: config.adobe.outageTolerance,
+    sfmc: config.sfmc?.outageTolerance,
+    marketo: config.marketo?.outageTolerance,
+    salesConnect: config.salesConnect?.outageTolerance,
+  };
+  const set = Object.fromEntries(Object.entries(sections).filter(([, value]) => value !== undefined));
+  return Object.keys(set).length ? { outageTolerances: set } : {};
 }

@@ -18,6 +18,12 @@ export const CutoverItemsTotal = defineSearchAttributeKey('CutoverItemsTotal', S
 export const CutoverItemsDone = defineSearchAttributeKey('CutoverItemsDone', SearchAttributeType.INT);
 export const CutoverItemsFailed = defineSearchAttributeKey('CutoverItemsFailed', SearchAttributeType.INT);
 
+/** The remote APIs a run waits for during their outage, each as "<api> since <ISO time>"; absent while none. */
+export const CutoverWaitingFor = defineSearchAttributeKey(
+  'CutoverWaitingFor',
+  SearchAttributeType.KEYWORD_LIST,
+);
+
 export const cutoverSearchAttributes = [
   CutoverKind,
   CutoverOrg,
@@ -28,4 +34,5 @@ export const cutoverSearchAttributes = [
   CutoverItemsTotal,
   CutoverItemsDone,
   CutoverItemsFailed,
+  CutoverWaitingFor,
 ] as const;

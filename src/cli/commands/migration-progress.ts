@@ -1,3 +1,4 @@
+import { describeOutageWait } from '../../domain/outage';
 import type { ItemProgress, MigrationProgress } from '../../workflows/migration/messages';
 import { formatTable } from '../table';
 
@@ -21,5 +22,10 @@ export function progressSummary(progress: MigrationProgress): string {
   const counts = new Map<string, number>();
   for (const item of progress.items) counts.set(item.status, (counts.get(item.status) ?? 0) + 1);
   const parts = [...counts].map(([status, count]) => `${count} ${status}`);
-  return `phase ${progress.phase}${parts.length ? `: ${parts.join(', ')}` : ''}`;
+  return `phase ${progress.phase}${parts.length ? `: ${parts.join(', ')}` : ''}${waitingLines(progress)}`;
+}
+
+/** A paused run says which API it waits for, since when, and until when it will. */
+export function waitingLines(progress: Pick<MigrationProgress, 'waitingFor'>): string {
+  return (progress.waitingFor ?? []).map((wait) => `\npaused: ${describeOutageWait(wait)}`).join('');
 }

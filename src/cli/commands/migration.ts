@@ -20,6 +20,7 @@ import { progressView } from '../progress-view';
 import { retryingSteps } from '../retrying-steps';
 import { connectClient } from '../temporal-client';
 import { cliReferenceProblems } from './doctor';
+import { REMOTE_API_LABELS } from '../../domain/outage';
 import { progressSummary, progressTable } from './migration-progress';
 
 const runFlags = {
@@ -90,9 +91,11 @@ export function followMigration(client: Client, workflowId: string): Promise<Mig
     workflowId,
     progressQuery,
     progressView((progress) =>
-      progress.phase === 'awaiting-approval'
-        ? `awaiting-approval: cutover approve --workflow-id '${workflowId}'   (or: cutover reject --workflow-id '${workflowId}' --reason "...")`
-        : progress.phase,
+      progress.waitingFor?.length
+        ? `${progress.phase}, ${progress.waitingFor.map((wait) => `waiting for ${REMOTE_API_LABELS[wait.api]} since ${wait.since.slice(11, 19)} UTC`).join('; ')}`
+        : progress.phase === 'awaiting-approval'
+          ? `awaiting-approval: cutover approve --workflow-id '${workflowId}'   (or: cutover reject --workflow-id '${workflowId}' --reason "...")`
+          : progress.phase,
     ),
   );
 }

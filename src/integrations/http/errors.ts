@@ -1,7 +1,8 @@
 import { processRedactor } from '../../config/secrets';
+import type { RemoteApiName } from '../../domain/outage';
 
 /** Which remote API a client speaks; used in messages and failure types. */
-export type RemoteApi = 'adobe-ims' | 'flow-service' | 'data-prep' | 'sfmc' | 'marketo' | 'sales-connect';
+export type RemoteApi = RemoteApiName;
 
 export type RemoteErrorKind =
   | 'network'

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { processAvailability, type RemoteAvailability } from './availability';
 import type { RateLimiter } from './rate-limiter';
 import { RemoteApiError, kindForStatus, type RemoteApi, type RemoteErrorKind } from './errors';
 import { parseRetryAfter } from './retry-after';
@@ -53,6 +54,8 @@ export interface JsonHttpClientOptions {
   hintFor?: (error: { status: number; endpoint: string; body: RemoteErrorBody }) => string | undefined;
   /** What an answer means where this API's codes say more than its status (e.g. a 400 that is a conflict). */
   kindFor?: (error: { status: number; body: RemoteErrorBody }) => RemoteErrorKind | undefined;
+  /** Told whether each call got an answer, so an outage is told from one item's failure (this process's by default). */
+  availability?: RemoteAvailability;
 }
 
 function buildQuery(query: Record<string, QueryValue> | undefined): string {
@@ -151,6 +154,19 @@ export class JsonHttpClient {
 
   /** Sends a request and returns the raw parsed body; non-accepted error statuses throw RemoteApiError. */
   async send(spec: RequestSpec): Promise<HttpResponse<unknown>> {
+    const availability = this.options.availability ?? processAvailability;
+    try {
+      const response = await this.sendAuthorised(spec);
+      availability.answered(this.options.api);
+      return response;
+    } catch (error) {
+      if (error instanceof RemoteApiError && error.retryable) availability.failed(error.api, error.message);
+      else if (error instanceof RemoteApiError) availability.answered(error.api);
+      throw error;
+    }
+  }
+
+  private async sendAuthorised(spec: RequestSpec): Promise<HttpResponse<unknown>> {
     const first = await this.attempt(spec);
     if (first.status === 401 && this.options.auth && !spec.acceptStatuses?.includes(401)) {
       this.options.auth.rejected(first.authHeaders);

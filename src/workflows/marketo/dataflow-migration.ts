@@ -1,33 +1,34 @@
 import type { Duration } from '@temporalio/common';
 import { msToNumber } from '@temporalio/common/lib/time';
-import { ApplicationFailure, proxyActivities } from '@temporalio/workflow';
+import { ApplicationFailure } from '@temporalio/workflow';
 import type { CutoverActivities } from '../../activities';
 import { COMPENSATION, SAGA_STEP, WATCH } from '../activity-options';
-import { UncertainCreates, undoAndExplain, type Compensation } from '../migration/saga';
+import { outagesToSandbox, UncertainCreates, undoAndExplain, type Compensation } from '../migration/saga';
+import { patientActivities, waitOutOutages } from '../shared/outage';
 import { watchUntilSettled } from '../shared/polling';
 import type { MarketoDataflowInput, MarketoDataflowResult } from './messages';
 
-const create = proxyActivities<CutoverActivities>({
+const create = patientActivities<CutoverActivities>({
   ...SAGA_STEP,
   summary: 'Find or create a V2 destination object',
 });
 
-const activate = proxyActivities<CutoverActivities>({
+const activate = patientActivities<CutoverActivities>({
   ...SAGA_STEP,
   summary: 'Activate the audiences on the V2 dataflow (JSON-patch with If-Match)',
 });
 
-const inspect = proxyActivities<CutoverActivities>({
+const inspect = patientActivities<CutoverActivities>({
   ...WATCH,
   summary: 'Wait for the first activation run of the V2 dataflow',
 });
 
-const compensate = proxyActivities<CutoverActivities>({
+const compensate = patientActivities<CutoverActivities>({
   ...COMPENSATION,
   summary: 'Roll back: remove the V2 dataflow',
 });
 
-const reconcile = proxyActivities<CutoverActivities>({
+const reconcile = patientActivities<CutoverActivities>({
   ...COMPENSATION,
   summary: 'Remove twins of the V2 objects a retried create may have made',
 });
@@ -43,6 +44,7 @@ export async function marketoDataflowMigrationWorkflow(
   input: MarketoDataflowInput,
 ): Promise<MarketoDataflowResult> {
   const { sandbox, item } = input;
+  waitOutOutages({ tolerances: input.outageTolerances, sandbox, observer: outagesToSandbox() });
   const v1 = { flowId: item.v1.flowId, name: item.v1.name };
   const target = item.v2.target;
   const known: { flowId?: string; targetConnectionId?: string } = {};

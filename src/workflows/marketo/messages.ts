@@ -1,3 +1,4 @@
+import type { OutageTolerances } from '../../domain/outage';
 import type { MarketoPlanItem, MarketoPlanOptions } from '../../domain/marketo/types';
 import type { MigrationRunInput } from '../migration/messages';
 
@@ -16,6 +17,7 @@ export interface MarketoDataflowInput {
   /** The V2 base connection the parent made for this item's V1 base connection. */
   v2BaseConnectionId: string;
   firstActivationTimeout: string;
+  outageTolerances?: OutageTolerances;
 }
 
 export type MarketoDataflowResult =

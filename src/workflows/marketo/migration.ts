@@ -1,8 +1,9 @@
-import { executeChild, proxyActivities } from '@temporalio/workflow';
+import { executeChild } from '@temporalio/workflow';
 import type { MarketoMigrationActivities } from '../../activities/marketo-migration';
 import type { MarketoTargetCard } from '../../domain/marketo/types';
 import type { SpecActivities } from '../../activities/specs';
 import { CLEANUP, DISCOVERY, PREFLIGHT, WRITE } from '../activity-options';
+import { patientActivities } from '../shared/outage';
 import type { MigrationProgress } from '../migration/messages';
 import { runMigration } from '../migration/run';
 import { runSandboxMigration } from '../migration/sandbox-run';
@@ -11,27 +12,27 @@ import { marketoDataflowMigrationWorkflow } from './dataflow-migration';
 import type { MarketoMigrateItem, MarketoMigrationInput } from './messages';
 import { asMarketoMigrationPlan, planMarketoRun } from './plan';
 
-const credentials = proxyActivities<Pick<MarketoMigrationActivities, 'verifyMarketoCredentials'>>({
+const credentials = patientActivities<Pick<MarketoMigrationActivities, 'verifyMarketoCredentials'>>({
   ...PREFLIGHT,
   summary: 'Prove the Marketo credentials with an identity token',
 });
 
-const specs = proxyActivities<Pick<SpecActivities, 'resolveSpecs'>>({
+const specs = patientActivities<Pick<SpecActivities, 'resolveSpecs'>>({
   ...PREFLIGHT,
   summary: "Find the run's connection and flow specs in the organisation's catalogue",
 });
 
-const discovery = proxyActivities<Pick<MarketoMigrationActivities, 'discoverMarketoSandbox'>>({
+const discovery = patientActivities<Pick<MarketoMigrationActivities, 'discoverMarketoSandbox'>>({
   ...DISCOVERY,
   summary: 'Discover Marketo V1 destination dataflows and Marketo lead fields',
 });
 
-const baseConnection = proxyActivities<Pick<MarketoMigrationActivities, 'ensureMarketoBaseConnection'>>({
+const baseConnection = patientActivities<Pick<MarketoMigrationActivities, 'ensureMarketoBaseConnection'>>({
   ...WRITE,
   summary: 'Find or create the V2 Marketo base connection',
 });
 
-const rollback = proxyActivities<Pick<MarketoMigrationActivities, 'removeMarketoV2Objects'>>({
+const rollback = patientActivities<Pick<MarketoMigrationActivities, 'removeMarketoV2Objects'>>({
   ...CLEANUP,
   summary: 'Roll back: remove the V2 dataflow and target connection',
 });
@@ -90,7 +91,13 @@ export async function marketoSandboxMigrationWorkflow(
           `Marketo destination V1 -> V2: ${item.v1.name}`,
         ),
         args: [
-          { sandbox, item, v2BaseConnectionId, firstActivationTimeout: input.run.firstActivationTimeout },
+          {
+            sandbox,
+            item,
+            v2BaseConnectionId,
+            firstActivationTimeout: input.run.firstActivationTimeout,
+            ...(input.run.outageTolerances ? { outageTolerances: input.run.outageTolerances } : {}),
+          },
         ],
       });
       if (result.status !== 'verified') return { status: 'failed', reason: result.reason };

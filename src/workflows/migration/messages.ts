@@ -1,4 +1,5 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { OutageTolerances, OutageWait } from '../../domain/outage';
 
 export type MigrationPhase =
   | 'preflight'
@@ -26,6 +27,8 @@ export interface MigrationRunInput {
   approval: Record<string, SandboxApproval>;
   /** How many dataflows of a sandbox migrate at once. */
   concurrency: number;
+  /** How long the run waits out each config section's API outage (absent in runs started before outages paused). */
+  outageTolerances?: OutageTolerances;
   /**
    * Index the run under cutover's search attributes (default). Off for servers
    * where they are not registered, e.g. the time-skipping test server.
@@ -53,6 +56,8 @@ export interface MigrationProgress {
   items: ItemProgress[];
   /** Sandboxes whose V1 deletion waits for `approve`. */
   awaitingApproval: string[];
+  /** The APIs the run waits for, each since its outage began; the run goes on by itself once they answer. */
+  waitingFor?: OutageWait[];
 }
 
 export const progressQuery = defineQuery<MigrationProgress>('progress');
@@ -77,6 +82,8 @@ export interface SandboxReport {
   phase?: MigrationPhase;
   /** Sent once, when every item of the sandbox has been migrated or has failed. */
   migrated?: { verified: number };
+  /** Every API the sandbox waits for, sent whenever that list changes. */
+  waitingFor?: OutageWait[];
 }
 
 /** How the run decided on a sandbox's verified items; a rejection carries the reason each item is rolled back with. */
@@ -84,3 +91,5 @@ export type SandboxDecision = { decision: 'approved' } | { decision: 'rejected';
 
 export const sandboxReportSignal = defineSignal<[SandboxReport]>('sandboxReport');
 export const sandboxDecisionSignal = defineSignal<[SandboxDecision]>('sandboxDecision');
+/** An item's saga tells its sandbox that it waits for an API, or goes on again. */
+export const itemOutageSignal = defineSignal<[{ wait: OutageWait; waiting: boolean }]>('itemOutage');

@@ -12,6 +12,8 @@ import {
   type ChildWorkflowHandle,
 } from '@temporalio/workflow';
 import { cutoverMetrics, type CutoverMetrics } from '../../visibility/metrics';
+import type { OutageWait } from '../../domain/outage';
+import { mergeOutageWaits, OutageBoard, waitOutOutages } from '../shared/outage';
 import { RunReporter } from '../shared/reporter';
 import { ApprovalGate } from './approval';
 import {
@@ -99,6 +101,9 @@ class MigrationRun<I extends MigrationRunInput, W extends MigrationWork> {
   private sandboxOutcomes: Promise<Array<PromiseSettledResult<void>>> = Promise.resolve([]);
   /** The scope the sandboxes run in: cancelled when one fails, so the others roll back. */
   private readonly sandboxScope = new CancellationScope();
+  /** The APIs the run's own steps wait for; each sandbox reports its own. */
+  private readonly outages = new OutageBoard();
+  private readonly sandboxWaits = new Map<string, OutageWait[]>();
 
   constructor(
     private readonly input: I,
@@ -107,6 +112,26 @@ class MigrationRun<I extends MigrationRunInput, W extends MigrationWork> {
     this.reporter = new RunReporter(input, progressQuery, () => this.progress);
     this.gate = new ApprovalGate(this.progress);
     setHandler(sandboxReportSignal, (report) => this.apply(report));
+    waitOutOutages({
+      tolerances: input.outageTolerances,
+      ...(input.sandboxes[0] ? { sandbox: input.sandboxes[0] } : {}),
+      observer: {
+        waiting: (wait) => this.outages.waiting(wait) && this.showWaits(),
+        resumed: (wait) => this.outages.resumed(wait) && this.showWaits(),
+      },
+    });
+  }
+
+  private showWaits(): void {
+    this.noteWaits();
+    this.report();
+  }
+
+  /** Which APIs the run, or any of its sandboxes, waits for. */
+  private noteWaits(): void {
+    const waits = mergeOutageWaits([this.outages.list(), ...this.sandboxWaits.values()]);
+    if (waits.length) this.progress.waitingFor = waits;
+    else delete this.progress.waitingFor;
   }
 
   report(phase: MigrationPhase = this.progress.phase): void {
@@ -128,6 +153,10 @@ class MigrationRun<I extends MigrationRunInput, W extends MigrationWork> {
       if (changed) this.metrics.itemReached(this.steps.v2Tag, update.status);
     }
     if (report.migrated) this.migrated.set(report.sandbox, report.migrated.verified);
+    if (report.waitingFor) {
+      this.sandboxWaits.set(report.sandbox, report.waitingFor);
+      this.noteWaits();
+    }
     // Before the decision the run's phase is its own; after it, the sandboxes' phases tell where it stands.
     const decided = this.progress.phase !== 'migrating' && this.progress.phase !== 'awaiting-approval';
     this.report(decided && report.phase && report.phase !== 'awaiting-approval' ? report.phase : undefined);

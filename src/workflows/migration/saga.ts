@@ -1,5 +1,14 @@
-import { ApplicationFailure, CancellationScope, isCancellation } from '@temporalio/workflow';
+import {
+  ApplicationFailure,
+  CancellationScope,
+  getExternalWorkflowHandle,
+  isCancellation,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { OutageWait } from '../../domain/outage';
 import { describeFailure } from '../shared/failures';
+import type { OutageObserver } from '../shared/outage';
+import { itemOutageSignal } from './messages';
 
 export interface Compensation {
   what: string;
@@ -63,4 +72,23 @@ export class UncertainCreates {
   get input(): { uncertainSince?: number } {
     return this.since === undefined ? {} : { uncertainSince: this.since };
   }
+}
+
+/**
+ * An item's saga tells its sandbox when a step waits for an API and when it
+ * goes on, in order; the sandbox shows the outage once however many wait.
+ */
+export function outagesToSandbox(): OutageObserver | undefined {
+  const parent = workflowInfo().parent;
+  if (!parent) return undefined;
+  const sandbox = getExternalWorkflowHandle(parent.workflowId);
+  let sending: Promise<void> = Promise.resolve();
+  const tell = (wait: OutageWait, waiting: boolean) => {
+    sending = sending.then(() =>
+      CancellationScope.nonCancellable(() => sandbox.signal(itemOutageSignal, { wait, waiting })).catch(
+        () => undefined,
+      ),
+    );
+  };
+  return { waiting: (wait) => tell(wait, true), resumed: (wait) => tell(wait, false) };
 }

@@ -4,17 +4,19 @@ import {
   condition,
   getExternalWorkflowHandle,
   isCancellation,
-  proxyActivities,
   setHandler,
   sleep,
 } from '@temporalio/workflow';
 import type { FlowServiceActivities } from '../../activities/flow-service-steps';
 import { CLEANUP, CUT_OVER, INSPECT } from '../activity-options';
 import { forEachBounded } from '../shared/concurrency';
+import { patientActivities } from '../shared/outage';
 import { describeFailure } from '../shared/failures';
+import { OutageBoard, waitOutOutages } from '../shared/outage';
 import { RunReporter } from '../shared/reporter';
 import { migrationStanding } from './standing';
 import {
+  itemOutageSignal,
   progressQuery,
   sandboxDecisionSignal,
   sandboxReportSignal,
@@ -28,25 +30,26 @@ import {
   type SandboxReport,
 } from './messages';
 import type { MigrationWork, SandboxMigrationInput, SandboxSteps, VerifiedItem } from './steps';
+import type { OutageWait } from '../../domain/outage';
 
-const readV1 = proxyActivities<Pick<FlowServiceActivities, 'flowStates'>>({
+const readV1 = patientActivities<Pick<FlowServiceActivities, 'flowStates'>>({
   ...INSPECT,
   summary: 'Read which V1 dataflows still exist before a rollback',
 });
 
-const confirmV2 = proxyActivities<Pick<FlowServiceActivities, 'confirmSingleV2'>>({
+const confirmV2 = patientActivities<Pick<FlowServiceActivities, 'confirmSingleV2'>>({
   ...CUT_OVER,
   summary: 'Confirm each V1 has exactly one verified V2 dataflow, still enabled',
 });
 
-const removal = proxyActivities<
+const removal = patientActivities<
   Pick<FlowServiceActivities, 'deleteFlowServiceObjects' | 'deleteConnectionsIfUnused'>
 >({
   ...CUT_OVER,
   summary: 'Delete V1 dataflows and the V1 connections nothing uses any more',
 });
 
-const baseConnections = proxyActivities<
+const baseConnections = patientActivities<
   Pick<FlowServiceActivities, 'deleteConnectionsIfUnused' | 'removeUnusedTwinConnections'>
 >({
   ...CLEANUP,
@@ -90,6 +93,8 @@ class SandboxRun<I extends MigrationRunInput, W extends MigrationWork, V extends
   private decided: SandboxDecision | undefined;
   /** Set once V1 deletion has begun: approved, so nothing here is rolled back any more. */
   private cuttingOver = false;
+  /** The APIs this sandbox's steps and its items' sagas wait for. */
+  private readonly outages = new OutageBoard();
 
   constructor(
     private readonly input: SandboxMigrationInput<I, W>,
@@ -102,6 +107,24 @@ class SandboxRun<I extends MigrationRunInput, W extends MigrationWork, V extends
     setHandler(sandboxDecisionSignal, (decision) => {
       this.decided ??= decision;
     });
+    const observer = {
+      waiting: (wait: OutageWait) => this.outageChanged(this.outages.waiting(wait)),
+      resumed: (wait: OutageWait) => this.outageChanged(this.outages.resumed(wait)),
+    };
+    waitOutOutages({ tolerances: input.run.outageTolerances, sandbox: input.sandbox, observer });
+    setHandler(itemOutageSignal, ({ wait, waiting }) =>
+      waiting ? observer.waiting(wait) : observer.resumed(wait),
+    );
+  }
+
+  /** The run hears at once when this sandbox starts or stops waiting for an API. */
+  private outageChanged(changed: boolean): void {
+    if (!changed) return;
+    const waits = this.outages.list();
+    if (waits.length) this.progress.waitingFor = waits;
+    else delete this.progress.waitingFor;
+    this.showCounts();
+    this.tell({ waitingFor: waits });
   }
 
   private get sandboxName(): string {

@@ -28,6 +28,7 @@ export function migrationStanding(progress: MigrationProgress): {
       done: count('verified') + count('v1-removed'),
       failed: count('failed'),
       counts: nonZero(tally),
+      ...(progress.waitingFor?.length ? { waitingFor: progress.waitingFor } : {}),
       ...(waiting.length ? { note: `Waiting for \`approve\` or \`reject\`: ${waiting.join(', ')}` } : {}),
     },
   };

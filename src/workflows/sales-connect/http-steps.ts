@@ -1,17 +1,18 @@
-import { proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { workflowInfo } from '@temporalio/workflow';
 import type { MarketoMigrationActivities } from '../../activities/marketo-migration';
 import type { SalesConnectActivities } from '../../activities/sales-connect';
 import { invitationRequestId } from '../../domain/sales-connect/invitations';
 import { READ, SALES_CONNECT_WRITE } from '../activity-options';
+import { patientActivities } from '../shared/outage';
 import type { SalesConnectProvisioningInput } from './messages';
 import type { SalesConnectSteps } from './steps';
 
-const credentials = proxyActivities<Pick<MarketoMigrationActivities, 'verifyMarketoCredentials'>>({
+const credentials = patientActivities<Pick<MarketoMigrationActivities, 'verifyMarketoCredentials'>>({
   ...READ,
   summary: 'Prove the Marketo credentials before Sales Connect sees them',
 });
 
-const reads = proxyActivities<
+const reads = patientActivities<
   Pick<
     SalesConnectActivities,
     'readSalesConnectSalesforce' | 'readSalesConnectMarketo' | 'readSalesConnectTeam'
@@ -21,12 +22,12 @@ const reads = proxyActivities<
   summary: 'Read Sales Connect: its Salesforce org, Marketo connection, or the run’s users',
 });
 
-const connect = proxyActivities<Pick<SalesConnectActivities, 'connectSalesConnectToMarketo'>>({
+const connect = patientActivities<Pick<SalesConnectActivities, 'connectSalesConnectToMarketo'>>({
   ...SALES_CONNECT_WRITE,
   summary: 'Connect Sales Connect to Marketo (the same Munchkin ID again changes nothing)',
 });
 
-const invitations = proxyActivities<Pick<SalesConnectActivities, 'inviteSalesConnectUsers'>>({
+const invitations = patientActivities<Pick<SalesConnectActivities, 'inviteSalesConnectUsers'>>({
   ...SALES_CONNECT_WRITE,
   summary: 'Invite a batch of users with their workspaces, under a request id this run owns',
 });

@@ -1,7 +1,8 @@
-import { condition, proxyActivities, setHandler } from '@temporalio/workflow';
+import { condition, setHandler } from '@temporalio/workflow';
 import type { MarketoMigrationActivities } from '../../activities/marketo-migration';
 import { sameSalesforceInstance } from '../../domain/sales-connect/preflight';
 import { READ } from '../activity-options';
+import { patientActivities } from '../shared/outage';
 import { manualInstructions } from './instructions';
 import {
   confirmStepUpdate,
@@ -11,7 +12,7 @@ import {
 } from './messages';
 import type { SalesConnectSteps } from './steps';
 
-const credentials = proxyActivities<Pick<MarketoMigrationActivities, 'verifyMarketoCredentials'>>({
+const credentials = patientActivities<Pick<MarketoMigrationActivities, 'verifyMarketoCredentials'>>({
   ...READ,
   summary: 'Prove the Marketo credentials before a person pastes them into Sales Connect',
 });

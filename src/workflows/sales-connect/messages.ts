@@ -1,3 +1,4 @@
+import type { OutageTolerances, OutageWait } from '../../domain/outage';
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { RequestedUser } from '../../domain/sales-connect/invitations';
 import type { PreflightFinding, SalesforceFacts } from '../../domain/sales-connect/preflight';
@@ -27,6 +28,8 @@ export interface SalesConnectProvisioningInput {
   /** What the config says about Marketo's and Measure's Salesforce instances. */
   salesforce: Omit<SalesforceFacts, 'salesConnect'>;
   useSearchAttributes?: boolean;
+  /** How long the run waits out each config section's API outage (absent in runs started before outages paused). */
+  outageTolerances?: OutageTolerances;
 }
 
 export type UserStatus = 'planned' | 'invited' | 'already-connected' | 'skipped' | 'rejected';
@@ -50,6 +53,8 @@ export interface ProvisioningProgress {
   provisioningStartsAt?: string;
   findings: PreflightFinding[];
   users: UserProgress[];
+  /** The APIs the run waits for, each since its outage began; it goes on by itself once they answer. */
+  waitingFor?: OutageWait[];
 }
 
 /** A person's confirmation that they did a manual step; validated against the step the run waits for. */

@@ -6,7 +6,6 @@ import {
   condition,
   metricMeter,
   patched,
-  proxyActivities,
   sleep,
 } from '@temporalio/workflow';
 import type { SalesConnectActivities } from '../../activities/sales-connect';
@@ -15,6 +14,7 @@ import { effectiveProvisioningDelayMs, remainingWaitMs } from '../../domain/sale
 import { cutoverMetrics, type CutoverMetrics } from '../../visibility/metrics';
 import { READ } from '../activity-options';
 import { PATCHES } from '../patches';
+import { OutageBoard, patientActivities, waitOutOutages } from '../shared/outage';
 import { countsByStatus, RunReporter } from '../shared/reporter';
 import { httpSteps } from './http-steps';
 import { ConfirmationGate, manualSteps } from './manual-steps';
@@ -28,7 +28,7 @@ import {
 import { planProvisioning, type ProvisioningPlan } from './plan';
 import type { SalesConnectSteps } from './steps';
 
-const waitPolicy = proxyActivities<Pick<SalesConnectActivities, 'salesConnectWaitPolicy'>>({
+const waitPolicy = patientActivities<Pick<SalesConnectActivities, 'salesConnectWaitPolicy'>>({
   ...READ,
   summary: 'Ask the worker holding the gateway how short the wait after connecting Marketo may be',
 });
@@ -69,9 +69,25 @@ class Provisioning {
   private readonly reporter: RunReporter<ProvisioningProgress>;
   private readonly metrics: CutoverMetrics = cutoverMetrics(metricMeter);
   private readonly steps: SalesConnectSteps;
+  private readonly outages = new OutageBoard();
+  private note: string | undefined;
 
   constructor(private readonly input: SalesConnectProvisioningInput) {
     this.reporter = new RunReporter(input, provisioningProgressQuery, () => this.progress);
+    const changed = (isNew: boolean) => {
+      if (!isNew) return;
+      const waits = this.outages.list();
+      if (waits.length) this.progress.waitingFor = waits;
+      else delete this.progress.waitingFor;
+      this.report(this.progress.phase, this.note);
+    };
+    waitOutOutages({
+      tolerances: input.outageTolerances,
+      observer: {
+        waiting: (wait) => changed(this.outages.waiting(wait)),
+        resumed: (wait) => changed(this.outages.resumed(wait)),
+      },
+    });
     const gate = new ConfirmationGate(input, this.progress, (step, instructions) =>
       this.report(
         'awaiting-confirmation',
@@ -83,6 +99,7 @@ class Provisioning {
 
   report(phase: ProvisioningPhase, note?: string): void {
     this.progress.phase = phase;
+    this.note = note;
     const count = (statuses: string[]) =>
       this.progress.users.filter((user) => statuses.includes(user.status)).length;
     this.reporter.report({
@@ -93,6 +110,7 @@ class Provisioning {
       failed: count(['rejected']),
       counts: countsByStatus(this.progress.users, STATUS_ORDER),
       ...(note ? { note } : {}),
+      ...(this.progress.waitingFor ? { waitingFor: this.progress.waitingFor } : {}),
     });
   }
 

@@ -1,27 +1,28 @@
 import type { Duration } from '@temporalio/common';
 import { msToNumber } from '@temporalio/common/lib/time';
-import { ApplicationFailure, proxyActivities } from '@temporalio/workflow';
+import { ApplicationFailure } from '@temporalio/workflow';
 import type { CutoverActivities } from '../../activities';
 import { COMPENSATION, SAGA_STEP, WATCH } from '../activity-options';
-import { UncertainCreates, undoAndExplain, type Compensation } from '../migration/saga';
+import { outagesToSandbox, UncertainCreates, undoAndExplain, type Compensation } from '../migration/saga';
+import { patientActivities, waitOutOutages } from '../shared/outage';
 import { watchUntilSettled } from '../shared/polling';
 import type { CreatedV2Objects, SfmcDataflowInput, SfmcDataflowResult } from './messages';
 
-const create = proxyActivities<CutoverActivities>({ ...SAGA_STEP, summary: 'Find or create a V2 object' });
+const create = patientActivities<CutoverActivities>({ ...SAGA_STEP, summary: 'Find or create a V2 object' });
 
-const switchV1 = proxyActivities<CutoverActivities>({
+const switchV1 = patientActivities<CutoverActivities>({
   ...SAGA_STEP,
   summary: 'Enable or disable the V1 dataflow',
 });
 
-const inspect = proxyActivities<CutoverActivities>({ ...WATCH, summary: 'Wait for the first V2 run' });
+const inspect = patientActivities<CutoverActivities>({ ...WATCH, summary: 'Wait for the first V2 run' });
 
-const compensate = proxyActivities<CutoverActivities>({
+const compensate = patientActivities<CutoverActivities>({
   ...COMPENSATION,
   summary: 'Roll back: restore V1, remove V2',
 });
 
-const reconcile = proxyActivities<CutoverActivities>({
+const reconcile = patientActivities<CutoverActivities>({
   ...COMPENSATION,
   summary: 'Remove twins of the V2 objects a retried create may have made',
 });
@@ -35,6 +36,7 @@ const reconcile = proxyActivities<CutoverActivities>({
  */
 export async function sfmcDataflowMigrationWorkflow(input: SfmcDataflowInput): Promise<SfmcDataflowResult> {
   const { sandbox, item } = input;
+  waitOutOutages({ tolerances: input.outageTolerances, sandbox, observer: outagesToSandbox() });
   const compensations: Compensation[] = [];
   const created: CreatedV2Objects = { baseConnectionId: input.v2BaseConnectionId };
   const uncertain = new UncertainCreates();

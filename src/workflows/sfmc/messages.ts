@@ -1,3 +1,4 @@
+import type { OutageTolerances } from '../../domain/outage';
 import type { PlanItem, SfmcPlanOptions } from '../../domain/sfmc/types';
 import type { MigrationRunInput } from '../migration/messages';
 
@@ -14,6 +15,7 @@ export interface SfmcDataflowInput {
   /** The V2 base connection the parent made for this item's V1 base connection. */
   v2BaseConnectionId: string;
   firstRunTimeout: string;
+  outageTolerances?: OutageTolerances;
 }
 
 export interface CreatedV2Objects {

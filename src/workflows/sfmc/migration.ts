@@ -1,8 +1,9 @@
-import { executeChild, proxyActivities } from '@temporalio/workflow';
+import { executeChild } from '@temporalio/workflow';
 import type { FlowServiceActivities } from '../../activities/flow-service-steps';
 import type { SfmcMigrationActivities } from '../../activities/sfmc-migration';
 import type { SpecActivities } from '../../activities/specs';
 import { CLEANUP, DISCOVERY, PREFLIGHT, WRITE } from '../activity-options';
+import { patientActivities } from '../shared/outage';
 import type { MigrationProgress } from '../migration/messages';
 import { runMigration } from '../migration/run';
 import { runSandboxMigration } from '../migration/sandbox-run';
@@ -11,27 +12,27 @@ import { sfmcDataflowMigrationWorkflow } from './dataflow-migration';
 import type { SfmcMigrationInput } from './messages';
 import { asSfmcMigrationPlan, planSfmcRun, type SfmcMigrateItem } from './plan';
 
-const credentials = proxyActivities<Pick<SfmcMigrationActivities, 'verifySfmcV2Access'>>({
+const credentials = patientActivities<Pick<SfmcMigrationActivities, 'verifySfmcV2Access'>>({
   ...PREFLIGHT,
   summary: 'Prove the SFMC V2 credentials and their Data Extensions: Read scope',
 });
 
-const specs = proxyActivities<Pick<SpecActivities, 'resolveSpecs'>>({
+const specs = patientActivities<Pick<SpecActivities, 'resolveSpecs'>>({
   ...PREFLIGHT,
   summary: "Find the run's connection and flow specs in the organisation's catalogue",
 });
 
-const discovery = proxyActivities<Pick<SfmcMigrationActivities, 'discoverSfmcSandbox'>>({
+const discovery = patientActivities<Pick<SfmcMigrationActivities, 'discoverSfmcSandbox'>>({
   ...DISCOVERY,
   summary: 'Discover V1 SFMC dataflows and SFMC data extensions',
 });
 
-const baseConnection = proxyActivities<Pick<SfmcMigrationActivities, 'ensureV2BaseConnection'>>({
+const baseConnection = patientActivities<Pick<SfmcMigrationActivities, 'ensureV2BaseConnection'>>({
   ...WRITE,
   summary: 'Find or create the V2 base connection',
 });
 
-const rollback = proxyActivities<
+const rollback = patientActivities<
   Pick<FlowServiceActivities, 'setFlowEnabled'> & Pick<SfmcMigrationActivities, 'removeSfmcV2Objects'>
 >({
   ...CLEANUP,
@@ -101,6 +102,7 @@ export async function sfmcSandboxMigrationWorkflow(
             item,
             v2BaseConnectionId,
             firstRunTimeout: input.run.firstRunTimeout,
+            ...(input.run.outageTolerances ? { outageTolerances: input.run.outageTolerances } : {}),
           },
         ],
       });

@@ -1,4 +1,5 @@
 import { sleep } from '@temporalio/workflow';
+import { timeWaitingForApis } from './outage';
 
 const FIRST_POLL = 2_000;
 const MAX_POLL = 5 * 60_000;
@@ -31,19 +32,22 @@ export const WATCH_SLICE_MS = 5 * 60_000;
  * Asks a watching activity, which waits inside the worker until the outcome
  * settles or the given time, again and again until the outcome settles or
  * the deadline passes: a few events per ask, however often the worker looks.
+ * Time spent waiting for an API to answer again does not count: an outage
+ * must not make a healthy first run look too slow.
  */
 export async function watchUntilSettled<T extends { state: string }>(
   watch: (slice: { waitedMs: number; maxWaitMs: number }) => Promise<T>,
   timeoutMs: number,
 ): Promise<T> {
   const since = Date.now();
-  const deadline = since + timeoutMs;
+  const pausedBefore = timeWaitingForApis();
+  const deadline = () => since + timeoutMs + (timeWaitingForApis() - pausedBefore);
   for (;;) {
     const now = Date.now();
     const outcome = await watch({
       waitedMs: now - since,
-      maxWaitMs: Math.min(deadline - now, WATCH_SLICE_MS),
+      maxWaitMs: Math.min(deadline() - now, WATCH_SLICE_MS),
     });
-    if (outcome.state !== 'pending' || Date.now() >= deadline) return outcome;
+    if (outcome.state !== 'pending' || Date.now() >= deadline()) return outcome;
   }
 }

@@ -1,10 +1,12 @@
 import type { QueryDefinition, SearchAttributeUpdatePair } from '@temporalio/common';
 import { setCurrentDetails, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import { describeOutageWait, type OutageWait } from '../../domain/outage';
 import {
   CutoverItemsDone,
   CutoverItemsFailed,
   CutoverItemsTotal,
   CutoverPhase,
+  CutoverWaitingFor,
 } from '../../visibility/search-attributes';
 import { describeFailure } from './failures';
 
@@ -20,6 +22,8 @@ export interface RunStanding {
   note?: string;
   /** The unit the counts are of, e.g. "dataflows" or "users". */
   unit: string;
+  /** The APIs the run waits for during their outage. */
+  waitingFor?: readonly OutageWait[];
 }
 
 /**
@@ -31,6 +35,9 @@ export interface RunStanding {
  * test server).
  */
 export class RunReporter<P> {
+  /** Whether the search attributes show an API being waited for, so the next report can clear it. */
+  private shownWaiting = false;
+
   constructor(
     private readonly options: { useSearchAttributes?: boolean },
     query: QueryDefinition<P>,
@@ -45,6 +52,17 @@ export class RunReporter<P> {
 
   /** `attributes`: what a kind indexes beyond phase and counts (identifiers and statuses only). */
   report(standing: RunStanding, attributes: SearchAttributeUpdatePair[] = []): void {
+    const waits = standing.waitingFor ?? [];
+    if (waits.length || this.shownWaiting) {
+      attributes = [
+        ...attributes,
+        {
+          key: CutoverWaitingFor,
+          value: waits.length ? waits.map((wait) => `${wait.api} since ${wait.since}`) : null,
+        },
+      ];
+      this.shownWaiting = waits.length > 0;
+    }
     this.upsert([
       { key: CutoverPhase, value: standing.phase },
       { key: CutoverItemsTotal, value: standing.total },
@@ -55,6 +73,7 @@ export class RunReporter<P> {
     setCurrentDetails(
       [
         `**Phase:** ${standing.phase}`,
+        ...waits.map((wait) => `\n**Paused:** ${describeOutageWait(wait)}`),
         ...(standing.note ? ['', standing.note] : []),
         ...(standing.counts.length
           ? [
