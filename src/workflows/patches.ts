@@ -12,4 +12,6 @@ export const PATCHES = {
   marketoRecheckedAfterWait: 'sales-connect-marketo-rechecked-after-wait',
   /** Ingestion: flows in groups of child workflows, windows in slices (src/workflows/ingestion/legacy.ts before). */
   ingestionInGroups: 'ingestion-in-groups',
+  /** Migrations: a sandbox that fails rolls back itself only; before, the run cancelled every sandbox. */
+  sandboxFailureStaysInSandbox: 'migration-sandbox-failure-stays-in-sandbox',
 } as const;

@@ -6,6 +6,7 @@ import {
   isCancellation,
   metricMeter,
   ParentClosePolicy,
+  patched,
   setHandler,
   startChild,
   workflowInfo,
@@ -14,7 +15,9 @@ import {
 import { cutoverMetrics, type CutoverMetrics } from '../../visibility/metrics';
 import type { OutageWait } from '../../domain/outage';
 import { mergeOutageWaits, OutageBoard, waitOutOutages } from '../shared/outage';
+import { describeFailure } from '../shared/failures';
 import { RunReporter } from '../shared/reporter';
+import { PATCHES } from '../patches';
 import { ApprovalGate } from './approval';
 import {
   progressQuery,
@@ -99,8 +102,10 @@ class MigrationRun<I extends MigrationRunInput, W extends MigrationWork> {
     ChildWorkflowHandle<MigrationRunSteps<I, W>['sandboxWorkflow']>
   >();
   private sandboxOutcomes: Promise<Array<PromiseSettledResult<void>>> = Promise.resolve([]);
-  /** The scope the sandboxes run in: cancelled when one fails, so the others roll back. */
+  /** The scope the sandboxes run in: cancelled when the run stops, so every sandbox rolls back. */
   private readonly sandboxScope = new CancellationScope();
+  /** Sandboxes whose child workflow failed; the others went on without them. */
+  private readonly stoppedSandboxes = new Set<string>();
   /** The APIs the run's own steps wait for; each sandbox reports its own. */
   private readonly outages = new OutageBoard();
   private readonly sandboxWaits = new Map<string, OutageWait[]>();
@@ -193,11 +198,33 @@ class MigrationRun<I extends MigrationRunInput, W extends MigrationWork> {
     });
     const results = started.map((handle) => handle.result());
     this.sandboxOutcomes = Promise.allSettled(results);
+    if (!patched(PATCHES.sandboxFailureStaysInSandbox)) return this.rollBackAllOnAnyFailure(sandboxes, results);
+    results.forEach((result, index) =>
+      result.catch((reason: unknown) => this.sandboxStopped(sandboxes[index]!, reason)),
+    );
+    // A sandbox that fails is its own loss: it has rolled back what it made, and the others go on.
+    await condition(() =>
+      sandboxes.every((sandbox) => this.migrated.has(sandbox) || this.stoppedSandboxes.has(sandbox)),
+    );
+  }
+
+  /** How runs started before the patch waited: the first sandbox to fail stopped (and rolled back) them all. */
+  private async rollBackAllOnAnyFailure(sandboxes: string[], results: Array<Promise<void>>): Promise<void> {
     let failure: { reason: unknown } | undefined;
     for (const result of results) result.catch((reason: unknown) => (failure ??= { reason }));
-    // A sandbox that fails before it has migrated everything ends the wait, and the run rolls back.
     await condition(() => failure !== undefined || sandboxes.every((sandbox) => this.migrated.has(sandbox)));
     if (failure) throw failure.reason;
+  }
+
+  /** A sandbox's child workflow failed: its items it never got to are failed with its reason. */
+  private sandboxStopped(sandbox: string, reason: unknown): void {
+    this.stoppedSandboxes.add(sandbox);
+    for (const item of this.itemsBySandbox.get(sandbox)?.values() ?? []) {
+      if (item.status !== 'migrating') continue;
+      item.status = 'failed';
+      item.reason = `sandbox ${sandbox} stopped: ${describeFailure(reason)}`;
+    }
+    this.report();
   }
 
   private async startSandbox(sandbox: string, reportEvery: number) {
@@ -272,6 +299,8 @@ class MigrationRun<I extends MigrationRunInput, W extends MigrationWork> {
   }
 
   private sandboxesWithVerified(): string[] {
-    return this.input.sandboxes.filter((sandbox) => (this.migrated.get(sandbox) ?? 0) > 0);
+    return this.input.sandboxes.filter(
+      (sandbox) => (this.migrated.get(sandbox) ?? 0) > 0 && !this.stoppedSandboxes.has(sandbox),
+    );
   }
 }
