@@ -229,7 +229,7 @@ describe('cutover search-attributes', () => {
       const result = await runCli(['search-attributes', '--config', file]);
       expect(result).toMatchObject({
         code: 0,
-        out: 'All 9 cutover search attributes already exist on default.',
+        out: 'All 10 cutover search attributes already exist on default.',
       });
     }
   });
