@@ -144,6 +144,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
         body: parsed.body,
       };
       const route = match && 'pattern' in match ? match.pattern : undefined;
+      const sandbox = owner?.module.sandboxOf?.(request);
       if (!owner) {
         const refusal = adminRefusal(method, incoming.headers, options.adminToken);
         if (refusal) {
@@ -166,7 +167,14 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
       if (owner) {
         if (faults.latencyMs) await delay(faults.latencyMs);
         const tenant = owner.module.tenantOf(request);
-        const decision = faults.beforeHandling(owner.module.name, tenant, method, url.pathname);
+        const decision = faults.beforeHandling(owner.module.name, tenant, method, url.pathname, sandbox);
+        if (decision.type === 'reset') {
+          // Nothing handled, nothing answered: the client sees its connection reset.
+          log(0);
+          outgoing.socket?.resetAndDestroy();
+          outgoing.destroy();
+          return;
+        }
         if (decision.type === 'respond') {
           const result = owner.module.faultResponse(decision.kind, decision.retryAfterSeconds);
           log(result.status);
@@ -181,7 +189,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
           return;
         }
         outgoing.once('close', admission.release);
-        if (faults.concurrentEdit(owner.module.name, method, url.pathname)) {
+        if (faults.concurrentEdit(owner.module.name, method, url.pathname, sandbox)) {
           owner.module.simulateConcurrentEdit?.(states[owner.module.name] as never, url.pathname);
         }
       }
@@ -211,7 +219,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
       if (
         owner &&
         result.status < 400 &&
-        faults.dropAfterCommit(owner.module.name, method, url.pathname, Boolean(match.options.write))
+        faults.dropAfterCommit(owner.module.name, method, url.pathname, Boolean(match.options.write), sandbox)
       ) {
         log(result.status, true);
         outgoing.destroy();

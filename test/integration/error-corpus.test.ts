@@ -9,12 +9,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import YAML from 'yaml';
-import { secretSpellings } from '../../src/config/secrets';
 import { DEMO_MARKETO, DEMO_SFMC } from '../../src/simulator/seeds/demo-catalog';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/server';
 import { TEST_SECRETS } from '../support/cutover-config';
 import { proxiedConfig, remoteWrites } from '../support/corpus';
 import { runCli } from '../support/cli';
+import { secretSpellings } from '../support/secret-spellings';
 import {
   startCorruptingProxy,
   type CorruptedAnswer,
@@ -1102,6 +1102,22 @@ const CASES: Case[] = [
     ],
     code: 1,
     says: /adobe-ims POST \/ims\/token\/v3 failed \(bad-request, HTTP 400.*could not use grant_type=client_credentials&client_id=.*client_secret=\[redacted\]/,
+  },
+  {
+    kind: 'remote',
+    name: 'an IMS echoing each credential back in base64',
+    argv: () => plan(config()),
+    answers: [
+      {
+        pathMatches: ims,
+        status: 401,
+        body: '{"error":"invalid_client","error_description":"rejected {request}"}',
+        echoRequest: 'base64-fields',
+      },
+    ],
+    code: 1,
+    // The leak check after each case looks for the secret's base64 (YWRvYmUgczNjciF0KHgpfid5ICt6Lz0/Jg==) too.
+    says: /adobe-ims POST \/ims\/token\/v3 failed \(unauthorized, HTTP 401.*rejected grant_type=Y2xpZW50X2NyZWRlbnRpYWxz&client_id=Y3V0b3Zlci1kZW1vLWNsaWVudA==&client_secret=/,
   },
   {
     kind: 'remote',

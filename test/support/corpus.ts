@@ -1,9 +1,9 @@
 import { expect } from 'vitest';
-import { secretSpellings } from '../../src/config/secrets';
 import { DEMO_MARKETO, DEMO_SFMC } from '../../src/simulator/seeds/demo-catalog';
 import type { RunningSimulator } from '../../src/simulator/server';
 import { rawSalesConnectConfig } from './cutover-config';
 import type { CorruptingProxy } from './corrupting-proxy';
+import { secretSpellings } from './secret-spellings';
 
 /** The full config (every section) with every remote reached through the corrupting proxy. */
 export function proxiedConfig(

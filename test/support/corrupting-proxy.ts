@@ -12,9 +12,10 @@ export interface CorruptedAnswer {
   /**
    * `{request}` in `body` becomes the request's own body, as an echoing server sends it back: JSON-escaped
    * (`true`), or its form fields decoded and written as Python's json.dumps does, non-ASCII as `\uXXXX`,
-   * inside the JSON string (`'python-json'`).
+   * inside the JSON string (`'python-json'`), or its form fields with each value in base64, as a server
+   * that logs the credentials it was sent encoded (`'base64-fields'`).
    */
-  echoRequest?: boolean | 'python-json';
+  echoRequest?: boolean | 'python-json' | 'base64-fields';
 }
 
 export interface CorruptingProxy {
@@ -25,8 +26,12 @@ export interface CorruptingProxy {
   close(): Promise<void>;
 }
 
-function echoOf(body: Buffer, how: boolean | 'python-json'): string {
+function echoOf(body: Buffer, how: NonNullable<CorruptedAnswer['echoRequest']>): string {
   const text = body.toString('utf8');
+  if (how === 'base64-fields')
+    return [...new URLSearchParams(text)]
+      .map(([name, value]) => `${name}=${Buffer.from(value, 'utf8').toString('base64')}`)
+      .join('&');
   if (how !== 'python-json') return text;
   const fields = Object.fromEntries(new URLSearchParams(text));
   return JSON.stringify(fields).replace(

@@ -1,8 +1,8 @@
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import type { temporal } from '@temporalio/proto';
 import { decompressedPayload } from '../../src/codec/compression-codec';
-import { secretSpellings } from '../../src/config/secrets';
 import { TEST_SECRETS } from './cutover-config';
+import { secretSpellings } from './secret-spellings';
 
 type History = temporal.api.history.v1.IHistory;
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;

@@ -60,7 +60,7 @@ export function taggedPerV1(objects: StoredObject[], tag: 'sfmc' | 'marketo'): M
 export function committedCreates(simulator: RunningSimulator, route: string): number {
   return simulator.requests
     .list({ method: 'POST' })
-    .filter((entry) => entry.path.endsWith(route) && entry.status < 400).length;
+    .filter((entry) => entry.path.endsWith(route) && entry.status >= 200 && entry.status < 400).length;
 }
 
 /** How many answers the simulator dropped on the floor after handling them, per route end. */

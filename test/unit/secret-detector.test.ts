@@ -1,8 +1,9 @@
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { temporal } from '@temporalio/proto';
 import { describe, expect, it } from 'vitest';
-import { Redactor, secretSpellings } from '../../src/config/secrets';
+import { Redactor } from '../../src/config/secrets';
 import { findSecrets, historyTexts } from '../support/history';
+import { secretSpellings } from '../support/secret-spellings';
 
 const SECRET = "s3cr!t (x)~'y+z";
 
@@ -40,5 +41,24 @@ describe('the secret detector of test histories', () => {
     redactor.remember(SECRET);
     for (const spelling of secretSpellings(SECRET))
       expect(redactor.redact(`said ${spelling}.`), spelling).toBe('said [redacted].');
+  });
+});
+
+describe('a credential a remote echoes back in base64', () => {
+  const CREDENTIAL = 'p4ss?w0rd>>~k3y!';
+  // Written out, not computed: standard base64 padded and unpadded, and URL-safe.
+  const ECHOES = ['cDRzcz93MHJkPj5+azN5IQ==', 'cDRzcz93MHJkPj5+azN5IQ', 'cDRzcz93MHJkPj5-azN5IQ'];
+
+  it.each(ECHOES)('is scrubbed from an error that quotes it as %s', (echo) => {
+    const redactor = new Redactor();
+    redactor.remember(CREDENTIAL);
+    expect(redactor.redact(`invalid_client: {"credential":"${echo}","hint":"check the secret"}`)).toBe(
+      'invalid_client: {"credential":"[redacted]","hint":"check the secret"}',
+    );
+  });
+
+  it('is looked for by the leak checks in each of those spellings', () => {
+    for (const echo of ECHOES) expect(secretSpellings(CREDENTIAL)).toContain(echo);
+    expect(findSecrets([`upstream said ${ECHOES[2]}`], [CREDENTIAL])).toHaveLength(1);
   });
 });

@@ -101,6 +101,11 @@ export function platformFaultResponse(kind: FaultResponseKind, retryAfterSeconds
       };
 }
 
+/** The sandbox an Experience Platform call addresses: its `x-sandbox-name`, `prod` without one (as the gateway reads it). */
+export function platformSandbox(request: SimRequest): string {
+  return header(request, 'x-sandbox-name') ?? 'prod';
+}
+
 export function platformTenant(request: SimRequest): string {
   return header(request, 'x-gw-ims-org-id') ?? 'anonymous';
 }

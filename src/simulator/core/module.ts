@@ -31,8 +31,10 @@ export interface SimulatorContext {
 /**
  * `forbidden`: the credential may not do this (a scripted 403 on one object, e.g. a V1 dataflow).
  * `concurrency-limited`: too many calls at once (Marketo's 615); APIs without such a limit answer it as rate-limited.
+ * `unavailable`: a 503 Service Unavailable, as a service that is down or overloaded answers.
  */
-export type FaultResponseKind = 'rate-limited' | 'concurrency-limited' | 'server-error' | 'forbidden';
+export type FaultResponseKind =
+  'rate-limited' | 'concurrency-limited' | 'server-error' | 'forbidden' | 'unavailable';
 
 /**
  * One emulated API. Each module owns a JSON-serialisable slice of the
@@ -50,6 +52,8 @@ export interface SimulatorModule<S> {
   registerAdmin?(router: Router, state: () => S, context: SimulatorContext): void;
   /** Key for per-tenant rate limits (an org, a Marketo instance, an SFMC subdomain). */
   tenantOf(request: SimRequest): string;
+  /** The Experience Platform sandbox a request addresses, for faults aimed at one sandbox; APIs without sandboxes leave it out. */
+  sandboxOf?(request: SimRequest): string | undefined;
   /** How this API answers an injected fault, in its own error format. */
   faultResponse(kind: FaultResponseKind, retryAfterSeconds: number): SimResponse;
   /** Human-readable base URLs printed at start-up. */

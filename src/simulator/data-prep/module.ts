@@ -1,5 +1,10 @@
 import { z } from 'zod';
-import { authenticatePlatformCall, platformFaultResponse, platformTenant } from '../adobe-platform/gateway';
+import {
+  authenticatePlatformCall,
+  platformFaultResponse,
+  platformSandbox,
+  platformTenant,
+} from '../adobe-platform/gateway';
 import { seededSandboxes } from '../adobe-platform/orgs';
 import type { SimulatorModule } from '../core/module';
 import { plannedSfmcV1Flows } from '../flow-service/seed';
@@ -199,6 +204,7 @@ export const dataPrepSimulatorModule: SimulatorModule<DataPrepSimulatorState> = 
     });
   },
   tenantOf: platformTenant,
+  sandboxOf: platformSandbox,
   faultResponse: platformFaultResponse,
   describeBaseUrls: () => ({}),
 };

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import {
   authenticatePlatformCall,
   platformFaultResponse,
+  platformSandbox,
   platformTenant,
   type PlatformCaller,
 } from '../adobe-platform/gateway';
@@ -215,6 +216,8 @@ export const flowServiceSimulatorModule: SimulatorModule<FlowServiceState> = {
           runDurationMs: z.number().int().min(0).optional(),
           failRunsOfNewFlows: z.number().int().min(0).optional(),
           emptyRunsOfNewFlows: z.boolean().optional(),
+          refuseDeletesInUse: z.boolean().optional(),
+          droppedAudiences: z.array(z.string().min(1)).optional(),
         })
         .strict()
         .safeParse(request.body);
@@ -222,7 +225,8 @@ export const flowServiceSimulatorModule: SimulatorModule<FlowServiceState> = {
         return {
           status: 400,
           body: {
-            error: 'expected {"runDurationMs"?: N, "failRunsOfNewFlows"?: N, "emptyRunsOfNewFlows"?: B}',
+            error:
+              'expected {"runDurationMs"?: N, "failRunsOfNewFlows"?: N, "emptyRunsOfNewFlows"?: B, "refuseDeletesInUse"?: B, "droppedAudiences"?: ["audience id", ...]}',
           },
         };
       if (settings.data.runDurationMs !== undefined) state().runDurationMs = settings.data.runDurationMs;
@@ -230,6 +234,10 @@ export const flowServiceSimulatorModule: SimulatorModule<FlowServiceState> = {
         state().failRunsOfNewFlows = settings.data.failRunsOfNewFlows;
       if (settings.data.emptyRunsOfNewFlows !== undefined)
         state().emptyRunsOfNewFlows = settings.data.emptyRunsOfNewFlows;
+      if (settings.data.refuseDeletesInUse !== undefined)
+        state().refuseDeletesInUse = settings.data.refuseDeletesInUse;
+      if (settings.data.droppedAudiences !== undefined)
+        state().droppedAudiences = settings.data.droppedAudiences;
       context.changed();
       return {
         status: 200,
@@ -237,11 +245,14 @@ export const flowServiceSimulatorModule: SimulatorModule<FlowServiceState> = {
           runDurationMs: state().runDurationMs,
           failRunsOfNewFlows: state().failRunsOfNewFlows ?? 0,
           emptyRunsOfNewFlows: state().emptyRunsOfNewFlows ?? false,
+          refuseDeletesInUse: state().refuseDeletesInUse ?? true,
+          droppedAudiences: state().droppedAudiences ?? [],
         },
       };
     });
   },
   tenantOf: platformTenant,
+  sandboxOf: platformSandbox,
   faultResponse: platformFaultResponse,
   simulateConcurrentEdit(state, path) {
     const [collection, id] = path.slice(BASE.length + 1).split('/') as [Collection, string];
@@ -435,6 +446,7 @@ function registerFlowServiceRoutes(
           updatedAt: now(),
         };
         if (collection === 'flows') {
+          dropAudiences(updated as Parameters<typeof dropAudiences>[0], state().droppedAudiences, record);
           normaliseFlowFields(updated as Parameters<typeof normaliseFlowFields>[0]);
           const invalid = validateFlow(updated, sandbox, 'update');
           if (invalid) return invalid;
@@ -450,7 +462,7 @@ function registerFlowServiceRoutes(
       guarded((_caller, sandbox, request) => {
         const id = request.params.id!;
         if (!ownRecord(sandbox[collection], id)) return notFound(COLLECTION_LABEL[collection], id);
-        const user = userOf(collection, id, sandbox);
+        const user = state().refuseDeletesInUse === false ? undefined : userOf(collection, id, sandbox);
         if (user) return stillInUse(COLLECTION_LABEL[collection], id, user, collection);
         delete sandbox[collection][id];
         context.changed();
@@ -542,6 +554,7 @@ function registerFlowServiceRoutes(
         })
         .safeParse(request.body);
       if (!body.success) return badRequest(describeZod(body.error), 'flows');
+      dropAudiences(body.data, state().droppedAudiences);
       normaliseFlowFields(body.data);
       const candidate = {
         ...body.data,
@@ -634,6 +647,29 @@ function normaliseFlowFields(flow: {
     if (transformation.params.mappingVersion !== undefined)
       transformation.params.mappingVersion = String(transformation.params.mappingVersion);
   }
+}
+
+type SegmentSelectors = { segmentSelectors?: { selectors?: Array<{ value?: { id?: unknown } }> } };
+
+/**
+ * Takes the `dropped` audiences out of a destination dataflow's selectors,
+ * unless `before` (the stored dataflow a PATCH changes) already exported them:
+ * a dataflow that never receives those audiences, whatever was sent.
+ */
+function dropAudiences(
+  flow: { transformations?: Array<{ params?: Record<string, unknown> }> },
+  dropped: string[] | undefined,
+  before?: StoredRecord,
+): void {
+  if (!dropped?.length) return;
+  const params = flow.transformations?.[0]?.params as SegmentSelectors | undefined;
+  const selectors = params?.segmentSelectors?.selectors;
+  if (!params?.segmentSelectors || !selectors) return;
+  const earlier = (before?.transformations as Array<{ params?: SegmentSelectors }> | undefined)?.[0]?.params;
+  const had = new Set((earlier?.segmentSelectors?.selectors ?? []).map((selector) => selector.value?.id));
+  params.segmentSelectors.selectors = selectors.filter(
+    (selector) => had.has(selector.value?.id) || !dropped.includes(String(selector.value?.id)),
+  );
 }
 
 /** Destination flows report an activation run once they export at least one audience, then hourly. */

@@ -49,6 +49,13 @@ export interface FlowServiceState {
   failRunsOfNewFlows?: number;
   /** Dataflows created from now on read no record (to rehearse an implausible first V2 run). */
   emptyRunsOfNewFlows?: boolean;
+  /**
+   * Whether a delete of a connection something still uses is refused (1418/1447), as Adobe does; `false`
+   * rehearses an API that lets it go, so only the caller's own check keeps a shared connection.
+   */
+  refuseDeletesInUse?: boolean;
+  /** Audience ids no destination dataflow receives: a create or PATCH that adds one stores the dataflow without it. */
+  droppedAudiences?: string[];
   /** Access-control permissions withheld from each org's API credential (e.g. "Activate Destinations"). */
   deniedPermissions?: Record<string, string[]>;
   /** How each org's refusals read: 2120 naming nothing (the default), 2118 or 2121 naming the permission. */

@@ -39,7 +39,9 @@ export const sfmcSimulatorModule: SimulatorModule<SfmcSimulatorState> = {
       ? rateLimited(retryAfterSeconds)
       : kind === 'forbidden'
         ? restError(403, 'Insufficient privileges to complete this action.', 0)
-        : serverError(),
+        : kind === 'unavailable'
+          ? restError(503, 'Service Unavailable', 0)
+          : serverError(),
   describeBaseUrls: (baseUrl) => ({
     'SFMC auth, demo tenant (sfmc.authBaseUrl)': simulatedSfmcAuthBaseUrl(baseUrl, DEMO_SFMC.subdomain),
   }),
