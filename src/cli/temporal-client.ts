@@ -19,6 +19,8 @@ export async function connectClient(config: CutoverConfig): Promise<CliTemporal>
   const connection = await Connection.connect({
     address: settings.address,
     connectTimeout: 10_000,
+    // `--follow` outlives a server restart: grpc's reconnect backoff would otherwise grow to two minutes.
+    channelArgs: { 'grpc.max_reconnect_backoff_ms': 5_000 },
     ...(settings.tls ? { tls: settings.tls } : {}),
     ...(settings.apiKey ? { apiKey: settings.apiKey } : {}),
   }).catch((error: unknown) => {

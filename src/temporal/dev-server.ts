@@ -131,7 +131,12 @@ async function waitUntilServing(
   while (Date.now() < deadline) {
     if (exited) throw new Error(`Temporal dev server ${exited}. Output:\n${recentOutput()}`);
     try {
-      const connection = await Connection.connect({ address, connectTimeout: 1_000 });
+      // A subchannel of its own: one shared with a client that saw the server down waits out that client's backoff.
+      const connection = await Connection.connect({
+        address,
+        connectTimeout: 1_000,
+        channelArgs: { 'grpc.use_local_subchannel_pool': 1 },
+      });
       try {
         const health = await connection.healthService.check({});
         // 1 = SERVING in grpc.health.v1.

@@ -106,6 +106,8 @@ class MigrationRun<I extends MigrationRunInput, W extends MigrationWork> {
   private readonly sandboxScope = new CancellationScope();
   /** Sandboxes whose child workflow failed; the others went on without them. */
   private readonly stoppedSandboxes = new Set<string>();
+  /** False for runs started before a sandbox's failure stayed its own (`PATCHES`). */
+  private sandboxFailureStaysInSandbox = false;
   /** The APIs the run's own steps wait for; each sandbox reports its own. */
   private readonly outages = new OutageBoard();
   private readonly sandboxWaits = new Map<string, OutageWait[]>();
@@ -198,7 +200,8 @@ class MigrationRun<I extends MigrationRunInput, W extends MigrationWork> {
     });
     const results = started.map((handle) => handle.result());
     this.sandboxOutcomes = Promise.allSettled(results);
-    if (!patched(PATCHES.sandboxFailureStaysInSandbox)) return this.rollBackAllOnAnyFailure(sandboxes, results);
+    this.sandboxFailureStaysInSandbox = patched(PATCHES.sandboxFailureStaysInSandbox);
+    if (!this.sandboxFailureStaysInSandbox) return this.rollBackAllOnAnyFailure(sandboxes, results);
     results.forEach((result, index) =>
       result.catch((reason: unknown) => this.sandboxStopped(sandboxes[index]!, reason)),
     );
@@ -216,11 +219,14 @@ class MigrationRun<I extends MigrationRunInput, W extends MigrationWork> {
     if (failure) throw failure.reason;
   }
 
-  /** A sandbox's child workflow failed: its items it never got to are failed with its reason. */
+  /**
+   * A sandbox's child workflow failed, having rolled back what it could and
+   * reported it: the items it left unfinished are failed with its reason.
+   */
   private sandboxStopped(sandbox: string, reason: unknown): void {
     this.stoppedSandboxes.add(sandbox);
     for (const item of this.itemsBySandbox.get(sandbox)?.values() ?? []) {
-      if (item.status !== 'migrating') continue;
+      if (item.status !== 'migrating' && item.status !== 'verified') continue;
       item.status = 'failed';
       item.reason = `sandbox ${sandbox} stopped: ${describeFailure(reason)}`;
     }
@@ -274,7 +280,9 @@ class MigrationRun<I extends MigrationRunInput, W extends MigrationWork> {
     );
     const outcomes = await this.sandboxOutcomes;
     const failures = outcomes.flatMap((outcome) => (outcome.status === 'rejected' ? [outcome.reason] : []));
-    if (failures.length) throw failures.find((failure) => isCancellation(failure)) ?? failures[0];
+    const cancelled = failures.find((failure) => isCancellation(failure));
+    // A sandbox's own failure is in its items already; only a cancellation still stops the run.
+    if (this.sandboxFailureStaysInSandbox ? cancelled : failures.length) throw cancelled ?? failures[0];
   }
 
   finish(): void {
