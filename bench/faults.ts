@@ -39,6 +39,7 @@ import { startSimulator, type RunningSimulator } from '../src/simulator/server';
 import { freePort } from '../src/temporal/free-port';
 import { startDevServer, type RunningDevServer } from '../src/temporal/dev-server';
 import {
+  approveUpdate,
   progressQuery,
   type ItemProgress,
   type MigrationProgress,
@@ -66,7 +67,8 @@ const RUN_DURATION_MS = 3_000;
 const FAULTED_MODULES = ['ims', 'flowService', 'dataPrep', 'sfmc', 'marketo'] as const;
 
 /** When a disruption starts: a fifth of the SFMC dataflows verified, the first V2 dataflow created, the first V1 deleted, or the Sales Connect run waiting. */
-type Moment = 'fifth-verified' | 'first-v2-create' | 'first-v1-delete' | 'sales-connect-wait';
+type Moment =
+  'fifth-verified' | 'first-v2-create' | 'first-v1-delete' | 'sales-connect-wait' | 'awaiting-approval';
 
 interface Scenario {
   name: string;
@@ -81,6 +83,8 @@ interface Scenario {
   salesConnect?: boolean;
   /** A sandbox whose items are expected not to be cut over (rolled back, V1 kept), the others all cut over. */
   lostSandbox?: string;
+  /** Every sandbox waits for a person's approval, given once the disruption is over. */
+  approveByHand?: boolean;
 }
 
 const MINUTE = 60_000;
@@ -123,6 +127,13 @@ const SCENARIOS: Scenario[] = [
     downMs: 10 * MINUTE,
   },
   {
+    name: 'Temporal server down 10 min while both runs wait for approval',
+    kill: 'server',
+    killWhen: 'awaiting-approval',
+    downMs: 10 * MINUTE,
+    approveByHand: true,
+  },
+  {
     name: 'Temporal server down 10 min during the Sales Connect wait',
     kill: 'server',
     killWhen: 'sales-connect-wait',
@@ -162,7 +173,12 @@ function salesConnectSections(simulator: RunningSimulator) {
   };
 }
 
-function workerConfig(simulator: RunningSimulator, address: string, taskQueue: string, salesConnect = false) {
+function workerConfig(
+  simulator: RunningSimulator,
+  address: string,
+  taskQueue: string,
+  { salesConnect = false, approveByHand = false } = {},
+) {
   return {
     ...(salesConnect ? salesConnectSections(simulator) : {}),
     temporal: { address, taskQueue },
@@ -174,7 +190,7 @@ function workerConfig(simulator: RunningSimulator, address: string, taskQueue: s
       clientId: DEMO_IMS_CLIENT_ID,
       clientSecret: 'env:FAULTS_SECRET',
       scopes: ['openid'],
-      sandboxes: SANDBOXES.map((name) => ({ name, autoApprove: true })),
+      sandboxes: SANDBOXES.map((name) => ({ name, autoApprove: !approveByHand })),
       // Longer than any list lag this matrix injects.
       listVisibilityWindow: '5s',
     },
@@ -256,7 +272,10 @@ async function runScenario(scenario: Scenario, index: number): Promise<Outcome> 
     logFile: path.join(logs, 'server.log'),
   });
   const taskQueue = `faults-${index}`;
-  const raw = workerConfig(simulator, server.address, taskQueue, scenario.salesConnect);
+  const raw = workerConfig(simulator, server.address, taskQueue, {
+    salesConnect: scenario.salesConnect,
+    approveByHand: scenario.approveByHand,
+  });
   const configFile = path.join(logs, 'cutover.yaml');
   fs.writeFileSync(configFile, YAML.stringify(raw));
   const config = parseConfig(raw, configFile);
@@ -311,6 +330,17 @@ async function runScenario(scenario: Scenario, index: number): Promise<Outcome> 
         simulator.requests.list({ method: 'DELETE', pathContains: '/flows/' }).length
       )
         return true;
+      if (moment === 'awaiting-approval') {
+        const phases = await Promise.all(
+          handles.slice(0, MIGRATION_RUNS.length).map((handle) =>
+            handle.query(progressQuery).then(
+              (progress) => progress.phase,
+              () => undefined,
+            ),
+          ),
+        );
+        if (phases.every((phase) => phase === 'awaiting-approval')) return true;
+      }
       if (moment === 'sales-connect-wait') {
         const progress = await handles[2]?.query(provisioningProgressQuery).catch(() => undefined);
         if (progress?.phase === 'waiting') return true;
@@ -344,6 +374,8 @@ async function runScenario(scenario: Scenario, index: number): Promise<Outcome> 
         server = await startDevServer({ dbFile, port, logFile: path.join(logs, 'server.log') });
       }
     }
+    if (scenario.approveByHand)
+      for (const handle of handles.slice(0, MIGRATION_RUNS.length)) await approveWhenAsked(handle);
   })();
 
   // One progress line every 10 s; awaited before the connection closes, so no query outlives it.
@@ -434,6 +466,22 @@ async function runScenario(scenario: Scenario, index: number): Promise<Outcome> 
     wallSeconds,
     check,
   };
+}
+
+/** Approves every sandbox of a run once it waits for approval, asking again while the server is away. */
+async function approveWhenAsked(handle: WorkflowHandle): Promise<void> {
+  for (;;) {
+    try {
+      if ((await handle.describe()).status.name !== 'RUNNING') return;
+      if ((await handle.query(progressQuery)).phase === 'awaiting-approval') {
+        await handle.executeUpdate(approveUpdate, { args: [{ by: 'faults matrix' }] });
+        return;
+      }
+    } catch {
+      // The server is not back yet, or the run not at its gate: ask again.
+    }
+    await delay(2_000);
+  }
 }
 
 /** A run's result, asked again while the server is away (a client call fails then), until the run closes. */
