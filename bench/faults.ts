@@ -66,7 +66,7 @@ const LOG_DIR = path.join(
 const RUN_DURATION_MS = 3_000;
 const FAULTED_MODULES = ['ims', 'flowService', 'dataPrep', 'sfmc', 'marketo'] as const;
 
-/** When a disruption starts: a fifth of the SFMC dataflows verified, the first V2 dataflow created, the first V1 deleted, or the Sales Connect run waiting. */
+/** When a disruption starts: a fifth of the SFMC dataflows verified, SFMC's first V2 create, the first V1 deleted, both runs at their approval gate, or the Sales Connect run waiting. */
 type Moment =
   'fifth-verified' | 'first-v2-create' | 'first-v1-delete' | 'sales-connect-wait' | 'awaiting-approval';
 
@@ -89,8 +89,8 @@ interface Scenario {
 
 const MINUTE = 60_000;
 const PLATFORM_MODULES = ['ims', 'flowService', 'dataPrep'] as const;
-/** Every call refused: half the answers a 503, half a connection dropped without one. */
-const UNAVAILABLE = { unavailableRate: 0.5, connectionResetRate: 0.5 } satisfies FaultSettingsInput;
+/** Every call refused: half dropped without an answer, the rest answered 503 (the simulator draws resets first). */
+const UNAVAILABLE = { connectionResetRate: 0.5, unavailableRate: 1 } satisfies FaultSettingsInput;
 
 const SCENARIOS: Scenario[] = [
   { name: 'none' },
@@ -320,9 +320,10 @@ async function runScenario(scenario: Scenario, index: number): Promise<Outcome> 
   /** Waits for a moment of the run; false when the runs ended first. */
   async function reached(moment: Moment): Promise<boolean> {
     for (; !settled; await sleepUnlessDone(250)) {
+      // SFMC's first V2 source connection (Marketo makes none): both runs are past discovery then.
       if (
         moment === 'first-v2-create' &&
-        simulator.requests.list({ method: 'POST', pathContains: '/flows' }).length
+        simulator.requests.list({ method: 'POST', pathContains: '/sourceConnections' }).length
       )
         return true;
       if (
@@ -385,7 +386,9 @@ async function runScenario(scenario: Scenario, index: number): Promise<Outcome> 
       await delay(500);
       if (!watching || tick % 20 !== 0) continue;
       const progress = await Promise.all(
-        handles.map((handle) => handle.query(progressQuery).catch(() => undefined)),
+        handles
+          .slice(0, MIGRATION_RUNS.length)
+          .map((handle) => handle.query(progressQuery).catch(() => undefined)),
       );
       const line = progress
         .map((entry) => {
