@@ -59,20 +59,31 @@ function outageWaitActivity(untilMs: number) {
   });
 }
 
-/** A step that failed only because its API had stopped answering: which API, since when. */
-function unavailability(error: unknown): { api: RemoteApiName; since: number } | undefined {
+/** Remote failures retrying could have cured, had the API come back in time. */
+const RETRYABLE_REMOTE_FAILURES = ['RemoteApiError.server', 'RemoteApiError.network', 'RemoteApiError.rate-limited'];
+
+/**
+ * Why a step failed, if its API may be down: at once, because the worker saw
+ * the API answer nothing for a while (`since` then is when it stopped), or
+ * after spending its retries on failures an outage would explain (a step with
+ * few retries can spend them before the worker calls it an outage).
+ */
+function outageBehind(error: unknown): { api: RemoteApiName; since: number; suspected: boolean } | undefined {
   const cause = error instanceof ActivityFailure ? error.cause : undefined;
-  if (!(cause instanceof ApplicationFailure) || cause.type !== REMOTE_API_UNAVAILABLE) return undefined;
+  if (!(cause instanceof ApplicationFailure)) return undefined;
   const details = cause.details?.[0] as { api?: RemoteApiName; since?: number } | undefined;
-  return details?.api && typeof details.since === 'number'
-    ? { api: details.api, since: details.since }
-    : undefined;
+  if (!details?.api) return undefined;
+  if (cause.type === REMOTE_API_UNAVAILABLE && typeof details.since === 'number')
+    return { api: details.api, since: details.since, suspected: true };
+  if (RETRYABLE_REMOTE_FAILURES.includes(cause.type ?? ''))
+    return { api: details.api, since: Date.now(), suspected: false };
+  return undefined;
 }
 
 /**
  * A wait that found the API answering at once: the step's failure was its
  * own after all (its object, not the API). A few of those in a row and the
- * step fails as any other would.
+ * step fails as any other would; at once, when the step had spent its retries.
  */
 const ANSWERED_AT_ONCE_LIMIT = 3;
 
@@ -87,7 +98,7 @@ export async function throughOutages<T>(step: () => Promise<T>): Promise<T> {
     try {
       return await step();
     } catch (error) {
-      const down = unavailability(error);
+      const down = outageBehind(error);
       if (!down || answeredAtOnce >= ANSWERED_AT_ONCE_LIMIT) throw error;
       const untilMs = down.since + outageToleranceMs(down.api, policy.tolerances);
       if (Date.now() >= untilMs) throw error;
@@ -104,6 +115,7 @@ export async function throughOutages<T>(step: () => Promise<T>): Promise<T> {
           ...(policy.sandbox ? { sandbox: policy.sandbox } : {}),
           untilMs,
         });
+        if (outcome.answeredAtOnce && !down.suspected) throw error;
         answeredAtOnce = outcome.answeredAtOnce ? answeredAtOnce + 1 : 0;
       } catch (waitFailure) {
         if (isCancellation(waitFailure)) throw waitFailure;
