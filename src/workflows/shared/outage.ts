@@ -60,7 +60,11 @@ function outageWaitActivity(untilMs: number) {
 }
 
 /** Remote failures retrying could have cured, had the API come back in time. */
-const RETRYABLE_REMOTE_FAILURES = ['RemoteApiError.server', 'RemoteApiError.network', 'RemoteApiError.rate-limited'];
+const RETRYABLE_REMOTE_FAILURES = [
+  'RemoteApiError.server',
+  'RemoteApiError.network',
+  'RemoteApiError.rate-limited',
+];
 
 /**
  * Why a step failed, if its API may be down: at once, because the worker saw
