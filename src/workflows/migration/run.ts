@@ -225,6 +225,8 @@ class MigrationRun<I extends MigrationRunInput, W extends MigrationWork> {
    */
   private sandboxStopped(sandbox: string, reason: unknown): void {
     this.stoppedSandboxes.add(sandbox);
+    // A cancelled run rolls every sandbox back; their items say so themselves.
+    if (isCancellation(reason)) return;
     for (const item of this.itemsBySandbox.get(sandbox)?.values() ?? []) {
       if (item.status !== 'migrating' && item.status !== 'verified') continue;
       item.status = 'failed';
