@@ -106,8 +106,6 @@ class MigrationRun<I extends MigrationRunInput, W extends MigrationWork> {
   private readonly sandboxScope = new CancellationScope();
   /** Sandboxes whose child workflow failed; the others went on without them. */
   private readonly stoppedSandboxes = new Set<string>();
-  /** False for runs started before a sandbox's failure stayed its own (`PATCHES`). */
-  private sandboxFailureStaysInSandbox = false;
   /** The APIs the run's own steps wait for; each sandbox reports its own. */
   private readonly outages = new OutageBoard();
   private readonly sandboxWaits = new Map<string, OutageWait[]>();
@@ -200,8 +198,8 @@ class MigrationRun<I extends MigrationRunInput, W extends MigrationWork> {
     });
     const results = started.map((handle) => handle.result());
     this.sandboxOutcomes = Promise.allSettled(results);
-    this.sandboxFailureStaysInSandbox = patched(PATCHES.sandboxFailureStaysInSandbox);
-    if (!this.sandboxFailureStaysInSandbox) return this.rollBackAllOnAnyFailure(sandboxes, results);
+    const staysInSandbox = patched(PATCHES.sandboxFailureStaysInSandbox);
+    if (!staysInSandbox) return this.rollBackAllOnAnyFailure(sandboxes, results);
     results.forEach((result, index) =>
       result.catch((reason: unknown) => this.sandboxStopped(sandboxes[index]!, reason)),
     );
@@ -282,9 +280,8 @@ class MigrationRun<I extends MigrationRunInput, W extends MigrationWork> {
     );
     const outcomes = await this.sandboxOutcomes;
     const failures = outcomes.flatMap((outcome) => (outcome.status === 'rejected' ? [outcome.reason] : []));
-    const cancelled = failures.find((failure) => isCancellation(failure));
-    // A sandbox's own failure is in its items already; only a cancellation still stops the run.
-    if (this.sandboxFailureStaysInSandbox ? cancelled : failures.length) throw cancelled ?? failures[0];
+    // Every other sandbox has finished by now: a sandbox's failure ends the run failed, having undone nothing else.
+    if (failures.length) throw failures.find((failure) => isCancellation(failure)) ?? failures[0];
   }
 
   finish(): void {
