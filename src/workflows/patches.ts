@@ -14,4 +14,6 @@ export const PATCHES = {
   ingestionInGroups: 'ingestion-in-groups',
   /** Migrations: a sandbox that fails rolls back itself only; before, the run cancelled every sandbox. */
   sandboxFailureStaysInSandbox: 'migration-sandbox-failure-stays-in-sandbox',
+  /** Migrations: an item whose V2 is not confirmed at cut-over gets its V1 back as it was (SFMC: enabled again), not only kept. */
+  unconfirmedItemsRestored: 'migration-unconfirmed-items-restored',
 } as const;

@@ -190,7 +190,7 @@ describe('a V1 connection another dataflow still uses, where the API would let i
 });
 
 describe('a V2 dataflow deleted while the cut-over waits for approval', () => {
-  it('keeps its V1 and reports the item failed; the other item cuts over', async () => {
+  it('keeps its V1, enabled again, and reports the item failed; the other item cuts over', async () => {
     const campaign = v1Flow('prod', 'SFMC Campaign to AEP');
     const subscriber = v1Flow('prod', 'SFMC Subscriber to AEP');
     const { worker, handle } = await start('sfmc', 'safety-v2-gone-approve', waitingFor('prod'));
@@ -206,10 +206,11 @@ describe('a V2 dataflow deleted while the cut-over waits for approval', () => {
       ['prod', 'SFMC Subscriber to AEP', 'v1-removed'],
       ['prod', 'SFMC Campaign to AEP', 'failed'],
     ]);
+    // Kept, and running: a V1 left disabled would ingest nothing, with no V2 to do it instead.
+    expect(flowById('prod', campaign.id)?.state, 'Campaign V1 kept and enabled again').toBe('enabled');
     expect(itemNamed(result, 'prod', 'SFMC Campaign to AEP').reason).toBe(
-      `its V2 dataflow ${deletedV2} no longer exists, so V1 was kept`,
+      `its V2 dataflow ${deletedV2} no longer exists, so V1 was kept, and V1 runs again as before`,
     );
-    expect(flowById('prod', campaign.id), 'Campaign V1 kept').toBeDefined();
     expect(flowById('prod', subscriber.id), 'Subscriber V1 deleted').toBeUndefined();
   });
 });

@@ -4,15 +4,16 @@ import {
   condition,
   getExternalWorkflowHandle,
   isCancellation,
+  patched,
   setHandler,
   sleep,
 } from '@temporalio/workflow';
 import type { FlowServiceActivities } from '../../activities/flow-service-steps';
 import { CLEANUP, CUT_OVER, INSPECT } from '../activity-options';
 import { forEachBounded } from '../shared/concurrency';
-import { patientActivities } from '../shared/outage';
 import { describeFailure } from '../shared/failures';
-import { OutageBoard, waitOutOutages } from '../shared/outage';
+import { OutageBoard, patientActivities, waitOutOutages } from '../shared/outage';
+import { PATCHES } from '../patches';
 import { RunReporter } from '../shared/reporter';
 import { migrationStanding } from './standing';
 import {
@@ -237,16 +238,32 @@ class SandboxRun<I extends MigrationRunInput, W extends MigrationWork, V extends
       tag: this.steps.v2Tag,
       items: items.map((item) => ({ v1FlowId: item.v1.flowId, v2FlowId: item.progress.v2FlowId ?? '' })),
     });
-    return items.filter((item) => {
+    const unconfirmed = new Map<V, string>();
+    const confirmed = items.filter((item) => {
       const check = checks[item.v1.flowId];
       if (check?.ok) return true;
+      const reason = check?.reason ?? 'its V2 dataflow could not be confirmed, so V1 was kept';
+      unconfirmed.set(item, reason);
+      this.reach(item.progress, 'failed', reason);
+      return false;
+    });
+    // A V1 kept because its V2 is gone or off must not stay disabled, or its data stops flowing.
+    if (unconfirmed.size && this.steps.restoreV1 && patched(PATCHES.unconfirmedItemsRestored))
+      for (const [item, reason] of unconfirmed) await this.restoreV1(item, reason);
+    return confirmed;
+  }
+
+  private async restoreV1(item: V, reason: string): Promise<void> {
+    try {
+      await this.steps.restoreV1!(this.sandboxName, item);
+      this.reach(item.progress, 'failed', `${reason}, and V1 runs again as before`);
+    } catch (error) {
       this.reach(
         item.progress,
         'failed',
-        check?.reason ?? 'its V2 dataflow could not be confirmed, so V1 was kept',
+        `${reason}, but ${this.steps.incompleteRollback}: ${describeFailure(error)}`,
       );
-      return false;
-    });
+    }
   }
 
   /** Whatever stopped the sandbox, no verified item is left half cut over with nobody to approve it. */

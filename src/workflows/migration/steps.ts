@@ -87,6 +87,12 @@ export interface SandboxSteps<W extends MigrationWork, V extends VerifiedItem> {
   rollBackOne(sandbox: string, item: V): Promise<unknown>;
   /** What may be left when a rollback could not finish, for the item's reason. */
   incompleteRollback: string;
+  /**
+   * Puts V1 back as it was before the migration changed it (V2 left as it is),
+   * for an item whose V2 could not be confirmed at cut-over; absent where the
+   * migration never changes V1.
+   */
+  restoreV1?(sandbox: string, item: V): Promise<unknown>;
 }
 
 /** The id of a sandbox's child workflow: named after its run, so a retried start finds it. */

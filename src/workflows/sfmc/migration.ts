@@ -142,5 +142,10 @@ export async function sfmcSandboxMigrationWorkflow(
       });
     },
     incompleteRollback: 'V1 may still be disabled',
+
+    async restoreV1(sandbox, item) {
+      if (item.v1.wasEnabled)
+        await rollback.setFlowEnabled({ sandbox, flowId: item.v1.flowId, enabled: true });
+    },
   });
 }
