@@ -14,7 +14,7 @@ import {
 } from '@temporalio/workflow';
 import { cutoverMetrics, type CutoverMetrics } from '../../visibility/metrics';
 import type { OutageWait } from '../../domain/outage';
-import { mergeOutageWaits, OutageBoard, waitOutOutages } from '../shared/outage';
+import { mergeOutageWaits, OutageBoard, showWaits, waitOutOutages } from '../shared/outage';
 import { describeFailure } from '../shared/failures';
 import { RunReporter } from '../shared/reporter';
 import { PATCHES } from '../patches';
@@ -121,13 +121,13 @@ class MigrationRun<I extends MigrationRunInput, W extends MigrationWork> {
       tolerances: input.outageTolerances,
       ...(input.sandboxes[0] ? { sandbox: input.sandboxes[0] } : {}),
       observer: {
-        waiting: (wait) => this.outages.waiting(wait) && this.showWaits(),
-        resumed: (wait) => this.outages.resumed(wait) && this.showWaits(),
+        waiting: (wait) => this.outages.waiting(wait) && this.reportWaits(),
+        resumed: (wait) => this.outages.resumed(wait) && this.reportWaits(),
       },
     });
   }
 
-  private showWaits(): void {
+  private reportWaits(): void {
     this.noteWaits();
     this.report();
   }
@@ -135,8 +135,7 @@ class MigrationRun<I extends MigrationRunInput, W extends MigrationWork> {
   /** Which APIs the run, or any of its sandboxes, waits for. */
   private noteWaits(): void {
     const waits = mergeOutageWaits([this.outages.list(), ...this.sandboxWaits.values()]);
-    if (waits.length) this.progress.waitingFor = waits;
-    else delete this.progress.waitingFor;
+    showWaits(this.progress, waits);
   }
 
   report(phase: MigrationPhase = this.progress.phase): void {

@@ -12,7 +12,7 @@ import type { FlowServiceActivities } from '../../activities/flow-service-steps'
 import { CLEANUP, CUT_OVER, INSPECT } from '../activity-options';
 import { forEachBounded } from '../shared/concurrency';
 import { describeFailure } from '../shared/failures';
-import { OutageBoard, patientActivities, waitOutOutages } from '../shared/outage';
+import { OutageBoard, patientActivities, showWaits, waitOutOutages } from '../shared/outage';
 import { PATCHES } from '../patches';
 import { RunReporter } from '../shared/reporter';
 import { migrationStanding } from './standing';
@@ -122,8 +122,7 @@ class SandboxRun<I extends MigrationRunInput, W extends MigrationWork, V extends
   private outageChanged(changed: boolean): void {
     if (!changed) return;
     const waits = this.outages.list();
-    if (waits.length) this.progress.waitingFor = waits;
-    else delete this.progress.waitingFor;
+    showWaits(this.progress, waits);
     this.showCounts();
     this.tell({ waitingFor: waits });
   }

@@ -14,7 +14,7 @@ import { effectiveProvisioningDelayMs, remainingWaitMs } from '../../domain/sale
 import { cutoverMetrics, type CutoverMetrics } from '../../visibility/metrics';
 import { READ } from '../activity-options';
 import { PATCHES } from '../patches';
-import { OutageBoard, patientActivities, waitOutOutages } from '../shared/outage';
+import { OutageBoard, patientActivities, showWaits, waitOutOutages } from '../shared/outage';
 import { countsByStatus, RunReporter } from '../shared/reporter';
 import { httpSteps } from './http-steps';
 import { ConfirmationGate, manualSteps } from './manual-steps';
@@ -77,8 +77,7 @@ class Provisioning {
     const changed = (isNew: boolean) => {
       if (!isNew) return;
       const waits = this.outages.list();
-      if (waits.length) this.progress.waitingFor = waits;
-      else delete this.progress.waitingFor;
+      showWaits(this.progress, waits);
       this.report(this.progress.phase, this.note);
     };
     waitOutOutages({

@@ -198,3 +198,9 @@ export function mergeOutageWaits(lists: Iterable<readonly OutageWait[]>): Outage
     }
   return [...byApi.values()];
 }
+
+/** Puts the APIs waited for on a run's progress; none leaves no trace (a query shows `waitingFor` only while it matters). */
+export function showWaits(progress: { waitingFor?: OutageWait[] }, waits: OutageWait[]): void {
+  if (waits.length) progress.waitingFor = waits;
+  else delete progress.waitingFor;
+}
